@@ -1,0 +1,48 @@
+@{
+    # Composes the module: the binary cmdlets in bin/ (built by `dotnet build`), their isolated dependencies in
+    # bin/Dependencies/, and the non-compiled parts in module/. The same relative layout is packaged by build.ps1.
+    RootModule             = 'bin/S3MlLayout.PowerShell.dll'
+    ModuleVersion          = '0.1.0'
+    GUID                   = '6f0d3c9e-8b4a-4c1e-9a57-2f6d9e1b7c42'
+    Author                 = 'S3MlLayout contributors'
+    CompanyName            = 'S3MlLayout'
+    Copyright              = '(c) S3MlLayout contributors. MIT License.'
+    Description            = 'Provisions, verifies and evolves the storage layout of machine-learning projects on Amazon S3, S3-compatible stores and local folders: bucket naming, secure buckets, solution folder templates, date partitions and drift.'
+    CompatiblePSEditions   = @('Desktop', 'Core')
+    PowerShellVersion      = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess       = @('module/S3MlLayout.Format.ps1xml')
+    TypesToProcess         = @('module/S3MlLayout.Types.ps1xml')
+    CmdletsToExport        = @(
+        'Add-MlDatePartition'
+        'Add-MlSolution'
+        'Get-MlBucket'
+        'Get-MlBucketName'
+        'Get-MlLayout'
+        'Get-MlLayoutTemplate'
+        'New-MlBucket'
+        'New-MlFolder'
+        'Show-MlLayout'
+    )
+    FunctionsToExport      = @()
+    VariablesToExport      = @()
+    AliasesToExport        = @()
+    FileList               = @(
+        'S3MlLayout.psd1'
+        'bin/S3MlLayout.PowerShell.dll'
+        'bin/Dependencies/S3MlLayout.Engine.dll'
+        'module/S3MlLayout.Format.ps1xml'
+        'module/S3MlLayout.Types.ps1xml'
+        'module/templates/master-solution.yaml'
+        'module/templates/data-lifecycle.yaml'
+        'module/templates/simple-ml.yaml'
+        'module/templates/databricks.yaml'
+    )
+    PrivateData            = @{
+        PSData = @{
+            Tags         = @('S3', 'AWS', 'MLOps', 'MachineLearning', 'Storage', 'Layout', 'Drift', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ReleaseNotes = 'First release: bucket naming, layout templates, local target provisioning.'
+        }
+    }
+}

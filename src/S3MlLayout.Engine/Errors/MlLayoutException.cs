@@ -1,0 +1,59 @@
+using System;
+
+namespace S3MlLayout.Engine.Errors
+{
+    /// <summary>What kind of failure an error is; the cmdlets map it onto PowerShell's ErrorCategory.</summary>
+    public enum ErrorKind
+    {
+        InvalidArgument,
+        InvalidData,
+        ObjectNotFound,
+        ResourceExists,
+        PermissionDenied,
+        ConnectionError,
+        WriteError,
+        ReadError,
+        OperationStopped,
+        LimitsExceeded,
+        NotSpecified,
+    }
+
+    /// <summary>
+    /// Every failure the engine reports: a stable <see cref="ErrorId"/> scripts can match, a kind, the thing that
+    /// failed (S3 URI, path or file:line:column) and a message that says what to do.
+    /// </summary>
+    public class MlLayoutException : Exception
+    {
+        public MlLayoutException(string errorId, ErrorKind kind, string? target, string message, Exception? inner = null)
+            : base(message, inner)
+        {
+            ErrorId = errorId;
+            Kind = kind;
+            Target = target;
+        }
+
+        public string ErrorId { get; }
+        public ErrorKind Kind { get; }
+        public string? Target { get; }
+    }
+
+    /// <summary>A template problem, located in its YAML source.</summary>
+    public sealed class TemplateException : MlLayoutException
+    {
+        public TemplateException(string errorId, string source, int line, int column, string message, Exception? inner = null)
+            : base(errorId, ErrorKind.InvalidData, FormatLocation(source, line, column), FormatLocation(source, line, column) + ": " + message, inner)
+        {
+            File = source;
+            Line = line;
+            Column = column;
+        }
+
+        /// <summary>The template file (or built-in template name) the problem is in.</summary>
+        public string File { get; }
+        public int Line { get; }
+        public int Column { get; }
+
+        private static string FormatLocation(string source, int line, int column) =>
+            line > 0 ? $"{source}:{line}:{column}" : source;
+    }
+}

@@ -1,0 +1,241 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Text;
+using S3MlLayout.Engine.Errors;
+using S3MlLayout.Engine.Naming;
+
+namespace S3MlLayout.Engine.Layouts
+{
+    /// <summary>
+    /// Finds templates (built in, or YAML files) and resolves them: what a template extends is loaded and its
+    /// add / remove / rename / include entries applied, so callers only ever see finished trees.
+    /// </summary>
+    public static class TemplateCatalog
+    {
+        private const string ResourcePrefix = "S3MlLayout.Templates.";
+        private static readonly Lazy<IReadOnlyList<LayoutTemplate>> s_builtIns = new Lazy<IReadOnlyList<LayoutTemplate>>(LoadBuiltIns);
+
+        /// <summary>The templates that ship with the module: master-solution, data-lifecycle, simple-ml, databricks.</summary>
+        public static IReadOnlyList<LayoutTemplate> BuiltIns => s_builtIns.Value;
+
+        public static LayoutTemplate GetBuiltIn(string name) =>
+            BuiltIns.FirstOrDefault(t => t.Name == name)
+            ?? throw new MlLayoutException("TemplateNotFound", ErrorKind.ObjectNotFound, name,
+                $"There is no built-in template named '{name}'. Built-in templates: {string.Join(", ", BuiltIns.Select(t => t.Name))}; " +
+                "or pass the path of a YAML template file.");
+
+        /// <summary>Loads a template file; what it extends is resolved relative to it, or among the built-ins.</summary>
+        public static LayoutTemplate LoadFile(string path)
+        {
+            string full = Path.GetFullPath(path);
+            if (!File.Exists(full))
+                throw new MlLayoutException("TemplateFileNotFound", ErrorKind.ObjectNotFound, full,
+                    $"The template file '{full}' does not exist. Check the path, or use a built-in template name ({string.Join(", ", BuiltIns.Select(t => t.Name))}).");
+            return Resolve(ReadFile(full), new List<string>());
+        }
+
+        /// <summary>Parses YAML text as a template (for tests and in-memory use); extends resolves among built-ins and baseDirectory.</summary>
+        public static LayoutTemplate Parse(string yaml, string sourceName) =>
+            Resolve(TemplateParser.Parse(yaml, sourceName), new List<string>());
+
+        private static IReadOnlyList<LayoutTemplate> LoadBuiltIns()
+        {
+            var assembly = typeof(TemplateCatalog).Assembly;
+            var names = assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)).OrderBy(n => n, StringComparer.Ordinal);
+            return names.Select(n => Resolve(ReadBuiltIn(n.Substring(ResourcePrefix.Length)), new List<string>())).ToArray();
+        }
+
+        private static TemplateDocument ReadBuiltIn(string fileName)
+        {
+            using var stream = typeof(TemplateCatalog).Assembly.GetManifestResourceStream(ResourcePrefix + fileName)
+                ?? throw new MlLayoutException("TemplateNotFound", ErrorKind.ObjectNotFound, fileName, $"The built-in template '{fileName}' is missing from the engine assembly; rebuild the module.");
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            return TemplateParser.Parse(reader.ReadToEnd(), "built-in:" + fileName);
+        }
+
+        private static TemplateDocument ReadFile(string fullPath)
+        {
+            string text;
+            try { text = File.ReadAllText(fullPath, Encoding.UTF8); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new MlLayoutException("TemplateFileUnreadable", ErrorKind.ReadError, fullPath, $"The template file '{fullPath}' cannot be read: {e.Message}", e);
+            }
+            return TemplateParser.Parse(text, fullPath);
+        }
+
+        private static bool IsBuiltInSource(string file) => file.StartsWith("built-in:", StringComparison.Ordinal);
+
+        private static LayoutTemplate Resolve(TemplateDocument doc, List<string> chain)
+        {
+            chain.Add(doc.File);
+            LayoutTemplate? baseTemplate = doc.Extends != null ? LoadBase(doc, chain) : null;
+
+            NamingStyle defaultStyle = doc.Style ?? NamingStyle.KebabCase;
+            PartitionStyle partitionStyle = doc.PartitionStyle ?? baseTemplate?.PartitionStyle ?? PartitionStyle.Ymd;
+            var solution = baseTemplate != null ? baseTemplate.SolutionFolders.Select(f => f.Clone()).ToList() : doc.Folders!;
+            var bucket = baseTemplate != null ? baseTemplate.BucketFolders.Select(f => f.Clone()).ToList() : doc.BucketFolders ?? new List<FolderSpec>();
+            if (baseTemplate == null) ApplyDefaultStyle(solution.Concat(bucket), defaultStyle);
+
+            var renames = new List<RenameMigration>(baseTemplate?.Renames ?? Array.Empty<RenameMigration>());
+            foreach (var (rename, location) in doc.Rename)
+            {
+                var (siblings, spec) = Find(solution, bucket, rename.From);
+                if (spec != null)
+                {
+                    if (siblings!.Any(s => s.Name == rename.To))
+                        throw Located("TemplateDuplicateFolder", location, $"renaming '{rename.From}' to '{rename.To}' collides with an existing folder '{rename.To}'.");
+                    spec.Name = rename.To;
+                }
+                else if (baseTemplate != null || Find(solution, bucket, ParentOf(rename.From) + rename.To).Spec == null)
+                {
+                    // In a template that extends, a rename applies to the inherited tree; in a standalone template it
+                    // records a migration from an earlier version, so the new name must be in this version's tree.
+                    throw Located("TemplatePathNotFound", location, $"rename: neither '{rename.From}' nor its new name '{rename.To}' is a folder of this template; check the path (relative to solutions/{{solution}}/, '/' for the bucket root).");
+                }
+                renames.Add(rename);
+            }
+            foreach (var (path, location) in doc.Remove)
+            {
+                var (siblings, spec) = Find(solution, bucket, path);
+                if (spec == null)
+                    throw Located("TemplatePathNotFound", location, $"remove: '{path}' is not a folder of the template being extended; check the path (relative to solutions/{{solution}}/, '/' for the bucket root).");
+                siblings!.Remove(spec);
+            }
+            foreach (var (under, folders, location) in doc.Add)
+            {
+                List<FolderSpec> siblings;
+                NamingStyle inherited;
+                if (under.Trim('/').Length == 0)
+                {
+                    siblings = under.StartsWith("/", StringComparison.Ordinal) ? bucket : solution;
+                    inherited = defaultStyle;
+                }
+                else
+                {
+                    var parent = Find(solution, bucket, under).Spec
+                        ?? throw Located("TemplatePathNotFound", location, $"add: 'under: {under}' is not a folder of this template; check the path (relative to solutions/{{solution}}/, '/' for the bucket root).");
+                    siblings = parent.Folders;
+                    inherited = EffectiveStyle(solution, bucket, under) ?? defaultStyle;
+                }
+                foreach (var folder in folders)
+                {
+                    if (siblings.Any(s => s.Name == folder.Name))
+                        throw Located("TemplateDuplicateFolder", folder.Location, $"add: folder '{folder.Name}' already exists under '{(under.Length == 0 ? "the solution root" : under)}'; extend it with another 'add' entry whose 'under' is its path.");
+                    folder.Style ??= inherited;
+                    siblings.Add(folder);
+                }
+            }
+            var includes = new List<string>(baseTemplate?.Includes ?? Array.Empty<string>());
+            foreach (var (path, location) in doc.Include)
+            {
+                var spec = Find(solution, bucket, path).Spec;
+                if (spec == null || !spec.Optional)
+                    throw Located("TemplatePathNotFound", location, $"include: '{path}' is not an optional folder of this template; only folders declared 'optional: true' can be included.");
+                includes.Add(path);
+            }
+
+            CheckTree(solution, NamingStyle.KebabCase);
+            CheckTree(bucket, NamingStyle.KebabCase);
+            chain.RemoveAt(chain.Count - 1);
+            return new LayoutTemplate(doc.Name, doc.Version, doc.Description ?? baseTemplate?.Description, doc.Extends,
+                IsBuiltInSource(doc.File) ? "built-in" : doc.File, IsBuiltInSource(doc.File), partitionStyle,
+                solution, bucket, renames, includes, doc.Yaml);
+        }
+
+        private static LayoutTemplate LoadBase(TemplateDocument doc, List<string> chain)
+        {
+            string extends = doc.Extends!;
+            TemplateDocument baseDoc;
+            bool isPath = extends.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || extends.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
+            string? directory = IsBuiltInSource(doc.File) ? null : Path.GetDirectoryName(doc.File);
+            string? sibling = directory == null ? null : Path.GetFullPath(Path.Combine(directory, isPath ? extends : extends + ".yaml"));
+
+            if (sibling != null && File.Exists(sibling))
+            {
+                if (chain.Contains(sibling, StringComparer.Ordinal))
+                    throw Located("TemplateExtendsCycle", doc.ExtendsLocation, $"extends '{extends}' makes a cycle: {string.Join(" -> ", chain.Select(Path.GetFileName))} -> {Path.GetFileName(sibling)}; one template in the chain must stop extending.");
+                baseDoc = ReadFile(sibling);
+            }
+            else if (!isPath && (IsBuiltInSource(doc.File) ? ReadBuiltInOrNull(extends) : ReadBuiltInOrNull(extends)) is TemplateDocument builtIn)
+            {
+                if (chain.Contains(builtIn.File, StringComparer.Ordinal))
+                    throw Located("TemplateExtendsCycle", doc.ExtendsLocation, $"extends '{extends}' makes a cycle: {string.Join(" -> ", chain)} -> {builtIn.File}.");
+                baseDoc = builtIn;
+            }
+            else
+            {
+                throw Located("TemplateNotFound", doc.ExtendsLocation,
+                    $"extends '{extends}' names neither a built-in template ({string.Join(", ", BuiltInFileNames())}) nor a file{(sibling != null ? $" ('{sibling}' does not exist)" : "")}.");
+            }
+            return Resolve(baseDoc, chain);
+        }
+
+        private static TemplateDocument? ReadBuiltInOrNull(string name) =>
+            BuiltInFileNames().Contains(name, StringComparer.Ordinal) ? ReadBuiltIn(name + ".yaml") : null;
+
+        private static IEnumerable<string> BuiltInFileNames() =>
+            typeof(TemplateCatalog).Assembly.GetManifestResourceNames()
+                .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal))
+                .Select(n => Path.GetFileNameWithoutExtension(n.Substring(ResourcePrefix.Length)));
+
+        private static void ApplyDefaultStyle(IEnumerable<FolderSpec> topLevel, NamingStyle style)
+        {
+            foreach (var folder in topLevel) folder.Style ??= style;
+        }
+
+        /// <summary>Every name must follow its effective style; duplicates were refused by the parser and by add.</summary>
+        private static void CheckTree(IEnumerable<FolderSpec> folders, NamingStyle inherited)
+        {
+            foreach (var folder in folders)
+            {
+                var style = folder.Style ?? inherited;
+                if (!NamingStyles.Matches(folder.Name, style))
+                    throw Located("TemplateFolderNameInvalid", folder.Location,
+                        $"folder '{folder.Name}' breaks its style {NamingStyles.Describe(style)}; call it '{NamingStyles.Correct(folder.Name, style)}' or declare another 'style:' on it.");
+                CheckTree(folder.Folders, style);
+            }
+        }
+
+        internal static (List<FolderSpec>? Siblings, FolderSpec? Spec) Find(List<FolderSpec> solution, List<FolderSpec> bucket, string path)
+        {
+            var list = path.StartsWith("/", StringComparison.Ordinal) ? bucket : solution;
+            var parts = path.Trim('/').Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries);
+            FolderSpec? current = null;
+            List<FolderSpec> siblings = list;
+            foreach (var part in parts)
+            {
+                siblings = current?.Folders ?? list;
+                current = siblings.FirstOrDefault(f => f.Name == part);
+                if (current == null) return (null, null);
+            }
+            return current == null ? (null, null) : (siblings, current);
+        }
+
+        private static NamingStyle? EffectiveStyle(List<FolderSpec> solution, List<FolderSpec> bucket, string path)
+        {
+            var list = path.StartsWith("/", StringComparison.Ordinal) ? bucket : solution;
+            NamingStyle? style = null;
+            foreach (var part in path.Trim('/').Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries))
+            {
+                var spec = list.FirstOrDefault(f => f.Name == part);
+                if (spec == null) return style;
+                style = spec.Style ?? style;
+                list = spec.Folders;
+            }
+            return style;
+        }
+
+        private static string ParentOf(string path)
+        {
+            int slash = path.TrimEnd('/').LastIndexOf('/');
+            return slash < 0 ? "" : path.Substring(0, slash + 1);
+        }
+
+        private static TemplateException Located(string errorId, SourceLocation location, string message) =>
+            new TemplateException(errorId, location.File, location.Line, location.Column, message);
+    }
+}

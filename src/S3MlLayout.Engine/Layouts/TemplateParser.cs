@@ -1,0 +1,240 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using S3MlLayout.Engine.Errors;
+using S3MlLayout.Engine.Naming;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace S3MlLayout.Engine.Layouts
+{
+    /// <summary>What one YAML template file says, before what it extends is merged in.</summary>
+    internal sealed class TemplateDocument
+    {
+        public string File = "";
+        public string Yaml = "";
+        public string Name = "";
+        public string Version = "";
+        public string? Description;
+        public string? Extends;
+        public SourceLocation ExtendsLocation;
+        public NamingStyle? Style;
+        public PartitionStyle? PartitionStyle;
+        public List<FolderSpec>? Folders;
+        public List<FolderSpec>? BucketFolders;
+        public List<(string Under, List<FolderSpec> Folders, SourceLocation Location)> Add = new List<(string, List<FolderSpec>, SourceLocation)>();
+        public List<(string Path, SourceLocation Location)> Remove = new List<(string, SourceLocation)>();
+        public List<(RenameMigration Rename, SourceLocation Location)> Rename = new List<(RenameMigration, SourceLocation)>();
+        public List<(string Path, SourceLocation Location)> Include = new List<(string, SourceLocation)>();
+    }
+
+    /// <summary>
+    /// Reads a template file through YamlDotNet's node model, so that every error can name its file, line and column.
+    /// The format is documented in docs/templates.md.
+    /// </summary>
+    internal static class TemplateParser
+    {
+        private static readonly Regex VersionPattern = new Regex(@"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$", RegexOptions.CultureInvariant);
+        private static readonly Regex TemplateNamePattern = new Regex("^[a-z0-9]+(?:-[a-z0-9]+)*$", RegexOptions.CultureInvariant);
+
+        private static readonly string[] TopKeys = { "name", "version", "description", "extends", "style", "partitionStyle", "folders", "bucketFolders", "add", "remove", "rename", "include" };
+        private static readonly string[] FolderKeys = { "name", "description", "style", "partition", "partitionStyle", "optional", "folders" };
+        private static readonly string[] AddKeys = { "under", "folders" };
+        private static readonly string[] RenameKeys = { "from", "to" };
+
+        public static TemplateDocument Parse(string yaml, string file)
+        {
+            var stream = new YamlStream();
+            try
+            {
+                stream.Load(new StringReader(yaml));
+            }
+            catch (YamlException e)
+            {
+                throw new TemplateException("TemplateYamlInvalid", file, (int)e.Start.Line, (int)e.Start.Column,
+                    $"this is not valid YAML ({Clean(e.Message)}); fix the syntax at that position.", e);
+            }
+            if (stream.Documents.Count != 1 || !(stream.Documents[0].RootNode is YamlMappingNode root))
+                throw new TemplateException("TemplateYamlInvalid", file, 1, 1, "a template file holds one YAML mapping (name:, version:, folders: ...); see docs/templates.md.");
+
+            var doc = new TemplateDocument { File = file, Yaml = yaml };
+            CheckKeys(root, TopKeys, file, "template");
+
+            var nameNode = Require(root, "name", file);
+            doc.Name = Scalar(nameNode, file, "name");
+            if (!TemplateNamePattern.IsMatch(doc.Name))
+                throw Error("TemplateInvalidValue", file, nameNode, $"template name '{doc.Name}' must be kebab-case (lowercase letters and digits joined by hyphens), e.g. 'acme-churn'.");
+
+            var versionNode = Require(root, "version", file);
+            doc.Version = Scalar(versionNode, file, "version");
+            if (!VersionPattern.IsMatch(doc.Version))
+                throw Error("TemplateInvalidValue", file, versionNode, $"version '{doc.Version}' is not MAJOR.MINOR.PATCH (e.g. 1.2.0).");
+
+            if (Get(root, "description") is YamlNode description) doc.Description = Scalar(description, file, "description");
+            if (Get(root, "extends") is YamlNode extends)
+            {
+                doc.Extends = Scalar(extends, file, "extends");
+                doc.ExtendsLocation = Loc(file, extends);
+            }
+            if (Get(root, "style") is YamlNode style) doc.Style = ParseStyle(style, file);
+            if (Get(root, "partitionStyle") is YamlNode partitionStyle) doc.PartitionStyle = ParsePartitionStyle(partitionStyle, file);
+            if (Get(root, "folders") is YamlNode folders) doc.Folders = ParseFolders(folders, file);
+            if (Get(root, "bucketFolders") is YamlNode bucketFolders) doc.BucketFolders = ParseFolders(bucketFolders, file);
+
+            if (Get(root, "add") is YamlNode add)
+            {
+                foreach (var entry in Sequence(add, file, "add"))
+                {
+                    if (!(entry is YamlMappingNode map))
+                        throw Error("TemplateInvalidValue", file, entry, "each 'add' entry is a mapping with 'under:' (a path; '/' for the bucket root) and 'folders:'.");
+                    CheckKeys(map, AddKeys, file, "add entry");
+                    string under = Get(map, "under") is YamlNode u ? Scalar(u, file, "under") : "";
+                    doc.Add.Add((under, ParseFolders(Require(map, "folders", file), file), Loc(file, entry)));
+                }
+            }
+            if (Get(root, "remove") is YamlNode remove)
+                foreach (var entry in Sequence(remove, file, "remove"))
+                    doc.Remove.Add((Scalar(entry, file, "remove"), Loc(file, entry)));
+            if (Get(root, "include") is YamlNode include)
+                foreach (var entry in Sequence(include, file, "include"))
+                    doc.Include.Add((Scalar(entry, file, "include"), Loc(file, entry)));
+            if (Get(root, "rename") is YamlNode rename)
+            {
+                foreach (var entry in Sequence(rename, file, "rename"))
+                {
+                    if (!(entry is YamlMappingNode map))
+                        throw Error("TemplateInvalidValue", file, entry, "each 'rename' entry is a mapping with 'from:' (the old path) and 'to:' (the new folder name).");
+                    CheckKeys(map, RenameKeys, file, "rename entry");
+                    var toNode = Require(map, "to", file);
+                    string to = Scalar(toNode, file, "to");
+                    if (to.Contains("/"))
+                        throw Error("TemplateInvalidValue", file, toNode, $"'to: {to}' must be the new folder name only; a rename keeps the folder under its parent.");
+                    doc.Rename.Add((new RenameMigration(Scalar(Require(map, "from", file), file, "from").Trim('/'), to), Loc(file, entry)));
+                }
+            }
+            if (doc.Extends == null && doc.Folders == null)
+                throw new TemplateException("TemplateMissingKey", file, (int)root.Start.Line, (int)root.Start.Column,
+                    "a template needs 'folders:' (its tree) or 'extends:' (the template it customises).");
+            if (doc.Extends != null && doc.Folders != null)
+                throw Error("TemplateInvalidValue", file, Get(root, "folders")!, "a template that 'extends:' another customises it with 'add:', 'remove:' and 'rename:'; it cannot also declare 'folders:'.");
+            return doc;
+        }
+
+        private static List<FolderSpec> ParseFolders(YamlNode node, string file)
+        {
+            var result = new List<FolderSpec>();
+            foreach (var entry in Sequence(node, file, "folders"))
+            {
+                var spec = ParseFolder(entry, file);
+                var twin = result.FirstOrDefault(f => f.Name == spec.Name);
+                if (twin != null)
+                    throw Error("TemplateDuplicateFolder", file, entry, $"folder '{spec.Name}' is declared twice under the same parent (first at line {twin.Location.Line}); merge the two entries.");
+                result.Add(spec);
+            }
+            return result;
+        }
+
+        private static FolderSpec ParseFolder(YamlNode node, string file)
+        {
+            // A bare scalar is shorthand for a folder with only a name.
+            if (node is YamlScalarNode scalar)
+                return new FolderSpec { Name = CheckName(scalar, file), Location = Loc(file, node) };
+            if (!(node is YamlMappingNode map))
+                throw Error("TemplateInvalidValue", file, node, "a folder is a name or a mapping with 'name:' and optional 'description:', 'style:', 'partition:', 'optional:', 'folders:'.");
+            CheckKeys(map, FolderKeys, file, "folder");
+            var spec = new FolderSpec { Name = CheckName(Require(map, "name", file), file), Location = Loc(file, node) };
+            if (Get(map, "description") is YamlNode description) spec.Description = Scalar(description, file, "description");
+            if (Get(map, "style") is YamlNode style) spec.Style = ParseStyle(style, file);
+            if (Get(map, "partitionStyle") is YamlNode partitionStyle) spec.PartitionStyle = ParsePartitionStyle(partitionStyle, file);
+            if (Get(map, "partition") is YamlNode partition)
+            {
+                string value = Scalar(partition, file, "partition");
+                spec.Partition = value switch
+                {
+                    "daily" => PartitionGranularity.Daily,
+                    "monthly" => PartitionGranularity.Monthly,
+                    "none" => PartitionGranularity.None,
+                    _ => throw Error("TemplateInvalidValue", file, partition, $"partition '{value}' is not one of: daily, monthly, none."),
+                };
+            }
+            if (Get(map, "optional") is YamlNode optional)
+            {
+                string value = Scalar(optional, file, "optional");
+                if (value != "true" && value != "false")
+                    throw Error("TemplateInvalidValue", file, optional, $"optional '{value}' must be true or false.");
+                spec.Optional = value == "true";
+            }
+            if (Get(map, "folders") is YamlNode folders) spec.Folders = ParseFolders(folders, file);
+            return spec;
+        }
+
+        private static string CheckName(YamlNode node, string file)
+        {
+            string name = Scalar(node, file, "name");
+            var problem = S3KeyRules.CheckSegment(name);
+            if (problem != null) throw Error("TemplateFolderNameInvalid", file, node, problem + ".");
+            return name;
+        }
+
+        private static NamingStyle ParseStyle(YamlNode node, string file)
+        {
+            string value = Scalar(node, file, "style");
+            if (!NamingStyles.TryParse(value, out var style))
+                throw Error("TemplateInvalidValue", file, node, $"style '{value}' is not one of: snake_case, kebab-case, any.");
+            return style;
+        }
+
+        private static PartitionStyle ParsePartitionStyle(YamlNode node, string file)
+        {
+            string value = Scalar(node, file, "partitionStyle");
+            return value switch
+            {
+                "YYYY/MM/DD" => PartitionStyle.Ymd,
+                "ymd" => PartitionStyle.Ymd,
+                "hive" => PartitionStyle.Hive,
+                _ => throw Error("TemplateInvalidValue", file, node, $"partitionStyle '{value}' is not one of: YYYY/MM/DD (or ymd), hive."),
+            };
+        }
+
+        private static void CheckKeys(YamlMappingNode map, string[] allowed, string file, string what)
+        {
+            foreach (var key in map.Children.Keys)
+            {
+                string name = (key as YamlScalarNode)?.Value ?? "";
+                if (!allowed.Contains(name, StringComparer.Ordinal))
+                {
+                    var close = allowed.FirstOrDefault(a => string.Equals(a, name, StringComparison.OrdinalIgnoreCase));
+                    throw Error("TemplateUnknownKey", file, key,
+                        $"unknown key '{name}' in a {what}{(close != null ? $" (did you mean '{close}'?)" : "")}; allowed keys: {string.Join(", ", allowed)}.");
+                }
+            }
+        }
+
+        private static YamlNode? Get(YamlMappingNode map, string key) =>
+            map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+
+        private static YamlNode Require(YamlMappingNode map, string key, string file) =>
+            Get(map, key) ?? throw new TemplateException("TemplateMissingKey", file, (int)map.Start.Line, (int)map.Start.Column, $"'{key}:' is required here.");
+
+        private static string Scalar(YamlNode node, string file, string key)
+        {
+            if (node is YamlScalarNode scalar && !string.IsNullOrWhiteSpace(scalar.Value)) return scalar.Value!.Trim();
+            throw Error("TemplateInvalidValue", file, node, $"'{key}' needs a non-empty text value.");
+        }
+
+        private static IEnumerable<YamlNode> Sequence(YamlNode node, string file, string key)
+        {
+            if (node is YamlSequenceNode sequence) return sequence.Children;
+            throw Error("TemplateInvalidValue", file, node, $"'{key}' must be a list (entries starting with '- ').");
+        }
+
+        internal static SourceLocation Loc(string file, YamlNode node) => new SourceLocation(file, (int)node.Start.Line, (int)node.Start.Column);
+
+        private static TemplateException Error(string errorId, string file, YamlNode node, string message) =>
+            new TemplateException(errorId, file, (int)node.Start.Line, (int)node.Start.Column, message);
+
+        private static string Clean(string message) => message.Replace("\r", " ").Replace("\n", " ").Trim();
+    }
+}

@@ -1,0 +1,133 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading;
+using System.Threading.Tasks;
+using S3MlLayout.Engine.Errors;
+using S3MlLayout.Engine.Layouts;
+using S3MlLayout.Engine.Naming;
+using S3MlLayout.Engine.Storage;
+
+namespace S3MlLayout.Engine.Provisioning
+{
+    /// <summary>
+    /// What was declared for a solution, stored in the bucket at .s3mllayout/declared/solutions/{solution}.json:
+    /// the fully resolved template tree (so later checks need neither the template file nor this module version),
+    /// its name and version, the optional folders included and when it was recorded.
+    /// </summary>
+    public sealed class DeclaredLayout
+    {
+        public const string MetadataPrefix = ".s3mllayout/";
+        public static string KeyFor(string solution) => $"{MetadataPrefix}declared/solutions/{solution}.json";
+
+        public int Schema { get; set; } = 1;
+        public string Solution { get; set; } = "";
+        public string Template { get; set; } = "";
+        public string TemplateVersion { get; set; } = "";
+        public string TemplateSource { get; set; } = "";
+        public string PartitionStyle { get; set; } = "YYYY/MM/DD";
+        public List<string> Include { get; set; } = new List<string>();
+        public List<DeclaredFolder> Folders { get; set; } = new List<DeclaredFolder>();
+        public List<DeclaredFolder> BucketFolders { get; set; } = new List<DeclaredFolder>();
+        public List<DeclaredRename> Renames { get; set; } = new List<DeclaredRename>();
+        public DateTime RecordedUtc { get; set; }
+        public string ToolVersion { get; set; } = "";
+
+        public static DeclaredLayout From(LayoutTemplate template, string solution, IEnumerable<string> include) => new DeclaredLayout
+        {
+            Solution = solution,
+            Template = template.Name,
+            TemplateVersion = template.Version,
+            TemplateSource = template.Source,
+            PartitionStyle = template.PartitionStyle == Layouts.PartitionStyle.Hive ? "hive" : "YYYY/MM/DD",
+            Include = include.Select(p => "/" + p.Trim('/')).Distinct().ToList(),
+            Folders = template.SolutionFolders.Select(DeclaredFolder.From).ToList(),
+            BucketFolders = template.BucketFolders.Select(DeclaredFolder.From).ToList(),
+            Renames = template.Renames.Select(r => new DeclaredRename { From = r.From, To = r.To }).ToList(),
+            RecordedUtc = DateTime.UtcNow,
+            ToolVersion = ToolInfo.Version,
+        };
+
+        /// <summary>The declared tree as a template again, to expand with <see cref="LayoutExpander"/>.</summary>
+        public LayoutTemplate ToTemplate() => new LayoutTemplate(Template, TemplateVersion, null, null, TemplateSource, false,
+            PartitionStyle == "hive" ? Layouts.PartitionStyle.Hive : Layouts.PartitionStyle.Ymd,
+            Folders.Select(f => f.ToSpec()).ToList(), BucketFolders.Select(f => f.ToSpec()).ToList(),
+            Renames.Select(r => new RenameMigration(r.From, r.To)).ToList(), Include, "");
+
+        private static readonly JsonSerializerOptions Json = new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        };
+
+        public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+
+        public static async Task<DeclaredLayout?> ReadAsync(IStorageTarget target, string solution, CancellationToken cancellation)
+        {
+            var bytes = await target.ReadObjectAsync(KeyFor(solution), cancellation).ConfigureAwait(false);
+            if (bytes == null) return null;
+            try
+            {
+                return JsonSerializer.Deserialize<DeclaredLayout>(bytes, Json);
+            }
+            catch (JsonException e)
+            {
+                string uri = target.Describe(KeyFor(solution));
+                throw new MlLayoutException("DeclarationInvalid", ErrorKind.InvalidData, uri,
+                    $"The declared layout '{uri}' is not valid JSON ({e.Message}); provision the solution again with Add-MlSolution to rewrite it.", e);
+            }
+        }
+
+        public Task WriteAsync(IStorageTarget target, CancellationToken cancellation) =>
+            target.WriteObjectAsync(KeyFor(Solution), ToJson(), "application/json", cancellation);
+    }
+
+    public sealed class DeclaredFolder
+    {
+        public string Name { get; set; } = "";
+        public string? Description { get; set; }
+        public string? Style { get; set; }
+        public string? Partition { get; set; }
+        public string? PartitionStyle { get; set; }
+        public bool Optional { get; set; }
+        public List<DeclaredFolder>? Folders { get; set; }
+
+        public static DeclaredFolder From(FolderSpec spec) => new DeclaredFolder
+        {
+            Name = spec.Name,
+            Description = spec.Description,
+            Style = spec.Style is NamingStyle style ? NamingStyles.ToYaml(style) : null,
+            Partition = spec.Partition == PartitionGranularity.None ? null : spec.Partition.ToString().ToLowerInvariant(),
+            PartitionStyle = spec.PartitionStyle is Layouts.PartitionStyle ps ? (ps == Layouts.PartitionStyle.Hive ? "hive" : "YYYY/MM/DD") : null,
+            Optional = spec.Optional,
+            Folders = spec.Folders.Count == 0 ? null : spec.Folders.Select(From).ToList(),
+        };
+
+        public FolderSpec ToSpec() => new FolderSpec
+        {
+            Name = Name,
+            Description = Description,
+            Style = Style != null && NamingStyles.TryParse(Style, out var style) ? style : (NamingStyle?)null,
+            Partition = Partition == "daily" ? PartitionGranularity.Daily : Partition == "monthly" ? PartitionGranularity.Monthly : PartitionGranularity.None,
+            PartitionStyle = PartitionStyle == null ? (Layouts.PartitionStyle?)null : PartitionStyle == "hive" ? Layouts.PartitionStyle.Hive : Layouts.PartitionStyle.Ymd,
+            Optional = Optional,
+            Folders = Folders?.Select(f => f.ToSpec()).ToList() ?? new List<FolderSpec>(),
+        };
+    }
+
+    public sealed class DeclaredRename
+    {
+        public string From { get; set; } = "";
+        public string To { get; set; } = "";
+    }
+
+    public static class ToolInfo
+    {
+        public static string Version { get; } =
+            typeof(ToolInfo).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+    }
+}

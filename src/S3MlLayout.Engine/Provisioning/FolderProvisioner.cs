@@ -1,0 +1,125 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using S3MlLayout.Engine.Errors;
+using S3MlLayout.Engine.Layouts;
+using S3MlLayout.Engine.Storage;
+
+namespace S3MlLayout.Engine.Provisioning
+{
+    public enum FolderOutcome { Created, AlreadyExists, Failed, Skipped }
+
+    /// <summary>What happened to one folder; New-MlFolder writes these.</summary>
+    public sealed class FolderResult
+    {
+        public FolderResult(string key, string uri, FolderOutcome outcome, MlLayoutException? error = null)
+        {
+            Key = key; Uri = uri; Outcome = outcome; Error = error;
+        }
+        public string Key { get; }
+        /// <summary>s3://bucket/key on S3, the directory on the local target.</summary>
+        public string Uri { get; }
+        public FolderOutcome Outcome { get; }
+        public MlLayoutException? Error { get; }
+        public override string ToString() => $"{Outcome} {Uri}";
+    }
+
+    /// <summary>Which folders of a set exist already and which are missing.</summary>
+    public sealed class FolderPlan
+    {
+        public FolderPlan(IReadOnlyList<string> missing, IReadOnlyList<string> present) { Missing = missing; Present = present; }
+        public IReadOnlyList<string> Missing { get; }
+        public IReadOnlyList<string> Present { get; }
+    }
+
+    /// <summary>
+    /// Creates folder markers: finds the existing ones by listing, then writes the missing ones with bounded
+    /// concurrency. Results are handed to a callback as they complete (on worker threads).
+    /// </summary>
+    public sealed class FolderProvisioner
+    {
+        private readonly IStorageTarget _target;
+        private readonly int _concurrency;
+
+        public FolderProvisioner(IStorageTarget target, int? concurrency = null)
+        {
+            _target = target;
+            _concurrency = Math.Max(1, concurrency ?? target.DefaultConcurrency);
+        }
+
+        public async Task<FolderPlan> PlanAsync(IEnumerable<string> folderKeys, CancellationToken cancellation)
+        {
+            // Parents first, so the local target and any reader see a tree that grows from the root.
+            var keys = folderKeys.Distinct(StringComparer.Ordinal).OrderBy(k => k.Count(c => c == '/')).ThenBy(k => k, StringComparer.Ordinal).ToArray();
+            var existing = await _target.FindFolderMarkersAsync(keys, cancellation).ConfigureAwait(false);
+            return new FolderPlan(keys.Where(k => !existing.Contains(k)).ToArray(), keys.Where(existing.Contains).ToArray());
+        }
+
+        /// <summary>Writes the markers; a failure of one key is reported and the others go on.</summary>
+        public async Task ExecuteAsync(IReadOnlyList<string> folderKeys, Action<FolderResult> onResult, CancellationToken cancellation)
+        {
+            using var gate = new SemaphoreSlim(_concurrency);
+            var tasks = new List<Task>(folderKeys.Count);
+            // Keys of one depth go out together; the next depth waits, so a parent is written before its children.
+            foreach (var depth in folderKeys.GroupBy(k => k.Count(c => c == '/')).OrderBy(g => g.Key))
+            {
+                tasks.Clear();
+                foreach (var key in depth)
+                {
+                    await gate.WaitAsync(cancellation).ConfigureAwait(false);
+                    tasks.Add(Task.Run(async () =>
+                    {
+                        try { onResult(await CreateOne(key, cancellation).ConfigureAwait(false)); }
+                        finally { gate.Release(); }
+                    }, CancellationToken.None));
+                }
+                await Task.WhenAll(tasks).ConfigureAwait(false);
+            }
+        }
+
+        private async Task<FolderResult> CreateOne(string key, CancellationToken cancellation)
+        {
+            string uri = _target.Describe(key);
+            if (cancellation.IsCancellationRequested) return new FolderResult(key, uri, FolderOutcome.Skipped);
+            try
+            {
+                var outcome = await _target.CreateFolderMarkerAsync(key, cancellation).ConfigureAwait(false);
+                return new FolderResult(key, uri, outcome == MarkerOutcome.Created ? FolderOutcome.Created : FolderOutcome.AlreadyExists);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                return new FolderResult(key, uri, FolderOutcome.Skipped);
+            }
+            catch (MlLayoutException e)
+            {
+                return new FolderResult(key, uri, FolderOutcome.Failed, e);
+            }
+            catch (Exception e)
+            {
+                return new FolderResult(key, uri, FolderOutcome.Failed,
+                    new MlLayoutException("FolderCreateFailed", ErrorKind.WriteError, uri, $"Creating '{uri}' failed: {e.Message} Run the command again to create the rest.", e));
+            }
+        }
+    }
+
+    /// <summary>The summary of provisioning one solution (Add-MlSolution, Add-MlDatePartition).</summary>
+    public sealed class SolutionProvisionResult
+    {
+        public string Bucket { get; set; } = "";
+        public string Solution { get; set; } = "";
+        public string Template { get; set; } = "";
+        public string TemplateVersion { get; set; } = "";
+        /// <summary>s3://bucket/solutions/{solution}/ or the local directory.</summary>
+        public string Uri { get; set; } = "";
+        public int Created { get; set; }
+        public int AlreadyPresent { get; set; }
+        public int Failed { get; set; }
+        /// <summary>Folders that -WhatIf or a declined confirmation left out.</summary>
+        public int Skipped { get; set; }
+        public IReadOnlyList<string> CreatedKeys { get; set; } = Array.Empty<string>();
+        public IReadOnlyList<string> FailedKeys { get; set; } = Array.Empty<string>();
+        public override string ToString() => $"{Solution}: {Created} created, {AlreadyPresent} already present, {Failed} failed";
+    }
+}

@@ -1,0 +1,143 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using S3MlLayout.Engine.Errors;
+
+namespace S3MlLayout.Engine.Storage
+{
+    /// <summary>
+    /// The local target: the bucket is a directory and a folder is a subdirectory. Requests are counted as the S3
+    /// requests they stand for, so both targets report comparable costs.
+    /// </summary>
+    public sealed class LocalDirectoryTarget : IStorageTarget
+    {
+        public LocalDirectoryTarget(MlBucket bucket)
+        {
+            Bucket = bucket;
+            Root = Path.GetFullPath(bucket.LocalPath ?? throw new ArgumentException("A local bucket needs its LocalPath.", nameof(bucket)));
+        }
+
+        public MlBucket Bucket { get; }
+        public string Root { get; }
+        public RequestCounter Requests { get; } = new RequestCounter();
+        public int DefaultConcurrency => 1;
+
+        public string Describe(string key) => key.Length == 0 ? Root + Path.DirectorySeparatorChar : PathOf(key) + (key.EndsWith("/", StringComparison.Ordinal) ? Path.DirectorySeparatorChar.ToString() : "");
+
+        /// <summary>Creates the bucket directory; false when it was already there.</summary>
+        public bool CreateBucketDirectory()
+        {
+            if (Directory.Exists(Root)) return false;
+            if (File.Exists(Root))
+                throw new MlLayoutException("BucketPathIsFile", ErrorKind.ResourceExists, Root, $"'{Root}' is a file; choose a -LocalPath whose bucket directory is free.");
+            Wrap(Root, () => Directory.CreateDirectory(Root));
+            Requests.CountOther();
+            return true;
+        }
+
+        public Task<bool> BucketExistsAsync(CancellationToken cancellation)
+        {
+            Requests.CountOther();
+            return Task.FromResult(Directory.Exists(Root));
+        }
+
+        public Task<ISet<string>> FindFolderMarkersAsync(IReadOnlyCollection<string> folderKeys, CancellationToken cancellation)
+        {
+            ISet<string> found = new HashSet<string>(folderKeys.Where(k => Directory.Exists(PathOf(k))), StringComparer.Ordinal);
+            Requests.CountList();
+            return Task.FromResult(found);
+        }
+
+        public Task<MarkerOutcome> CreateFolderMarkerAsync(string folderKey, CancellationToken cancellation)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            string path = PathOf(folderKey);
+            Requests.CountPut();
+            if (Directory.Exists(path)) return Task.FromResult(MarkerOutcome.AlreadyExists);
+            if (File.Exists(path.TrimEnd(Path.DirectorySeparatorChar)))
+                throw new MlLayoutException("FolderCreateFailed", ErrorKind.ResourceExists, Describe(folderKey),
+                    $"Cannot create folder '{Describe(folderKey)}': a file of that name exists. Rename or move the file, then run again.");
+            Wrap(Describe(folderKey), () => Directory.CreateDirectory(path));
+            return Task.FromResult(MarkerOutcome.Created);
+        }
+
+        public Task<PrefixListing> ListAsync(string prefix, bool delimited, CancellationToken cancellation)
+        {
+            Requests.CountList();
+            var objects = new List<StoredObject>();
+            var prefixes = new List<string>();
+            string directory = PathOf(prefix);
+            if (Directory.Exists(directory))
+            {
+                // A directory stands for a folder with its marker, as S3 lists the marker under its own prefix.
+                if (prefix.Length > 0) objects.Add(new StoredObject(prefix, 0));
+                Walk(directory, prefix, delimited, objects, prefixes, cancellation);
+            }
+            return Task.FromResult(new PrefixListing(prefix, objects, prefixes));
+        }
+
+        private static void Walk(string directory, string prefix, bool delimited, List<StoredObject> objects, List<string> prefixes, CancellationToken cancellation)
+        {
+            foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos().OrderBy(e => e.Name, StringComparer.Ordinal))
+            {
+                cancellation.ThrowIfCancellationRequested();
+                if (entry is DirectoryInfo sub)
+                {
+                    string key = prefix + sub.Name + "/";
+                    if (delimited) prefixes.Add(key);
+                    else
+                    {
+                        objects.Add(new StoredObject(key, 0));
+                        Walk(sub.FullName, key, false, objects, prefixes, cancellation);
+                    }
+                }
+                else if (entry is FileInfo file)
+                {
+                    objects.Add(new StoredObject(prefix + file.Name, file.Length));
+                }
+            }
+        }
+
+        public Task<byte[]?> ReadObjectAsync(string key, CancellationToken cancellation)
+        {
+            Requests.CountGet();
+            string path = PathOf(key);
+            return Task.FromResult(File.Exists(path) ? File.ReadAllBytes(path) : null);
+        }
+
+        public Task WriteObjectAsync(string key, byte[] content, string contentType, CancellationToken cancellation)
+        {
+            Requests.CountPut();
+            string path = PathOf(key);
+            Wrap(Describe(key), () =>
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.WriteAllBytes(path, content);
+            });
+            return Task.CompletedTask;
+        }
+
+        private string PathOf(string key)
+        {
+            var segments = key.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries);
+            if (segments.Any(s => s == ".." || s == "."))
+                throw new MlLayoutException("KeyInvalid", ErrorKind.InvalidArgument, key, $"The key '{key}' contains '.' or '..' segments, which cannot be stored on the local target.");
+            return segments.Length == 0 ? Root : Path.Combine(Root, Path.Combine(segments));
+        }
+
+        private static void Wrap(string target, Action action)
+        {
+            try { action(); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new MlLayoutException("FolderCreateFailed", e is UnauthorizedAccessException ? ErrorKind.PermissionDenied : ErrorKind.WriteError, target,
+                    $"Cannot write '{target}': {e.Message} Check the permissions and free space of the directory, then run again.", e);
+            }
+        }
+
+        public void Dispose() { }
+    }
+}

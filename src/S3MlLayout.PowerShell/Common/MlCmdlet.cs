@@ -1,0 +1,125 @@
+using System;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using System.Linq;
+using S3MlLayout.Engine.Errors;
+using S3MlLayout.Engine.Layouts;
+
+namespace S3MlLayout.PowerShell.Common
+{
+    /// <summary>
+    /// What every S3MlLayout cmdlet shares: engine errors turned into ErrorRecords, cancellation wired to Ctrl+C,
+    /// user paths resolved through the PowerShell provider, and work done on worker threads streamed back to the
+    /// pipeline thread (the only thread allowed to write).
+    /// </summary>
+    public abstract class MlCmdlet : PSCmdlet
+    {
+        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+
+        protected CancellationToken Cancellation => _stopping.Token;
+
+        protected override void StopProcessing() => _stopping.Cancel();
+
+        internal static ErrorCategory CategoryOf(ErrorKind kind) => kind switch
+        {
+            ErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
+            ErrorKind.InvalidData => ErrorCategory.InvalidData,
+            ErrorKind.ObjectNotFound => ErrorCategory.ObjectNotFound,
+            ErrorKind.ResourceExists => ErrorCategory.ResourceExists,
+            ErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
+            ErrorKind.ConnectionError => ErrorCategory.ConnectionError,
+            ErrorKind.WriteError => ErrorCategory.WriteError,
+            ErrorKind.ReadError => ErrorCategory.ReadError,
+            ErrorKind.OperationStopped => ErrorCategory.OperationStopped,
+            ErrorKind.LimitsExceeded => ErrorCategory.LimitsExceeded,
+            _ => ErrorCategory.NotSpecified,
+        };
+
+        internal static ErrorRecord ToErrorRecord(MlLayoutException e) =>
+            new ErrorRecord(e, e.ErrorId, CategoryOf(e.Kind), e.Target);
+
+        /// <summary>Stops the command: bad configuration, template or input that nothing can go on from.</summary>
+        protected void Fail(MlLayoutException e) => ThrowTerminatingError(ToErrorRecord(e));
+
+        protected void Fail(string errorId, ErrorKind kind, string? target, string message) =>
+            Fail(new MlLayoutException(errorId, kind, target, message));
+
+        /// <summary>Reports one failed item; the command goes on with the others.</summary>
+        protected void Report(MlLayoutException e) => WriteError(ToErrorRecord(e));
+
+        /// <summary>A path as the user typed it (relative, ~, PS drive) made absolute for the file system provider.</summary>
+        protected string ResolvePath(string path)
+        {
+            try
+            {
+                return SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+            }
+            catch (Exception e) when (e is ItemNotFoundException || e is DriveNotFoundException || e is ProviderNotFoundException || e is NotSupportedException || e is PSArgumentException)
+            {
+                throw new MlLayoutException("PathInvalid", ErrorKind.InvalidArgument, path, $"'{path}' is not a file-system path: {e.Message}", e);
+            }
+        }
+
+        /// <summary>
+        /// -Template takes a template object, a built-in template name (master-solution) or the path of a YAML
+        /// template file (./acme.yaml, TestDrive:/t.yaml); resolved here so failures keep their stable ErrorId.
+        /// </summary>
+        protected LayoutTemplate ResolveTemplate(object? value)
+        {
+            value = value is PSObject wrapped ? wrapped.BaseObject : value;
+            switch (value)
+            {
+                case LayoutTemplate template:
+                    return template;
+                case string text when text.Length > 0:
+                    bool looksLikePath = text.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || text.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
+                                         || text.IndexOfAny(new[] { '/', '\\', ':' }) >= 0;
+                    return looksLikePath ? TemplateCatalog.LoadFile(ResolvePath(text)) : TemplateCatalog.GetBuiltIn(text);
+                default:
+                    throw new MlLayoutException("TemplateArgumentInvalid", ErrorKind.InvalidArgument, value?.ToString(),
+                        $"-Template takes a template name ({string.Join(", ", TemplateCatalog.BuiltIns.Select(t => t.Name))}), the path of a YAML template file, or an object from Get-MlLayoutTemplate; got {(value == null ? "nothing" : value.GetType().Name)}.");
+            }
+        }
+
+        /// <summary>Runs engine work synchronously on the pipeline thread, turning cancellation into a clean stop.</summary>
+        protected T Run<T>(Func<CancellationToken, Task<T>> work)
+        {
+            try
+            {
+                return Task.Run(() => work(Cancellation)).GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        protected void Run(Func<CancellationToken, Task> work) =>
+            Run<bool>(async ct => { await work(ct).ConfigureAwait(false); return true; });
+
+        /// <summary>
+        /// Runs work that produces items on worker threads and hands each item to <paramref name="onItem"/> on the
+        /// pipeline thread as soon as it arrives, so output streams while the work goes on.
+        /// </summary>
+        protected void RunStreaming<T>(Func<Action<T>, CancellationToken, Task> work, Action<T> onItem)
+        {
+            using var queue = new BlockingCollection<T>();
+            var task = Task.Run(async () =>
+            {
+                try { await work(queue.Add, Cancellation).ConfigureAwait(false); }
+                finally { queue.CompleteAdding(); }
+            });
+            foreach (var item in queue.GetConsumingEnumerable()) onItem(item);
+            try
+            {
+                task.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+    }
+}
