@@ -1,0 +1,44 @@
+<#
+.SYNOPSIS
+    Provisions a tenant bucket with two ML solutions on the local target and shows its tree.
+.DESCRIPTION
+    The embedded default needs no AWS account: the bucket is a directory named after the bucket.
+    Builds the module first when it has not been built. Safe to run again: what exists is left alone.
+    Uses only PowerShell's core cmdlets, so it runs in any host (pwsh, Windows PowerShell, tools/S3MlLayout.Host).
+.EXAMPLE
+    pwsh ./examples/quickstart.ps1
+.EXAMPLE
+    pwsh ./examples/quickstart.ps1 -LocalPath ~/ml-buckets -TenantId b001 -Solution demand-forecasting
+#>
+[CmdletBinding()]
+param(
+    # Directory that holds the bucket directory; default: out/quickstart in the repository.
+    [string] $LocalPath,
+    [string] $CompanyPrefix = 'edge',
+    [string] $Environment = 'dev',
+    [string] $TenantId = 'a001',
+    [string] $Region = 'us-west-2',
+    [string[]] $Solution = @('customer-churn', 'fraud-detection'),
+    [string] $Template = 'master-solution',
+    # The day whose date partitions are created under every date-partitioned folder; default: today (UTC).
+    [datetime] $Date = [datetime]::UtcNow.Date
+)
+$ErrorActionPreference = 'Stop'
+$root = [IO.Path]::GetDirectoryName($PSScriptRoot)
+
+if (-not [IO.File]::Exists([IO.Path]::Combine($root, 'bin', 'S3MlLayout.PowerShell.dll'))) {
+    & dotnet build ([IO.Path]::Combine($root, 'src', 'S3MlLayout.PowerShell')) --nologo -v quiet
+    if ($LASTEXITCODE -ne 0) { throw "Building the module failed (dotnet build exit code $LASTEXITCODE)." }
+}
+Import-Module ([IO.Path]::Combine($root, 'S3MlLayout.psd1')) -Force
+
+if (-not $LocalPath) { $LocalPath = [IO.Path]::Combine($root, 'out', 'quickstart') }
+$null = [IO.Directory]::CreateDirectory($LocalPath)
+
+$bucket = New-MlBucket -CompanyPrefix $CompanyPrefix -Environment $Environment -TenantId $TenantId -Region $Region -LocalPath $LocalPath -Confirm:$false
+"Bucket $($bucket.Name) at $($bucket.LocalPath)"
+$bucket | Add-MlSolution -Name $Solution -Template $Template -Date $Date -Confirm:$false | ForEach-Object {
+    "  $($_.Solution): $($_.Created) folders created, $($_.AlreadyPresent) already present, $($_.Failed) failed"
+}
+''
+$bucket | Show-MlLayout
