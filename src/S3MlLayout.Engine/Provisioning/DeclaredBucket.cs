@@ -19,12 +19,15 @@ namespace S3MlLayout.Engine.Provisioning
         public string? TenantId { get; set; }
         public string? Region { get; set; }
         public DateTime CreatedUtc { get; set; }
+        /// <summary>The settings declared for the bucket (secure defaults less what was skipped); null on the local target.</summary>
+        public S3.BucketSettings? Settings { get; set; }
         public string ToolVersion { get; set; } = "";
 
-        private static readonly JsonSerializerOptions Json = new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+        private static readonly JsonSerializerOptions Json = new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
-        public static DeclaredBucket From(MlBucket bucket) => new DeclaredBucket
+        public static DeclaredBucket From(MlBucket bucket, S3.BucketSettings? settings = null) => new DeclaredBucket
         {
+            Settings = settings,
             Name = bucket.Name, CompanyPrefix = bucket.CompanyPrefix, Environment = bucket.Environment, TenantId = bucket.TenantId,
             Region = bucket.Region, CreatedUtc = bucket.CreatedUtc ?? DateTime.UtcNow, ToolVersion = ToolInfo.Version,
         };

@@ -29,6 +29,13 @@ namespace S3MlLayout.Engine.Storage
         public string? TenantId { get; set; }
         /// <summary>When the bucket was created by this tool (UTC), when known.</summary>
         public DateTime? CreatedUtc { get; set; }
+        /// <summary>The connection an S3 bucket is reached through (region, endpoint, credential source; no secrets).</summary>
+        public S3.S3Connection? Connection { get; set; }
+        /// <summary>The S3-compatible endpoint, when not Amazon S3.</summary>
+        public string? EndpointUrl => Connection?.EndpointUrl;
+        /// <summary>The bucket's settings as read back from the target (null on the local target).</summary>
+        public S3.BucketSettings? Settings { get; set; }
+
         /// <summary>True when this run created the bucket; false when it was already there.</summary>
         public bool Created { get; set; }
 

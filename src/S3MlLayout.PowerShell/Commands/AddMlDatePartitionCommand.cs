@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using S3MlLayout.Engine.Audit;
 using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Layouts;
 using S3MlLayout.Engine.Provisioning;
@@ -49,6 +50,7 @@ namespace S3MlLayout.PowerShell.Commands
                 foreach (var solution in Solution) LayoutExpander.CheckSolutionName(solution);
                 var explicitTemplate = Template != null ? ResolveTemplate(Template) : null;
                 using var target = OpenExistingBucket(bucket);
+                var audit = new AuditRecord { Template = explicitTemplate?.Name, TemplateVersion = explicitTemplate?.Version };
                 foreach (var solution in Solution)
                 {
                     var declared = Run(ct => DeclaredLayout.ReadAsync(target, solution, ct));
@@ -66,6 +68,9 @@ namespace S3MlLayout.PowerShell.Commands
                     if (nodes.Count == 0)
                         WriteWarning($"Template {template.Name} declares no date-partitioned folder; nothing to add for '{solution}'.");
                     var tally = ProvisionFolders(target, nodes.Select(n => n.Key).ToArray(), solution);
+                    audit.Solutions.Add(solution);
+                    audit.KeysCreated.AddRange(tally.Created);
+                    audit.KeysFailed.AddRange(tally.Failed);
                     WriteObject(new SolutionProvisionResult
                     {
                         Bucket = bucket.Name, Solution = solution, Template = template.Name, TemplateVersion = template.Version,
@@ -73,6 +78,7 @@ namespace S3MlLayout.PowerShell.Commands
                         Failed = tally.Failed.Count, Skipped = tally.Skipped, CreatedKeys = tally.Created, FailedKeys = tally.Failed,
                     });
                 }
+                WriteAudit(target, audit);
             }
             catch (MlLayoutException e)
             {

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
+using S3MlLayout.Engine.Audit;
 using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Layouts;
 using S3MlLayout.Engine.Provisioning;
@@ -50,11 +51,11 @@ namespace S3MlLayout.PowerShell.Commands
             var bucket = Bucket!;
             try
             {
-                // Expand every solution first: a bad name or option stops the command before anything is written.
-                var layouts = Name.Select(solution => (Solution: solution,
-                    Nodes: LayoutExpander.Expand(new LayoutRequest(template) { Solution = solution, Dates = Date, Include = Include }))).ToArray();
+                    foreach (var solution in Name)
+                    LayoutExpander.Expand(new LayoutRequest(template) { Solution = solution, Dates = Date, Include = Include });
                 using var target = OpenExistingBucket(bucket);
-                foreach (var (solution, nodes) in layouts)
+                var audit = new AuditRecord { Template = template.Name, TemplateVersion = template.Version };
+                foreach (var solution in Name)
                 {
                     var declared = Run(ct => DeclaredLayout.ReadAsync(target, solution, ct));
                     if (declared != null && (declared.Template != template.Name || declared.TemplateVersion != template.Version) && !Force)
@@ -64,16 +65,22 @@ namespace S3MlLayout.PowerShell.Commands
                             "Provision it with its own template, or add -Force to declare the new one (existing folders are kept)."));
                         continue;
                     }
-                    var include = Include.Concat(declared?.Include ?? Enumerable.Empty<string>()).ToArray();
-                    var effective = include.Length == Include.Length ? nodes
-                        : LayoutExpander.Expand(new LayoutRequest(template) { Solution = solution, Dates = Date, Include = include });
+                    // Optional folders included earlier stay included.
+                    var include = Include.Union(declared?.Include ?? Enumerable.Empty<string>(), StringComparer.Ordinal).ToArray();
+                    var keys = LayoutExpander.Expand(new LayoutRequest(template) { Solution = solution, Dates = Date, Include = include }).Select(n => n.Key).ToArray();
 
-                    var tally = ProvisionFolders(target, effective.Select(n => n.Key).ToArray(), solution);
+                    var tally = ProvisionFolders(target, keys, solution);
                     if (tally.Created.Count > 0 || declared == null || Force)
                     {
                         if (ShouldProcess(target.Describe(DeclaredLayout.KeyFor(solution)), "Record declared layout"))
+                        {
                             Run(ct => DeclaredLayout.From(template, solution, include).WriteAsync(target, ct));
+                            audit.SettingsChanged.Add($"declared layout of {solution}: {template.Name} {template.Version}");
+                        }
                     }
+                    audit.Solutions.Add(solution);
+                    audit.KeysCreated.AddRange(tally.Created);
+                    audit.KeysFailed.AddRange(tally.Failed);
                     WriteObject(new SolutionProvisionResult
                     {
                         Bucket = bucket.Name, Solution = solution, Template = template.Name, TemplateVersion = template.Version,
@@ -81,6 +88,7 @@ namespace S3MlLayout.PowerShell.Commands
                         Failed = tally.Failed.Count, Skipped = tally.Skipped, CreatedKeys = tally.Created, FailedKeys = tally.Failed,
                     });
                 }
+                WriteAudit(target, audit);
             }
             catch (MlLayoutException e)
             {

@@ -28,8 +28,8 @@ namespace S3MlLayout.PowerShell.Commands
         [ArgumentCompleter(typeof(RegionCompleter))]
         public string Region { get; set; } = "";
 
-        [Parameter(ParameterSetName = OverrideSet, Mandatory = true)]
-        [Alias("BucketName")]
+        [Parameter(ParameterSetName = OverrideSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("BucketName", "Name")]
         public string Override { get; set; } = "";
 
         [Parameter]

@@ -1,47 +1,55 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
+using S3MlLayout.Engine.Audit;
 using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Provisioning;
+using S3MlLayout.Engine.S3;
 using S3MlLayout.Engine.Storage;
 
 namespace S3MlLayout.PowerShell.Commands
 {
-    /// <summary>Creates a bucket named by the naming convention (or an override) on the local target.</summary>
+    /// <summary>
+    /// Creates a bucket named by the naming convention (or an override) with secure defaults, on Amazon S3, an
+    /// S3-compatible endpoint or the local target; idempotent, and returns the settings as read back.
+    /// </summary>
     [Cmdlet(VerbsCommon.New, "MlBucket", DefaultParameterSetName = PartsSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(MlBucket))]
-    public sealed class NewMlBucketCommand : BucketNameCommandBase
+    public sealed class NewMlBucketCommand : BucketTargetCommandBase
     {
-        [Parameter(Mandatory = true)]
+        [Parameter]
         [ValidateNotNullOrEmpty]
-        public string LocalPath { get; set; } = "";
+        public string? KmsKeyId { get; set; }
+
+        [Parameter]
+        public BucketDefault[] SkipDefault { get; set; } = new BucketDefault[0];
+
+        [Parameter]
+        public Hashtable? Tag { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Template { get; set; }
+
+        [Parameter]
+        [ValidateRange(0, 3650)]
+        public int AbortIncompleteUploadDays { get; set; } = 7;
+
+        [Parameter]
+        public Hashtable[] LifecycleRule { get; set; } = new Hashtable[0];
 
         protected override void ProcessRecord()
         {
             try
             {
                 string name = ResolveBucketName();
-                string root = ResolveDirectory(LocalPath);
-                var bucket = new MlBucket
-                {
-                    Name = name, Target = StorageKind.Local, LocalPath = Path.Combine(root, name),
-                    CompanyPrefix = NullIfEmpty(CompanyPrefix), Environment = NullIfEmpty(Environment),
-                    TenantId = NullIfEmpty(TenantId), Region = NullIfEmpty(Region),
-                };
-                bucket.Uri = bucket.LocalPath + Path.DirectorySeparatorChar;
-                using var target = new LocalDirectoryTarget(bucket);
-                if (Directory.Exists(target.Root))
-                {
-                    var declared = Run(ct => DeclaredBucket.ReadAsync(target, ct));
-                    declared?.ApplyTo(bucket);
-                    WriteVerbose($"Bucket '{bucket.Uri}' already exists; nothing to create.");
-                    WriteObject(bucket);
-                    return;
-                }
-                if (!ShouldProcess(bucket.Uri, "Create bucket")) return;
-                bucket.Created = target.CreateBucketDirectory();
-                bucket.CreatedUtc = System.DateTime.UtcNow;
-                Run(ct => DeclaredBucket.From(bucket).WriteAsync(target, ct));
-                WriteObject(bucket);
+                var desired = BucketSettings.SecureDefaults(Tags(), KmsKeyId, SkipDefault, AbortIncompleteUploadDays, LifecycleRule.Select(ToRule));
+                var bucket = DescribeBucket(name);
+                if (bucket.Target == StorageKind.Local) CreateLocal(bucket);
+                else CreateOnS3(bucket, desired);
             }
             catch (MlLayoutException e)
             {
@@ -49,27 +57,89 @@ namespace S3MlLayout.PowerShell.Commands
             }
         }
 
-        private string ResolveDirectory(string path)
+        private void CreateLocal(MlBucket bucket)
         {
-            ProviderInfo provider;
-            string resolved;
-            try
+            using var target = new LocalDirectoryTarget(bucket);
+            if (Directory.Exists(target.Root))
             {
-                resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+                Run(ct => DeclaredBucket.ReadAsync(target, ct))?.ApplyTo(bucket);
+                WriteVerbose($"Bucket '{bucket.Uri}' already exists; nothing to create.");
+                WriteObject(bucket);
+                return;
             }
-            catch (System.Exception e) when (e is System.Management.Automation.DriveNotFoundException || e is ProviderNotFoundException || e is PSArgumentException || e is ItemNotFoundException)
-            {
-                throw new MlLayoutException("LocalPathInvalid", ErrorKind.InvalidArgument, path, $"-LocalPath '{path}' is not a file-system path: {e.Message}");
-            }
-            if (provider.Name != "FileSystem")
-                throw new MlLayoutException("LocalPathInvalid", ErrorKind.InvalidArgument, path, $"-LocalPath '{path}' is on the {provider.Name} provider; give a directory on the file system.");
-            if (File.Exists(resolved))
-                throw new MlLayoutException("LocalPathIsFile", ErrorKind.InvalidArgument, resolved, $"-LocalPath '{resolved}' is a file; give the directory that will hold the bucket directory.");
-            if (!Directory.Exists(resolved))
-                throw new MlLayoutException("LocalPathNotFound", ErrorKind.ObjectNotFound, resolved, $"-LocalPath '{resolved}' does not exist; create the directory first (New-Item -ItemType Directory) or check the path.");
-            return resolved;
+            if (!ShouldProcess(bucket.Uri, "Create bucket")) return;
+            bucket.Created = target.CreateBucketDirectory();
+            bucket.CreatedUtc = DateTime.UtcNow;
+            Run(ct => DeclaredBucket.From(bucket).WriteAsync(target, ct));
+            WriteAudit(target, new AuditRecord { BucketCreated = true });
+            WriteObject(bucket);
         }
 
-        private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+        private void CreateOnS3(MlBucket bucket, BucketSettings desired)
+        {
+            var connection = bucket.Connection!;
+            var admin = new S3BucketAdmin(connection, bucket.Name);
+            bool exists = Run(ct => admin.ExistsAsync(ct));
+            if (!exists)
+            {
+                if (ShouldProcess(bucket.Uri, $"Create bucket in {connection.Region}"))
+                    bucket.Created = Run(ct => admin.CreateAsync(desired.ObjectOwnership != null, ct)) == BucketCreateOutcome.Created;
+                else
+                    exists = false;
+            }
+            bool reachable = exists || bucket.Created;
+            var actual = reachable ? Run(ct => admin.ReadAsync(ct)) : new BucketSettings();
+            // One ShouldProcess per setting that differs, so -WhatIf lists each and sends nothing.
+            var changes = Run(ct => admin.ApplyAsync(desired, actual, change => ShouldProcess(bucket.Uri, $"Set {change}"), ct));
+            if (!reachable) return; // -WhatIf (or a declined confirmation) for a bucket that does not exist yet
+
+            using var target = new S3StorageTarget(bucket);
+            var declared = Run(ct => DeclaredBucket.ReadAsync(target, ct));
+            if (bucket.Created || changes.Count > 0 || declared == null)
+            {
+                bucket.CreatedUtc = bucket.Created ? DateTime.UtcNow : declared?.CreatedUtc;
+                if (ShouldProcess(target.Describe(DeclaredBucket.Key), "Record declared bucket settings"))
+                    Run(ct => DeclaredBucket.From(bucket, desired).WriteAsync(target, ct));
+            }
+            else
+            {
+                declared.ApplyTo(bucket);
+            }
+            bucket.Settings = changes.Count > 0 ? Run(ct => admin.ReadAsync(ct)) : actual; // as S3 reports them, not as requested
+            foreach (var change in changes) WriteVerbose($"{bucket.Uri}: {change}");
+            WriteAudit(target, new AuditRecord { BucketCreated = bucket.Created, SettingsChanged = changes.Select(c => c.ToString()).ToList(), Template = Template });
+            WriteObject(bucket);
+        }
+
+        private Dictionary<string, string> Tags()
+        {
+            var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+            void Add(string key, string? value) { if (!string.IsNullOrEmpty(value)) tags[key] = value!; }
+            Add("company", CompanyPrefix);
+            Add("environment", Environment);
+            Add("tenant", TenantId);
+            Add("managed-by", BucketSettings.ManagedBy);
+            Add("template", Template);
+            if (Tag != null)
+                foreach (DictionaryEntry entry in Tag) Add(entry.Key?.ToString() ?? "", entry.Value?.ToString());
+            return tags;
+        }
+
+        private static LifecycleRuleSpec ToRule(Hashtable table)
+        {
+            string? Text(string key) => table.ContainsKey(key) ? table[key]?.ToString() : null;
+            int? Number(string key) => int.TryParse(Text(key), out var n) ? n : (int?)null;
+            string prefix = Text("Prefix") ?? throw new MlLayoutException("LifecycleRuleInvalid", ErrorKind.InvalidArgument, "LifecycleRule",
+                "Each -LifecycleRule needs Prefix, and TransitionDays (with StorageClass) and/or ExpirationDays, e.g. @{ Prefix = 'solutions/churn/data/raw/'; TransitionDays = 30; StorageClass = 'STANDARD_IA' }.");
+            var rule = new LifecycleRuleSpec
+            {
+                Id = Text("Id") ?? "s3mllayout-" + prefix.Trim('/').Replace('/', '-'),
+                Prefix = prefix, TransitionDays = Number("TransitionDays"), StorageClass = Text("StorageClass") ?? (Number("TransitionDays") != null ? "STANDARD_IA" : null),
+                ExpirationDays = Number("ExpirationDays"),
+            };
+            if (rule.TransitionDays == null && rule.ExpirationDays == null)
+                throw new MlLayoutException("LifecycleRuleInvalid", ErrorKind.InvalidArgument, prefix, $"The lifecycle rule for '{prefix}' has neither TransitionDays nor ExpirationDays.");
+            return rule;
+        }
     }
 }

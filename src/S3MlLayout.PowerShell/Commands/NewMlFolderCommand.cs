@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using S3MlLayout.Engine.Audit;
 using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Layouts;
 using S3MlLayout.Engine.Naming;
@@ -50,6 +51,7 @@ namespace S3MlLayout.PowerShell.Commands
             {
                 using var target = OpenExistingBucket(Bucket!);
                 var tally = ProvisionFolders(target, _keys, $"{_keys.Count} folders", WriteObject);
+                WriteAudit(target, new AuditRecord { KeysCreated = tally.Created, KeysFailed = tally.Failed });
                 if (tally.Failed.Count > 0)
                     WriteWarning($"{tally.Failed.Count} of {_keys.Distinct().Count()} folders failed; run the command again to create them.");
             }

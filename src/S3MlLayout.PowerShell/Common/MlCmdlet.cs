@@ -5,7 +5,10 @@ using System.Threading;
 using System.Threading.Tasks;
 using System.Linq;
 using S3MlLayout.Engine.Errors;
+using S3MlLayout.Engine.Audit;
 using S3MlLayout.Engine.Layouts;
+using S3MlLayout.Engine.S3;
+using S3MlLayout.Engine.Storage;
 
 namespace S3MlLayout.PowerShell.Common
 {
@@ -80,6 +83,34 @@ namespace S3MlLayout.PowerShell.Common
                 default:
                     throw new MlLayoutException("TemplateArgumentInvalid", ErrorKind.InvalidArgument, value?.ToString(),
                         $"-Template takes a template name ({string.Join(", ", TemplateCatalog.BuiltIns.Select(t => t.Name))}), the path of a YAML template file, or an object from Get-MlLayoutTemplate; got {(value == null ? "nothing" : value.GetType().Name)}.");
+            }
+        }
+
+        private static readonly string[] SecretParameters = { "SecretKey", "SessionToken", "AccessKey" };
+
+        /// <summary>
+        /// Writes the run's audit record into the bucket it changed (only when something changed, never under
+        /// -WhatIf), with the bound parameters less every secret and the caller's identity where it can be had.
+        /// </summary>
+        protected void WriteAudit(IStorageTarget target, AuditRecord record)
+        {
+            if (!record.HasChanges) return;
+            record.Cmdlet = MyInvocation.MyCommand.Name;
+            foreach (var pair in MyInvocation.BoundParameters)
+                if (!SecretParameters.Contains(pair.Key, StringComparer.OrdinalIgnoreCase))
+                    record.Parameters[pair.Key] = AuditRecord.Plain(pair.Value is PSObject wrapped ? wrapped.BaseObject : pair.Value is SwitchParameter sw ? sw.IsPresent : pair.Value);
+            record.Bucket = target.Bucket.Name;
+            record.Target = target.Bucket.Target.ToString();
+            record.Caller = target.Bucket.Connection != null ? Run(ct => CallerIdentity.DescribeAsync(target.Bucket.Connection, ct)) : CallerIdentity.Local();
+            try
+            {
+                Run(ct => record.WriteAsync(target, ct));
+                WriteVerbose($"Audit record: {target.Describe(record.Key)}");
+            }
+            catch (MlLayoutException e)
+            {
+                // The changes are made; a lost audit record is reported, not fatal.
+                WriteWarning($"The audit record could not be written to {target.Describe(record.Key)}: {e.Message}");
             }
         }
 

@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading;
+using System.Threading.Tasks;
+using S3MlLayout.Engine.Provisioning;
+using S3MlLayout.Engine.Storage;
+
+namespace S3MlLayout.Engine.Audit
+{
+    /// <summary>
+    /// One structured record per mutating run, written to the bucket it changed at
+    /// .s3mllayout/audit/YYYY/MM/DD/{HHmmss}Z-{runId}.json (UTC), so the log is partitioned by day like the data.
+    /// </summary>
+    public sealed class AuditRecord
+    {
+        public const string Prefix = DeclaredLayout.MetadataPrefix + "audit/";
+
+        public int Schema { get; set; } = 1;
+        public string RunId { get; set; } = Guid.NewGuid().ToString("N");
+        public DateTime TimeUtc { get; set; } = DateTime.UtcNow;
+        public string Tool { get; set; } = "S3MlLayout";
+        public string ToolVersion { get; set; } = ToolInfo.Version;
+        public string Cmdlet { get; set; } = "";
+        /// <summary>The parameters the command was called with; secrets are never included.</summary>
+        public Dictionary<string, object?> Parameters { get; set; } = new Dictionary<string, object?>();
+        /// <summary>Who ran it: the caller's ARN on S3 where STS answers, else the local user.</summary>
+        public string Caller { get; set; } = "";
+        public string Bucket { get; set; } = "";
+        public string Target { get; set; } = "";
+        public string? Template { get; set; }
+        public string? TemplateVersion { get; set; }
+        public List<string> Solutions { get; set; } = new List<string>();
+        public List<string> KeysCreated { get; set; } = new List<string>();
+        public List<string> KeysFailed { get; set; } = new List<string>();
+        public List<string> SettingsChanged { get; set; } = new List<string>();
+        public bool BucketCreated { get; set; }
+
+        public bool HasChanges => BucketCreated || KeysCreated.Count > 0 || SettingsChanged.Count > 0;
+
+        public string Key => string.Format(CultureInfo.InvariantCulture, "{0}{1:yyyy}/{1:MM}/{1:dd}/{1:HHmmss}Z-{2}.json", Prefix, TimeUtc, RunId);
+
+        private static readonly JsonSerializerOptions Json = new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        };
+
+        public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+
+        public static AuditRecord? FromJson(byte[] json) => JsonSerializer.Deserialize<AuditRecord>(json, Json);
+
+        public Task WriteAsync(IStorageTarget target, CancellationToken cancellation) =>
+            target.WriteObjectAsync(Key, ToJson(), "application/json", cancellation);
+
+        /// <summary>Parameter values as plain JSON-friendly data: bucket objects by their URI, templates by name and version.</summary>
+        public static object? Plain(object? value) => value switch
+        {
+            null => null,
+            string s => s,
+            bool or int or long or double => value,
+            DateTime d => d.ToString("o", CultureInfo.InvariantCulture),
+            MlBucket b => b.Uri,
+            Layouts.LayoutTemplate t => $"{t.Name} {t.Version}",
+            System.Collections.IDictionary dictionary => ToDictionary(dictionary),
+            System.Collections.IEnumerable list => ToList(list),
+            _ => value.ToString(),
+        };
+
+        private static List<object?> ToList(System.Collections.IEnumerable list)
+        {
+            var result = new List<object?>();
+            foreach (var item in list) result.Add(Plain(item));
+            return result;
+        }
+
+        private static Dictionary<string, object?> ToDictionary(System.Collections.IDictionary dictionary)
+        {
+            var result = new Dictionary<string, object?>();
+            foreach (System.Collections.DictionaryEntry entry in dictionary) result[entry.Key?.ToString() ?? ""] = Plain(entry.Value);
+            return result;
+        }
+    }
+}

@@ -1,0 +1,313 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using S3MlLayout.Engine.Errors;
+
+namespace S3MlLayout.Engine.S3
+{
+    public enum BucketCreateOutcome { Created, AlreadyOwned }
+
+    /// <summary>One bucket-level change New-MlBucket made (or would make, under -WhatIf).</summary>
+    public sealed class BucketChange
+    {
+        public BucketChange(string setting, string from, string to) { Setting = setting; From = from; To = to; }
+        public string Setting { get; }
+        public string From { get; }
+        public string To { get; }
+        public override string ToString() => $"{Setting}: {From} -> {To}";
+    }
+
+    /// <summary>Creates buckets and reads and applies their settings. Existing user policy statements, tags and lifecycle rules are kept.</summary>
+    public sealed class S3BucketAdmin
+    {
+        private const string TlsStatementId = "S3MlLayoutDenyInsecureTransport";
+        private readonly S3Connection _connection;
+        private readonly string _bucket;
+
+        public S3BucketAdmin(S3Connection connection, string bucket)
+        {
+            _connection = connection;
+            _bucket = bucket;
+        }
+
+        public Storage.RequestCounter Requests { get; } = new Storage.RequestCounter();
+        private AmazonS3Client Client => _connection.Client;
+        private string? Owner => _connection.ExpectedBucketOwner;
+        private string Uri => $"s3://{_bucket}/";
+
+        /// <summary>Whether the bucket exists and this caller can reach it.</summary>
+        public async Task<bool> ExistsAsync(CancellationToken cancellation)
+        {
+            Requests.CountOther();
+            try
+            {
+                await Client.GetBucketLocationAsync(new GetBucketLocationRequest { BucketName = _bucket, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false);
+                return true;
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound) { return false; }
+            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.Forbidden)
+            {
+                throw new MlLayoutException("BucketNameTaken", ErrorKind.ResourceExists, Uri,
+                    $"The bucket '{_bucket}' exists but this caller cannot use it: it belongs to another account{(Owner != null ? $" (not {Owner})" : "")}, or the credentials lack permission. " +
+                    "Bucket names are global: choose another name, or add -RandomSuffix against squatting.", e);
+            }
+            catch (AmazonServiceException e) { throw S3Errors.Translate(e, "BucketReadFailed", Uri, "reading the bucket"); }
+        }
+
+        /// <summary>Creates the bucket in the connection's region with ACLs off; an existing bucket of ours is fine.</summary>
+        public async Task<BucketCreateOutcome> CreateAsync(bool ownershipEnforced, CancellationToken cancellation)
+        {
+            Requests.CountPut();
+            try
+            {
+                var request = new PutBucketRequest { BucketName = _bucket };
+                if (_connection.Region != "us-east-1") request.BucketRegionName = _connection.Region; // LocationConstraint
+                if (ownershipEnforced) request.ObjectOwnership = ObjectOwnership.BucketOwnerEnforced;
+                await Client.PutBucketAsync(request, cancellation).ConfigureAwait(false);
+                return BucketCreateOutcome.Created;
+            }
+            catch (AmazonS3Exception e) when (e.ErrorCode == "BucketAlreadyOwnedByYou") { return BucketCreateOutcome.AlreadyOwned; }
+            catch (AmazonS3Exception e) when (e.ErrorCode == "BucketAlreadyExists")
+            {
+                throw new MlLayoutException("BucketNameTaken", ErrorKind.ResourceExists, Uri,
+                    $"The bucket name '{_bucket}' is owned by another AWS account. Bucket names are global and predictable names can be taken by anyone: " +
+                    "choose another name, or add -RandomSuffix.", e);
+            }
+            catch (AmazonServiceException e) { throw S3Errors.Translate(e, "BucketCreateFailed", Uri, "creating the bucket"); }
+        }
+
+        /// <summary>The settings as S3 reports them now.</summary>
+        public async Task<BucketSettings> ReadAsync(CancellationToken cancellation)
+        {
+            var settings = new BucketSettings();
+            var reads = new List<Task>
+            {
+                Read("GetPublicAccessBlock", async () =>
+                {
+                    var c = (await Client.GetPublicAccessBlockAsync(new GetPublicAccessBlockRequest { BucketName = _bucket, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false)).PublicAccessBlockConfiguration;
+                    settings.BlockPublicAccess = c != null && c.BlockPublicAcls == true && c.IgnorePublicAcls == true && c.BlockPublicPolicy == true && c.RestrictPublicBuckets == true;
+                }, () => settings.BlockPublicAccess = false),
+                Read("GetBucketOwnershipControls", async () =>
+                {
+                    var r = await Client.GetBucketOwnershipControlsAsync(new GetBucketOwnershipControlsRequest { BucketName = _bucket, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false);
+                    settings.ObjectOwnership = r.OwnershipControls?.Rules?.FirstOrDefault()?.ObjectOwnership?.Value;
+                }, () => settings.ObjectOwnership = null),
+                Read("GetBucketEncryption", async () =>
+                {
+                    var r = await Client.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = _bucket, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false);
+                    var rule = r.ServerSideEncryptionConfiguration?.ServerSideEncryptionRules?.FirstOrDefault();
+                    settings.Encryption = rule?.ServerSideEncryptionByDefault?.ServerSideEncryptionAlgorithm?.Value;
+                    settings.KmsKeyId = string.IsNullOrEmpty(rule?.ServerSideEncryptionByDefault?.ServerSideEncryptionKeyManagementServiceKeyId) ? null : rule!.ServerSideEncryptionByDefault.ServerSideEncryptionKeyManagementServiceKeyId;
+                    settings.BucketKeyEnabled = rule?.BucketKeyEnabled ?? false;
+                }, () => settings.Encryption = null),
+                Read("GetBucketVersioning", async () =>
+                {
+                    var r = await Client.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = _bucket, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false);
+                    var status = r.VersioningConfig?.Status?.Value;
+                    settings.Versioning = string.IsNullOrEmpty(status) ? "Off" : status;
+                }, () => settings.Versioning = "Off"),
+                Read("GetBucketPolicy", async () =>
+                {
+                    var r = await Client.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = _bucket, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false);
+                    settings.TlsOnlyPolicy = HasTlsDeny(r.Policy);
+                }, () => settings.TlsOnlyPolicy = false),
+                Read("GetBucketTagging", async () =>
+                {
+                    var r = await Client.GetBucketTaggingAsync(new GetBucketTaggingRequest { BucketName = _bucket, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false);
+                    settings.Tags = (r.TagSet ?? new List<Tag>()).ToDictionary(t => t.Key, t => t.Value);
+                }, () => settings.Tags = new Dictionary<string, string>()),
+                Read("GetLifecycleConfiguration", async () =>
+                {
+                    var r = await Client.GetLifecycleConfigurationAsync(new GetLifecycleConfigurationRequest { BucketName = _bucket, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false);
+                    var rules = r.Configuration?.Rules ?? new List<LifecycleRule>();
+                    settings.AbortIncompleteMultipartUploadDays = rules.FirstOrDefault(x => x.Id == BucketSettings.AbortRuleId)?.AbortIncompleteMultipartUpload?.DaysAfterInitiation;
+                    settings.LifecycleRules = rules.Where(x => x.Id != BucketSettings.AbortRuleId).Select(ToSpec).ToList();
+                }, () => settings.LifecycleRules = new List<LifecycleRuleSpec>()),
+            };
+            await Task.WhenAll(reads).ConfigureAwait(false);
+            return settings;
+        }
+
+        /// <summary>
+        /// Applies what differs between desired and actual, one setting at a time; <paramref name="approve"/> is
+        /// asked first (ShouldProcess), so -WhatIf lists every setting and sends nothing.
+        /// </summary>
+        public async Task<IReadOnlyList<BucketChange>> ApplyAsync(BucketSettings desired, BucketSettings actual, Func<BucketChange, bool> approve, CancellationToken cancellation)
+        {
+            var differences = BucketSettings.Compare(desired, actual);
+            var applied = new List<BucketChange>();
+            async Task Apply(string setting, Func<Task> put)
+            {
+                var relevant = differences.Where(d => d.Setting == setting || d.Setting.StartsWith(setting + ":", StringComparison.Ordinal)).ToList();
+                if (relevant.Count == 0) return;
+                var change = new BucketChange(setting, string.Join(", ", relevant.Select(d => d.Setting.Contains(":") ? $"{d.Setting.Substring(d.Setting.IndexOf(':') + 1)}={d.Actual}" : d.Actual)),
+                    string.Join(", ", relevant.Select(d => d.Setting.Contains(":") ? $"{d.Setting.Substring(d.Setting.IndexOf(':') + 1)}={d.Expected}" : d.Expected)));
+                if (!approve(change)) return;
+                Requests.CountPut();
+                try { await put().ConfigureAwait(false); }
+                catch (AmazonServiceException e) { throw S3Errors.Translate(e, "BucketSettingFailed", Uri, $"setting {setting} on"); }
+                applied.Add(change);
+            }
+
+            await Apply(nameof(BucketSettings.BlockPublicAccess), () => Client.PutPublicAccessBlockAsync(new PutPublicAccessBlockRequest
+            {
+                BucketName = _bucket, ExpectedBucketOwner = Owner,
+                PublicAccessBlockConfiguration = new PublicAccessBlockConfiguration { BlockPublicAcls = true, IgnorePublicAcls = true, BlockPublicPolicy = true, RestrictPublicBuckets = true },
+            }, cancellation)).ConfigureAwait(false);
+            await Apply(nameof(BucketSettings.ObjectOwnership), () => Client.PutBucketOwnershipControlsAsync(new PutBucketOwnershipControlsRequest
+            {
+                BucketName = _bucket, ExpectedBucketOwner = Owner,
+                OwnershipControls = new OwnershipControls { Rules = new List<OwnershipControlsRule> { new OwnershipControlsRule { ObjectOwnership = new ObjectOwnership(desired.ObjectOwnership) } } },
+            }, cancellation)).ConfigureAwait(false);
+            if (differences.Any(d => d.Setting == nameof(BucketSettings.KmsKeyId) || d.Setting == nameof(BucketSettings.BucketKeyEnabled)) && !differences.Any(d => d.Setting == nameof(BucketSettings.Encryption)))
+                differences = differences.Concat(new[] { new SettingDifference(nameof(BucketSettings.Encryption), desired.Encryption ?? "", actual.Encryption ?? "(none)") }).ToList();
+            await Apply(nameof(BucketSettings.Encryption), () => Client.PutBucketEncryptionAsync(new PutBucketEncryptionRequest
+            {
+                BucketName = _bucket, ExpectedBucketOwner = Owner,
+                ServerSideEncryptionConfiguration = new ServerSideEncryptionConfiguration
+                {
+                    ServerSideEncryptionRules = new List<ServerSideEncryptionRule>
+                    {
+                        new ServerSideEncryptionRule
+                        {
+                            ServerSideEncryptionByDefault = new ServerSideEncryptionByDefault
+                            {
+                                ServerSideEncryptionAlgorithm = new ServerSideEncryptionMethod(desired.Encryption),
+                                ServerSideEncryptionKeyManagementServiceKeyId = desired.KmsKeyId,
+                            },
+                            BucketKeyEnabled = desired.BucketKeyEnabled,
+                        },
+                    },
+                },
+            }, cancellation)).ConfigureAwait(false);
+            await Apply(nameof(BucketSettings.Versioning), () => Client.PutBucketVersioningAsync(new PutBucketVersioningRequest
+            {
+                BucketName = _bucket, ExpectedBucketOwner = Owner,
+                VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled },
+            }, cancellation)).ConfigureAwait(false);
+            await Apply(nameof(BucketSettings.TlsOnlyPolicy), async () =>
+            {
+                string? existing = null;
+                try { existing = (await Client.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = _bucket, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false)).Policy; }
+                catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound) { }
+                await Client.PutBucketPolicyAsync(new PutBucketPolicyRequest { BucketName = _bucket, ExpectedBucketOwner = Owner, Policy = WithTlsDeny(existing, _bucket) }, cancellation).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+            await Apply("Tag", () =>
+            {
+                var tags = new Dictionary<string, string>(actual.Tags ?? new Dictionary<string, string>());
+                foreach (var tag in desired.Tags ?? new Dictionary<string, string>()) tags[tag.Key] = tag.Value; // user tags are kept
+                return Client.PutBucketTaggingAsync(new PutBucketTaggingRequest
+                {
+                    BucketName = _bucket, ExpectedBucketOwner = Owner,
+                    TagSet = tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
+                }, cancellation);
+            }).ConfigureAwait(false);
+            var lifecycleDifferences = differences.Any(d => d.Setting == nameof(BucketSettings.AbortIncompleteMultipartUploadDays) || d.Setting.StartsWith("LifecycleRule:", StringComparison.Ordinal));
+            if (lifecycleDifferences)
+                await ApplyLifecycle(desired, approve, applied, differences, cancellation).ConfigureAwait(false);
+            return applied;
+        }
+
+        private async Task ApplyLifecycle(BucketSettings desired, Func<BucketChange, bool> approve, List<BucketChange> applied, IReadOnlyList<SettingDifference> differences, CancellationToken cancellation)
+        {
+            var relevant = differences.Where(d => d.Setting == nameof(BucketSettings.AbortIncompleteMultipartUploadDays) || d.Setting.StartsWith("LifecycleRule:", StringComparison.Ordinal)).ToList();
+            var change = new BucketChange("Lifecycle", string.Join(", ", relevant.Select(d => $"{d.Setting}={d.Actual}")), string.Join(", ", relevant.Select(d => $"{d.Setting}={d.Expected}")));
+            if (!approve(change)) return;
+            Requests.CountPut();
+            try
+            {
+                List<LifecycleRule> rules;
+                try
+                {
+                    rules = (await Client.GetLifecycleConfigurationAsync(new GetLifecycleConfigurationRequest { BucketName = _bucket, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false)).Configuration?.Rules ?? new List<LifecycleRule>();
+                }
+                catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound) { rules = new List<LifecycleRule>(); }
+                var ours = new List<LifecycleRule>();
+                if (desired.AbortIncompleteMultipartUploadDays is int days)
+                    ours.Add(new LifecycleRule
+                    {
+                        Id = BucketSettings.AbortRuleId, Status = LifecycleRuleStatus.Enabled,
+                        Filter = new LifecycleFilter { Prefix = "" },
+                        AbortIncompleteMultipartUpload = new LifecycleRuleAbortIncompleteMultipartUpload { DaysAfterInitiation = days },
+                    });
+                foreach (var spec in desired.LifecycleRules ?? new List<LifecycleRuleSpec>())
+                    ours.Add(new LifecycleRule
+                    {
+                        Id = spec.Id, Status = LifecycleRuleStatus.Enabled, Filter = new LifecycleFilter { Prefix = spec.Prefix },
+                        Transitions = spec.TransitionDays is int t ? new List<LifecycleTransition> { new LifecycleTransition { Days = t, StorageClass = new S3StorageClass(spec.StorageClass ?? "STANDARD_IA") } } : null,
+                        Expiration = spec.ExpirationDays is int x ? new LifecycleRuleExpiration { Days = x } : null,
+                    });
+                // Rules someone else added stay; ours are replaced by id.
+                var merged = rules.Where(r => ours.All(o => o.Id != r.Id)).Concat(ours).ToList();
+                await Client.PutLifecycleConfigurationAsync(new PutLifecycleConfigurationRequest
+                {
+                    BucketName = _bucket, ExpectedBucketOwner = Owner, Configuration = new LifecycleConfiguration { Rules = merged },
+                }, cancellation).ConfigureAwait(false);
+            }
+            catch (AmazonServiceException e) { throw S3Errors.Translate(e, "BucketSettingFailed", Uri, "setting the lifecycle rules on"); }
+            applied.Add(change);
+        }
+
+        private static LifecycleRuleSpec ToSpec(LifecycleRule rule) => new LifecycleRuleSpec
+        {
+            Id = rule.Id,
+            Prefix = rule.Filter?.Prefix ?? "",
+            TransitionDays = rule.Transitions?.FirstOrDefault()?.Days,
+            StorageClass = rule.Transitions?.FirstOrDefault()?.StorageClass?.Value,
+            ExpirationDays = rule.Expiration?.Days,
+        };
+
+        private async Task Read(string operation, Func<Task> read, Action whenAbsent)
+        {
+            Requests.CountGet();
+            try { await read().ConfigureAwait(false); }
+            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound) { whenAbsent(); } // the setting is not configured
+            catch (AmazonServiceException e) { throw S3Errors.Translate(e, "BucketReadFailed", Uri, $"reading ({operation})"); }
+        }
+
+        /// <summary>Whether a policy denies every request made without TLS.</summary>
+        internal static bool HasTlsDeny(string? policy)
+        {
+            if (string.IsNullOrWhiteSpace(policy)) return false;
+            try
+            {
+                var statements = JsonNode.Parse(policy!)?["Statement"];
+                var list = statements is JsonArray array ? array.ToList() : new List<JsonNode?> { statements };
+                return list.Any(s => s?["Effect"]?.GetValue<string>() == "Deny"
+                    && string.Equals(s?["Condition"]?["Bool"]?["aws:SecureTransport"]?.ToString(), "false", StringComparison.OrdinalIgnoreCase));
+            }
+            catch (JsonException) { return false; }
+        }
+
+        /// <summary>The policy with our TLS-only statement added; other statements are kept as they are.</summary>
+        internal static string WithTlsDeny(string? existing, string bucket)
+        {
+            JsonObject policy;
+            try { policy = (string.IsNullOrWhiteSpace(existing) ? null : JsonNode.Parse(existing!) as JsonObject) ?? new JsonObject { ["Version"] = "2012-10-17" }; }
+            catch (JsonException) { policy = new JsonObject { ["Version"] = "2012-10-17" }; }
+            var statements = policy["Statement"] as JsonArray ?? new JsonArray();
+            if (policy["Statement"] is JsonObject single) { policy.Remove("Statement"); statements.Add(single); }
+            policy.Remove("Statement");
+            foreach (var old in statements.Where(s => s?["Sid"]?.GetValue<string>() == TlsStatementId).ToList()) statements.Remove(old);
+            statements.Add(new JsonObject
+            {
+                ["Sid"] = TlsStatementId,
+                ["Effect"] = "Deny",
+                ["Principal"] = "*",
+                ["Action"] = "s3:*",
+                ["Resource"] = new JsonArray($"arn:aws:s3:::{bucket}", $"arn:aws:s3:::{bucket}/*"),
+                ["Condition"] = new JsonObject { ["Bool"] = new JsonObject { ["aws:SecureTransport"] = "false" } },
+            });
+            policy["Statement"] = statements;
+            return policy.ToJsonString();
+        }
+    }
+}

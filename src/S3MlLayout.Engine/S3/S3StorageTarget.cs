@@ -1,0 +1,253 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using S3MlLayout.Engine.Errors;
+using S3MlLayout.Engine.Storage;
+
+namespace S3MlLayout.Engine.S3
+{
+    /// <summary>
+    /// The S3 target: one reused client, folder markers written with If-None-Match: * so an existing object is
+    /// never overwritten, existing markers found by listing (never one request per key when a listing can say).
+    /// </summary>
+    public sealed class S3StorageTarget : IStorageTarget
+    {
+        /// <summary>Recursive listing pages spent on finding markers before walking the tree prefix by prefix.</summary>
+        internal const int RecursiveListingBudget = 2;
+
+        private readonly S3Connection _connection;
+
+        public S3StorageTarget(MlBucket bucket)
+        {
+            Bucket = bucket;
+            _connection = bucket.Connection ?? throw new ArgumentException("An S3 bucket object carries its connection.", nameof(bucket));
+        }
+
+        public MlBucket Bucket { get; }
+        public RequestCounter Requests { get; } = new RequestCounter();
+        public int DefaultConcurrency => 32;
+        private AmazonS3Client Client => _connection.Client;
+        private string? Owner => _connection.ExpectedBucketOwner;
+
+        public string Describe(string key) => $"s3://{Bucket.Name}/{key}";
+
+        public async Task<bool> BucketExistsAsync(CancellationToken cancellation)
+        {
+            Requests.CountOther();
+            try
+            {
+                await Client.GetBucketLocationAsync(new GetBucketLocationRequest { BucketName = Bucket.Name, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false);
+                return true;
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                return false;
+            }
+            catch (AmazonServiceException e)
+            {
+                throw S3Errors.Translate(e, "BucketReadFailed", Describe(""), "reading the bucket");
+            }
+        }
+
+        public async Task<ISet<string>> FindFolderMarkersAsync(IReadOnlyCollection<string> folderKeys, CancellationToken cancellation)
+        {
+            var found = new HashSet<string>(StringComparer.Ordinal);
+            if (folderKeys.Count == 0) return found;
+            string root = ListingRoot(folderKeys);
+
+            // One recursive listing of the common root settles most runs (a new solution: one empty page; a re-run of
+            // one without data: a page or two). Only when data makes it long do the remaining keys get checked one
+            // prefix at a time, so the cost never grows with the number of data objects.
+            string? lastKey = null;
+            bool complete = false;
+            string? token = null;
+            for (int page = 0; page < RecursiveListingBudget; page++)
+            {
+                var response = await ListPage(root, null, token, 1000, cancellation).ConfigureAwait(false);
+                foreach (var o in response.S3Objects ?? new List<S3Object>())
+                {
+                    if (o.Key.EndsWith("/", StringComparison.Ordinal)) found.Add(o.Key);
+                    lastKey = o.Key;
+                }
+                token = response.NextContinuationToken;
+                if (response.IsTruncated != true) { complete = true; break; }
+            }
+            var pending = folderKeys.Where(k => !k.StartsWith(root, StringComparison.Ordinal) || (!complete && string.CompareOrdinal(k, lastKey ?? "") > 0)).ToList();
+            found.IntersectWith(folderKeys);
+            if (pending.Count == 0) return found;
+
+            // Walk the rest by depth: a prefix with nothing under it rules out its whole subtree.
+            var absent = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var depth in pending.GroupBy(k => k.Count(c => c == '/')).OrderBy(g => g.Key))
+            {
+                var checks = depth.Where(k => !HasAbsentAncestor(k, absent)).Select(async key =>
+                {
+                    var response = await ListPage(key, "/", null, 1, cancellation).ConfigureAwait(false);
+                    bool any = (response.S3Objects?.Count ?? 0) + (response.CommonPrefixes?.Count ?? 0) > 0;
+                    // The marker sorts before everything under its prefix, so one entry is enough to see it.
+                    bool marker = response.S3Objects?.FirstOrDefault()?.Key == key;
+                    return (key, any, marker);
+                }).ToList();
+                foreach (var (key, any, marker) in await Task.WhenAll(checks).ConfigureAwait(false))
+                {
+                    if (marker) lock (found) found.Add(key);
+                    if (!any) absent.Add(key);
+                }
+            }
+            return found;
+        }
+
+        private static bool HasAbsentAncestor(string key, HashSet<string> absent)
+        {
+            for (int slash = key.IndexOf('/'); slash >= 0 && slash < key.Length - 1; slash = key.IndexOf('/', slash + 1))
+                if (absent.Contains(key.Substring(0, slash + 1))) return true;
+            return false;
+        }
+
+        /// <summary>
+        /// The deepest prefix holding every leaf key (keys no other key lies under): the subtree worth listing
+        /// recursively. Ancestors above it (solutions/, solutions/x/) are checked one by one.
+        /// </summary>
+        internal static string ListingRoot(IReadOnlyCollection<string> keys)
+        {
+            var sorted = keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
+            string? common = null;
+            for (int i = 0; i < sorted.Count; i++)
+            {
+                bool hasDescendant = i + 1 < sorted.Count && sorted[i + 1].StartsWith(sorted[i], StringComparison.Ordinal);
+                if (hasDescendant) continue;
+                if (common == null) { common = sorted[i]; continue; }
+                int n = 0;
+                while (n < common.Length && n < sorted[i].Length && common[n] == sorted[i][n]) n++;
+                common = common.Substring(0, n);
+            }
+            common ??= "";
+            return common.Substring(0, common.LastIndexOf('/') + 1);
+        }
+
+        public async Task<MarkerOutcome> CreateFolderMarkerAsync(string folderKey, CancellationToken cancellation)
+        {
+            Requests.CountPut();
+            try
+            {
+                await Client.PutObjectAsync(new PutObjectRequest
+                {
+                    BucketName = Bucket.Name,
+                    Key = folderKey,
+                    ContentBody = "",
+                    IfNoneMatch = "*",
+                    ExpectedBucketOwner = Owner,
+                }, cancellation).ConfigureAwait(false);
+                return MarkerOutcome.Created;
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed || e.ErrorCode == "ConditionalRequestConflict")
+            {
+                return MarkerOutcome.AlreadyExists; // an object is there already: never overwritten
+            }
+            catch (AmazonServiceException e)
+            {
+                throw S3Errors.Translate(e, "FolderCreateFailed", Describe(folderKey), "creating the folder marker");
+            }
+        }
+
+        public async Task<PrefixListing> ListAsync(string prefix, bool delimited, CancellationToken cancellation)
+        {
+            var objects = new List<StoredObject>();
+            var prefixes = new List<string>();
+            string? token = null;
+            do
+            {
+                var response = await ListPage(prefix, delimited ? "/" : null, token, 1000, cancellation).ConfigureAwait(false);
+                objects.AddRange((response.S3Objects ?? new List<S3Object>()).Select(o => new StoredObject(o.Key, o.Size ?? 0)));
+                prefixes.AddRange(response.CommonPrefixes ?? new List<string>());
+                token = response.IsTruncated == true ? response.NextContinuationToken : null;
+            }
+            while (token != null);
+            return new PrefixListing(prefix, objects, prefixes);
+        }
+
+        internal async Task<ListObjectsV2Response> ListPage(string prefix, string? delimiter, string? token, int maxKeys, CancellationToken cancellation)
+        {
+            Requests.CountList();
+            try
+            {
+                return await Client.ListObjectsV2Async(new ListObjectsV2Request
+                {
+                    BucketName = Bucket.Name,
+                    Prefix = prefix,
+                    Delimiter = delimiter,
+                    ContinuationToken = token,
+                    MaxKeys = maxKeys,
+                    ExpectedBucketOwner = Owner,
+                }, cancellation).ConfigureAwait(false);
+            }
+            catch (AmazonServiceException e)
+            {
+                throw S3Errors.Translate(e, "ListFailed", Describe(prefix), "listing");
+            }
+        }
+
+        public async Task<byte[]?> ReadObjectAsync(string key, CancellationToken cancellation)
+        {
+            Requests.CountGet();
+            try
+            {
+                using var response = await Client.GetObjectAsync(new GetObjectRequest { BucketName = Bucket.Name, Key = key, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false);
+                using var buffer = new System.IO.MemoryStream();
+                await response.ResponseStream.CopyToAsync(buffer).ConfigureAwait(false);
+                return buffer.ToArray();
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+            catch (AmazonServiceException e)
+            {
+                throw S3Errors.Translate(e, "ObjectReadFailed", Describe(key), "reading");
+            }
+        }
+
+        public async Task WriteObjectAsync(string key, byte[] content, string contentType, CancellationToken cancellation)
+        {
+            Requests.CountPut();
+            try
+            {
+                using var stream = new System.IO.MemoryStream(content);
+                await Client.PutObjectAsync(new PutObjectRequest
+                {
+                    BucketName = Bucket.Name, Key = key, InputStream = stream, ContentType = contentType, ExpectedBucketOwner = Owner,
+                }, cancellation).ConfigureAwait(false);
+            }
+            catch (AmazonServiceException e)
+            {
+                throw S3Errors.Translate(e, "ObjectWriteFailed", Describe(key), "writing");
+            }
+        }
+
+        public void Dispose() { } // the client belongs to the connection, reused across the pipeline
+    }
+
+    /// <summary>Turns SDK exceptions into engine errors with a message that says what to do.</summary>
+    internal static class S3Errors
+    {
+        public static MlLayoutException Translate(AmazonServiceException e, string errorId, string target, string doing)
+        {
+            string code = e.ErrorCode ?? e.StatusCode.ToString();
+            var (kind, advice) = e.StatusCode switch
+            {
+                HttpStatusCode.Forbidden => (ErrorKind.PermissionDenied, "Check that the credentials allow it and that -ExpectedBucketOwner (if given) is the bucket owner's account."),
+                HttpStatusCode.NotFound => (ErrorKind.ObjectNotFound, "Check the bucket name and region."),
+                HttpStatusCode.MovedPermanently or HttpStatusCode.Redirect or HttpStatusCode.TemporaryRedirect => (ErrorKind.ConnectionError, "The bucket is in another region: pass its -Region."),
+                HttpStatusCode.ServiceUnavailable or HttpStatusCode.InternalServerError => (ErrorKind.ConnectionError, "S3 kept failing after retries; run the command again to finish the rest."),
+                _ => (ErrorKind.NotSpecified, "Run the command again; what succeeded is kept."),
+            };
+            return new MlLayoutException(errorId, kind, target, $"S3 refused {doing} '{target}': {code} ({(int)e.StatusCode}) {e.Message} {advice}", e);
+        }
+    }
+}
