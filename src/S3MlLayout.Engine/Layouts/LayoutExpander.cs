@@ -40,7 +40,8 @@ namespace S3MlLayout.Engine.Layouts
             var template = request.Template;
             string solution = CheckSolutionName(request.Solution ?? template.Name);
             var dates = DatePartitions.Normalise(request.Dates);
-            var include = new HashSet<string>(template.Includes.Concat(request.Include).Select(p => "/" + p.Trim('/')), StringComparer.Ordinal);
+            // Template paths: '/shared' is at the bucket root, 'data/scratch' under solutions/{solution}/.
+            var include = new HashSet<string>(template.Includes.Concat(request.Include).Select(p => p.TrimEnd('/')), StringComparer.Ordinal);
             foreach (var path in include)
             {
                 var spec = TemplateCatalog.Find(template.SolutionFolders.ToList(), template.BucketFolders.ToList(), path).Spec;
@@ -84,7 +85,7 @@ namespace S3MlLayout.Engine.Layouts
                 foreach (var spec in folders)
                 {
                     string path = parentPath.Length == 0 || parentPath == "/" ? parentPath + spec.Name : parentPath + "/" + spec.Name;
-                    if (spec.Optional && !_include.Contains("/" + path.TrimStart('/'))) continue;
+                    if (spec.Optional && !_include.Contains(path)) continue;
                     var style = spec.Style ?? inherited;
                     string key = parentKey + spec.Name + "/";
                     CheckKey(key);

@@ -111,14 +111,17 @@ namespace S3MlLayout.Engine.Layouts
                     string to = Scalar(toNode, file, "to");
                     if (to.Contains("/"))
                         throw Error("TemplateInvalidValue", file, toNode, $"'to: {to}' must be the new folder name only; a rename keeps the folder under its parent.");
-                    doc.Rename.Add((new RenameMigration(Scalar(Require(map, "from", file), file, "from").Trim('/'), to), Loc(file, entry)));
+                    doc.Rename.Add((new RenameMigration(Scalar(Require(map, "from", file), file, "from").TrimEnd('/'), to), Loc(file, entry)));
                 }
             }
             if (doc.Extends == null && doc.Folders == null)
                 throw new TemplateException("TemplateMissingKey", file, (int)root.Start.Line, (int)root.Start.Column,
                     "a template needs 'folders:' (its tree) or 'extends:' (the template it customises).");
-            if (doc.Extends != null && doc.Folders != null)
-                throw Error("TemplateInvalidValue", file, Get(root, "folders")!, "a template that 'extends:' another customises it with 'add:', 'remove:' and 'rename:'; it cannot also declare 'folders:'.");
+            if (doc.Extends != null && (doc.Folders != null || doc.BucketFolders != null))
+            {
+                string key = doc.Folders != null ? "folders" : "bucketFolders";
+                throw Error("TemplateInvalidValue", file, Get(root, key)!, $"a template that 'extends:' another customises it with 'add:' (under: '/' for the bucket root), 'remove:' and 'rename:'; it cannot also declare '{key}:'.");
+            }
             return doc;
         }
 

@@ -43,7 +43,7 @@ namespace S3MlLayout.Engine.Provisioning
             TemplateVersion = template.Version,
             TemplateSource = template.Source,
             PartitionStyle = template.PartitionStyle == Layouts.PartitionStyle.Hive ? "hive" : "YYYY/MM/DD",
-            Include = include.Select(p => "/" + p.Trim('/')).Distinct().ToList(),
+            Include = include.Select(p => p.TrimEnd('/')).Distinct().ToList(),
             Folders = template.SolutionFolders.Select(DeclaredFolder.From).ToList(),
             BucketFolders = template.BucketFolders.Select(DeclaredFolder.From).ToList(),
             Renames = template.Renames.Select(r => new DeclaredRename { From = r.From, To = r.To }).ToList(),

@@ -81,10 +81,11 @@ namespace S3MlLayout.Engine.Provisioning
 
         private async Task<FolderResult> CreateOne(string key, CancellationToken cancellation)
         {
-            string uri = _target.Describe(key);
-            if (cancellation.IsCancellationRequested) return new FolderResult(key, uri, FolderOutcome.Skipped);
+            string uri = key;
             try
             {
+                uri = _target.Describe(key);
+                if (cancellation.IsCancellationRequested) return new FolderResult(key, uri, FolderOutcome.Skipped);
                 var outcome = await _target.CreateFolderMarkerAsync(key, cancellation).ConfigureAwait(false);
                 return new FolderResult(key, uri, outcome == MarkerOutcome.Created ? FolderOutcome.Created : FolderOutcome.AlreadyExists);
             }

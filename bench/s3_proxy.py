@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Loopback HTTP proxy in front of an S3 endpoint (moto_server) for tests and the benchmark.
+
+It adds a fixed delay to every request (to stand in for the network distance to S3), counts requests by kind,
+and can inject 503 SlowDown faults. Counters: GET /__proxy/stats (JSON); POST /__proxy/reset zeroes them.
+Only loopback addresses are accepted, for listening and upstream.
+"""
+import argparse
+import http.client
+import json
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-authorization", "proxy-authenticate"}
+SLOW_DOWN = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code>'
+             b'<Message>Please reduce your request rate.</Message></Error>')
+
+
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        with getattr(self, "lock", threading.Lock()):
+            self.counts = {}
+            self.faults = 0
+            self.seen_puts = set()
+
+    def add(self, kind):
+        with self.lock:
+            self.counts[kind] = self.counts.get(kind, 0) + 1
+
+    def snapshot(self):
+        with self.lock:
+            data = dict(self.counts)
+            data["total"] = sum(self.counts.values())
+            data["faults"] = self.faults
+            return data
+
+
+def classify(method, path, query):
+    """PUT_OBJECT, PUT_BUCKET (create or a ?setting), LIST, GET_OBJECT, GET_BUCKET (a ?setting), HEAD, POST, DELETE."""
+    parts = [p for p in path.split("/") if p]
+    has_key = len(parts) >= 2 or path.endswith("/") and len(parts) >= 2
+    if method == "PUT":
+        return "PUT_OBJECT" if len(parts) >= 2 else "PUT_BUCKET"
+    if method == "GET":
+        if "list-type" in query:
+            return "LIST"
+        return "GET_OBJECT" if has_key else "GET_BUCKET"
+    return method
+
+
+def make_handler(upstream, stats, delay, fail_first_put, fail_key):
+    host, port = upstream
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def _body(self):
+            if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                chunks = []
+                while True:
+                    size = int(self.rfile.readline().strip().split(b";")[0], 16)
+                    if size == 0:
+                        self.rfile.readline()
+                        break
+                    chunks.append(self.rfile.read(size))
+                    self.rfile.readline()
+                return b"".join(chunks)
+            length = int(self.headers.get("Content-Length") or 0)
+            return self.rfile.read(length) if length else b""
+
+        def _reply(self, status, body, headers=()):
+            self.send_response(status)
+            for name, value in headers:
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _handle(self):
+            url = urllib.parse.urlsplit(self.path)
+            body = self._body()
+            if url.path == "/__proxy/stats":
+                return self._reply(200, json.dumps(stats.snapshot()).encode(), [("Content-Type", "application/json")])
+            if url.path == "/__proxy/reset":
+                stats.reset()
+                return self._reply(204, b"")
+            query = urllib.parse.parse_qs(url.query, keep_blank_values=True)
+            kind = classify(self.command, url.path, query)
+            stats.add(kind)
+            if delay:
+                time.sleep(delay)
+            if kind == "PUT_OBJECT":
+                fault = fail_key is not None and fail_key in url.path
+                if fail_first_put:
+                    with stats.lock:
+                        if url.path not in stats.seen_puts:
+                            stats.seen_puts.add(url.path)
+                            fault = True
+                if fault:
+                    with stats.lock:
+                        stats.faults += 1
+                    return self._reply(503, SLOW_DOWN, [("Content-Type", "application/xml")])
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+            headers["Content-Length"] = str(len(body))
+            connection = http.client.HTTPConnection(host, port, timeout=60)
+            try:
+                connection.request(self.command, self.path, body=body, headers=headers)
+                response = connection.getresponse()
+                data = response.read()
+                out = [(k, v) for k, v in response.getheaders() if k.lower() not in HOP_BY_HOP and k.lower() != "content-length"]
+                self._reply(response.status, data, out)
+            finally:
+                connection.close()
+
+        do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _handle
+
+    return Handler
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, required=True, help="loopback port to listen on")
+    parser.add_argument("--upstream", required=True, help="e.g. http://127.0.0.1:5000 (loopback only)")
+    parser.add_argument("--delay-ms", type=float, default=0.0, help="added to every request")
+    parser.add_argument("--fail-first-put", action="store_true", help="answer the first PUT of every object key with 503 SlowDown")
+    parser.add_argument("--fail-key", default=None, help="answer every PUT whose path contains this text with 503 SlowDown")
+    args = parser.parse_args()
+    upstream = urllib.parse.urlsplit(args.upstream)
+    if upstream.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise SystemExit("upstream must be a loopback address")
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(
+        (upstream.hostname, upstream.port or 80), Stats(), args.delay_ms / 1000.0, args.fail_first_put, args.fail_key))
+    server.daemon_threads = True
+    print(f"listening on 127.0.0.1:{args.port}", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
