@@ -99,7 +99,7 @@ def make_handler(upstream, stats, delay, fail_first_put, fail_key):
             if delay:
                 time.sleep(delay)
             if kind == "PUT_OBJECT":
-                fault = fail_key is not None and fail_key in url.path
+                fault = fail_key is not None and url.path.endswith(fail_key)
                 if fail_first_put:
                     with stats.lock:
                         if url.path not in stats.seen_puts:
@@ -132,7 +132,7 @@ def main():
     parser.add_argument("--upstream", required=True, help="e.g. http://127.0.0.1:5000 (loopback only)")
     parser.add_argument("--delay-ms", type=float, default=0.0, help="added to every request")
     parser.add_argument("--fail-first-put", action="store_true", help="answer the first PUT of every object key with 503 SlowDown")
-    parser.add_argument("--fail-key", default=None, help="answer every PUT whose path contains this text with 503 SlowDown")
+    parser.add_argument("--fail-key", default=None, help="answer every PUT whose path ends with this text with 503 SlowDown")
     args = parser.parse_args()
     upstream = urllib.parse.urlsplit(args.upstream)
     if upstream.hostname not in ("127.0.0.1", "localhost", "::1"):

@@ -69,7 +69,9 @@ namespace S3MlLayout.Engine.S3
             try
             {
                 var request = new PutBucketRequest { BucketName = _bucket };
-                if (_connection.Region != "us-east-1") request.BucketRegionName = _connection.Region; // LocationConstraint
+                // LocationConstraint, spelled as the region code (the SDK's S3Region would send the legacy "EU" for eu-west-1).
+                if (_connection.Region != "us-east-1")
+                    request.PutBucketConfiguration = new PutBucketConfiguration { LocationConstraint = new BucketLocationConstraint(_connection.Region) };
                 if (ownershipEnforced) request.ObjectOwnership = ObjectOwnership.BucketOwnerEnforced;
                 await Client.PutBucketAsync(request, cancellation).ConfigureAwait(false);
                 return BucketCreateOutcome.Created;
@@ -136,21 +138,45 @@ namespace S3MlLayout.Engine.S3
             return settings;
         }
 
-        /// <summary>
-        /// Applies what differs between desired and actual, one setting at a time; <paramref name="approve"/> is
-        /// asked first (ShouldProcess), so -WhatIf lists every setting and sends nothing.
-        /// </summary>
-        public async Task<IReadOnlyList<BucketChange>> ApplyAsync(BucketSettings desired, BucketSettings actual, Func<BucketChange, bool> approve, CancellationToken cancellation)
+        /// <summary>The changes that would bring the bucket to the desired settings: one per setting, in the order they are applied.</summary>
+        public static IReadOnlyList<BucketChange> Plan(BucketSettings desired, BucketSettings actual)
         {
             var differences = BucketSettings.Compare(desired, actual);
+            var changes = new List<BucketChange>();
+            foreach (var setting in AppliedSettings)
+            {
+                var relevant = differences.Where(d => SettingOf(d.Setting) == setting).ToList();
+                if (relevant.Count == 0) continue;
+                string Side(Func<SettingDifference, string> value) =>
+                    string.Join(", ", relevant.Select(d => d.Setting == setting ? value(d) : $"{d.Setting.Substring(d.Setting.IndexOf(':') + 1)}={value(d)}"));
+                changes.Add(new BucketChange(setting, Side(d => d.Actual), Side(d => d.Expected)));
+            }
+            return changes;
+        }
+
+        private static readonly string[] AppliedSettings =
+            { nameof(BucketSettings.BlockPublicAccess), nameof(BucketSettings.ObjectOwnership), nameof(BucketSettings.Encryption), nameof(BucketSettings.Versioning), nameof(BucketSettings.TlsOnlyPolicy), "Tag", "Lifecycle" };
+
+        private static string SettingOf(string difference) => difference switch
+        {
+            nameof(BucketSettings.KmsKeyId) or nameof(BucketSettings.BucketKeyEnabled) => nameof(BucketSettings.Encryption),
+            nameof(BucketSettings.AbortIncompleteMultipartUploadDays) => "Lifecycle",
+            _ when difference.StartsWith("LifecycleRule:", StringComparison.Ordinal) => "Lifecycle",
+            _ when difference.StartsWith("Tag:", StringComparison.Ordinal) => "Tag",
+            _ => difference,
+        };
+
+        /// <summary>
+        /// Applies the planned changes the caller approved (ShouldProcess runs on the caller's thread, before this),
+        /// one setting at a time; returns what was applied.
+        /// </summary>
+        public async Task<IReadOnlyList<BucketChange>> ApplyAsync(BucketSettings desired, BucketSettings actual, IReadOnlyCollection<BucketChange> approved, CancellationToken cancellation)
+        {
             var applied = new List<BucketChange>();
             async Task Apply(string setting, Func<Task> put)
             {
-                var relevant = differences.Where(d => d.Setting == setting || d.Setting.StartsWith(setting + ":", StringComparison.Ordinal)).ToList();
-                if (relevant.Count == 0) return;
-                var change = new BucketChange(setting, string.Join(", ", relevant.Select(d => d.Setting.Contains(":") ? $"{d.Setting.Substring(d.Setting.IndexOf(':') + 1)}={d.Actual}" : d.Actual)),
-                    string.Join(", ", relevant.Select(d => d.Setting.Contains(":") ? $"{d.Setting.Substring(d.Setting.IndexOf(':') + 1)}={d.Expected}" : d.Expected)));
-                if (!approve(change)) return;
+                var change = approved.FirstOrDefault(c => c.Setting == setting);
+                if (change == null) return;
                 Requests.CountPut();
                 try { await put().ConfigureAwait(false); }
                 catch (AmazonServiceException e) { throw S3Errors.Translate(e, "BucketSettingFailed", Uri, $"setting {setting} on"); }
@@ -167,8 +193,6 @@ namespace S3MlLayout.Engine.S3
                 BucketName = _bucket, ExpectedBucketOwner = Owner,
                 OwnershipControls = new OwnershipControls { Rules = new List<OwnershipControlsRule> { new OwnershipControlsRule { ObjectOwnership = new ObjectOwnership(desired.ObjectOwnership) } } },
             }, cancellation)).ConfigureAwait(false);
-            if (differences.Any(d => d.Setting == nameof(BucketSettings.KmsKeyId) || d.Setting == nameof(BucketSettings.BucketKeyEnabled)) && !differences.Any(d => d.Setting == nameof(BucketSettings.Encryption)))
-                differences = differences.Concat(new[] { new SettingDifference(nameof(BucketSettings.Encryption), desired.Encryption ?? "", actual.Encryption ?? "(none)") }).ToList();
             await Apply(nameof(BucketSettings.Encryption), () => Client.PutBucketEncryptionAsync(new PutBucketEncryptionRequest
             {
                 BucketName = _bucket, ExpectedBucketOwner = Owner,
@@ -210,17 +234,13 @@ namespace S3MlLayout.Engine.S3
                     TagSet = tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
                 }, cancellation);
             }).ConfigureAwait(false);
-            var lifecycleDifferences = differences.Any(d => d.Setting == nameof(BucketSettings.AbortIncompleteMultipartUploadDays) || d.Setting.StartsWith("LifecycleRule:", StringComparison.Ordinal));
-            if (lifecycleDifferences)
-                await ApplyLifecycle(desired, approve, applied, differences, cancellation).ConfigureAwait(false);
+            if (approved.FirstOrDefault(c => c.Setting == "Lifecycle") is BucketChange lifecycle)
+                await ApplyLifecycle(desired, lifecycle, applied, cancellation).ConfigureAwait(false);
             return applied;
         }
 
-        private async Task ApplyLifecycle(BucketSettings desired, Func<BucketChange, bool> approve, List<BucketChange> applied, IReadOnlyList<SettingDifference> differences, CancellationToken cancellation)
+        private async Task ApplyLifecycle(BucketSettings desired, BucketChange change, List<BucketChange> applied, CancellationToken cancellation)
         {
-            var relevant = differences.Where(d => d.Setting == nameof(BucketSettings.AbortIncompleteMultipartUploadDays) || d.Setting.StartsWith("LifecycleRule:", StringComparison.Ordinal)).ToList();
-            var change = new BucketChange("Lifecycle", string.Join(", ", relevant.Select(d => $"{d.Setting}={d.Actual}")), string.Join(", ", relevant.Select(d => $"{d.Setting}={d.Expected}")));
-            if (!approve(change)) return;
             Requests.CountPut();
             try
             {

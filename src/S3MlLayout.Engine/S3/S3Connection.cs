@@ -21,6 +21,8 @@ namespace S3MlLayout.Engine.S3
         public bool ForcePathStyle { get; set; }
         /// <summary>The account id that must own the bucket; S3 refuses requests to a bucket owned by anyone else.</summary>
         public string? ExpectedBucketOwner { get; set; }
+        /// <summary>Accept any TLS certificate from a custom endpoint (self-signed MinIO, test servers). Never for Amazon S3.</summary>
+        public bool SkipCertificateCheck { get; set; }
     }
 
     /// <summary>
@@ -33,8 +35,9 @@ namespace S3MlLayout.Engine.S3
         private AmazonS3Client? _client;
 
         internal S3Connection(string region, string regionSource, string? endpointUrl, string endpointSource, bool forcePathStyle,
-            AWSCredentials credentials, string credentialSource, string? expectedBucketOwner)
+            AWSCredentials credentials, string credentialSource, string? expectedBucketOwner, bool skipCertificateCheck)
         {
+            SkipCertificateCheck = skipCertificateCheck;
             Region = region; RegionSource = regionSource; EndpointUrl = endpointUrl; EndpointSource = endpointSource;
             ForcePathStyle = forcePathStyle; Credentials = credentials; CredentialSource = credentialSource; ExpectedBucketOwner = expectedBucketOwner;
         }
@@ -48,6 +51,9 @@ namespace S3MlLayout.Engine.S3
         /// <summary>Where the credentials came from (never the credentials themselves).</summary>
         public string CredentialSource { get; }
         public string? ExpectedBucketOwner { get; }
+        public bool SkipCertificateCheck { get; }
+        /// <summary>Plain http:// endpoint: requests travel without TLS (a TLS-only bucket policy would lock them out).</summary>
+        public bool IsPlainHttp => EndpointUrl != null && EndpointUrl.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
         internal AWSCredentials Credentials { get; }
 
         /// <summary>Requests in flight at once on the client; set before the first request.</summary>
@@ -76,8 +82,10 @@ namespace S3MlLayout.Engine.S3
             };
             if (EndpointUrl != null)
             {
+                config.RegionEndpoint = RegionEndpoint.GetBySystemName(Region);
                 config.ServiceURL = EndpointUrl;
                 config.AuthenticationRegion = Region;
+                if (SkipCertificateCheck) config.HttpClientFactory = new TrustingHttpClientFactory();
                 config.UseHttp = EndpointUrl.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
                 // S3-compatible stores often reject the flexible checksums Amazon S3 accepts by default.
                 config.RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED;
@@ -100,6 +108,20 @@ namespace S3MlLayout.Engine.S3
                 _client?.Dispose();
                 _client = null;
             }
+        }
+    }
+
+    /// <summary>HTTP clients that accept any server certificate: only for -SkipCertificateCheck on a custom endpoint.</summary>
+    internal sealed class TrustingHttpClientFactory : HttpClientFactory
+    {
+        public override System.Net.Http.HttpClient CreateHttpClient(IClientConfig clientConfig)
+        {
+            var handler = new System.Net.Http.HttpClientHandler
+            {
+                ServerCertificateCustomValidationCallback = (message, certificate, chain, errors) => true,
+                MaxConnectionsPerServer = clientConfig.MaxConnectionsPerServer ?? 64,
+            };
+            return new System.Net.Http.HttpClient(handler) { Timeout = clientConfig.Timeout ?? TimeSpan.FromSeconds(100) };
         }
     }
 
@@ -195,7 +217,11 @@ namespace S3MlLayout.Engine.S3
                     "No AWS region was given: pass -Region, set it in the profile, or set AWS_REGION.");
             debug($"Region: {region} ({regionSource}).");
 
-            return new S3Connection(region, regionSource, endpoint?.TrimEnd('/'), endpointSource, settings.ForcePathStyle, credentials, credentialSource, settings.ExpectedBucketOwner);
+            if (settings.SkipCertificateCheck && endpoint == null)
+                throw new MlLayoutException("SkipCertificateCheckWithoutEndpoint", ErrorKind.InvalidArgument, "SkipCertificateCheck",
+                    "-SkipCertificateCheck is for S3-compatible endpoints with their own certificates (-EndpointUrl https://...); Amazon S3's certificates are always checked.");
+            return new S3Connection(region, regionSource, endpoint?.TrimEnd('/'), endpointSource, settings.ForcePathStyle, credentials, credentialSource,
+                settings.ExpectedBucketOwner, settings.SkipCertificateCheck);
         }
     }
 }

@@ -49,11 +49,14 @@ namespace S3MlLayout.PowerShell.Commands
         public SwitchParameter ForcePathStyle { get; set; }
 
         [Parameter]
+        public SwitchParameter SkipCertificateCheck { get; set; }
+
+        [Parameter]
         [ValidatePattern(@"^\d{12}$")]
         public string? ExpectedBucketOwner { get; set; }
 
         private bool AnyConnectionParameter =>
-            ProfileName != null || ProfileLocation != null || AccessKey != null || SecretKey != null || SessionToken != null || EndpointUrl != null || ForcePathStyle || ExpectedBucketOwner != null;
+            ProfileName != null || ProfileLocation != null || AccessKey != null || SecretKey != null || SessionToken != null || EndpointUrl != null || ForcePathStyle || SkipCertificateCheck || ExpectedBucketOwner != null;
 
         /// <summary>The bucket object for <paramref name="name"/> on the target the parameters name.</summary>
         protected MlBucket DescribeBucket(string name)
@@ -80,7 +83,7 @@ namespace S3MlLayout.PowerShell.Commands
             {
                 Region = NullIfEmpty(Region), ProfileName = ProfileName, ProfileLocation = ProfileLocation == null ? null : ResolvePath(ProfileLocation),
                 AccessKey = AccessKey, SecretKey = SecretKey, SessionToken = SessionToken, EndpointUrl = EndpointUrl,
-                ForcePathStyle = ForcePathStyle, ExpectedBucketOwner = ExpectedBucketOwner,
+                ForcePathStyle = ForcePathStyle, ExpectedBucketOwner = ExpectedBucketOwner, SkipCertificateCheck = SkipCertificateCheck,
             }, debug: WriteDebug);
             bucket.Region = bucket.Connection.Region;
             return bucket;

@@ -78,33 +78,33 @@ namespace S3MlLayout.PowerShell.Commands
         private void CreateOnS3(MlBucket bucket, BucketSettings desired)
         {
             var connection = bucket.Connection!;
+            if (connection.IsPlainHttp && desired.TlsOnlyPolicy == true)
+            {
+                // Every request through this endpoint is plain HTTP: the policy would lock this tool (and everyone) out.
+                WriteWarning($"The endpoint {connection.EndpointUrl} is plain HTTP, so the TLS-only bucket policy was not applied (it would deny every request made through it). Use an https:// endpoint to apply it.");
+                desired.TlsOnlyPolicy = null;
+            }
             var admin = new S3BucketAdmin(connection, bucket.Name);
             bool exists = Run(ct => admin.ExistsAsync(ct));
-            if (!exists)
-            {
-                if (ShouldProcess(bucket.Uri, $"Create bucket in {connection.Region}"))
-                    bucket.Created = Run(ct => admin.CreateAsync(desired.ObjectOwnership != null, ct)) == BucketCreateOutcome.Created;
-                else
-                    exists = false;
-            }
+            if (!exists && ShouldProcess(bucket.Uri, $"Create bucket in {connection.Region}"))
+                bucket.Created = Run(ct => admin.CreateAsync(desired.ObjectOwnership != null, ct)) == BucketCreateOutcome.Created;
             bool reachable = exists || bucket.Created;
+            using var target = new S3StorageTarget(bucket);
+            var declared = exists ? Run(ct => DeclaredBucket.ReadAsync(target, ct)) : null;
+            declared?.ApplyTo(bucket);
             var actual = reachable ? Run(ct => admin.ReadAsync(ct)) : new BucketSettings();
+
             // One ShouldProcess per setting that differs, so -WhatIf lists each and sends nothing.
-            var changes = Run(ct => admin.ApplyAsync(desired, actual, change => ShouldProcess(bucket.Uri, $"Set {change}"), ct));
+            var approved = S3BucketAdmin.Plan(desired, actual).Where(change => ShouldProcess(bucket.Uri, $"Set {change}")).ToList();
             if (!reachable) return; // -WhatIf (or a declined confirmation) for a bucket that does not exist yet
 
-            using var target = new S3StorageTarget(bucket);
-            var declared = Run(ct => DeclaredBucket.ReadAsync(target, ct));
-            if (bucket.Created || changes.Count > 0 || declared == null)
+            // Declare first, then converge: if a setting fails, the declaration still says what the bucket should be.
+            if ((bucket.Created || approved.Count > 0 || declared == null) && ShouldProcess(target.Describe(DeclaredBucket.Key), "Record declared bucket settings"))
             {
-                bucket.CreatedUtc = bucket.Created ? DateTime.UtcNow : declared?.CreatedUtc;
-                if (ShouldProcess(target.Describe(DeclaredBucket.Key), "Record declared bucket settings"))
-                    Run(ct => DeclaredBucket.From(bucket, desired).WriteAsync(target, ct));
+                bucket.CreatedUtc ??= DateTime.UtcNow;
+                Run(ct => DeclaredBucket.From(bucket, desired).WriteAsync(target, ct));
             }
-            else
-            {
-                declared.ApplyTo(bucket);
-            }
+            var changes = approved.Count == 0 ? approved : Run(ct => admin.ApplyAsync(desired, actual, approved, ct));
             bucket.Settings = changes.Count > 0 ? Run(ct => admin.ReadAsync(ct)) : actual; // as S3 reports them, not as requested
             foreach (var change in changes) WriteVerbose($"{bucket.Uri}: {change}");
             WriteAudit(target, new AuditRecord { BucketCreated = bucket.Created, SettingsChanged = changes.Select(c => c.ToString()).ToList(), Template = Template });

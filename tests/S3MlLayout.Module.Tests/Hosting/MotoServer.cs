@@ -1,0 +1,200 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Threading;
+using Xunit;
+
+namespace S3MlLayout.Module.Tests.Hosting
+{
+    /// <summary>
+    /// A real S3 API for the integration tests: moto_server on a free loopback port, started once for the test
+    /// collection and stopped after it. If it cannot start, the fixture throws: the S3 tests fail, never skip.
+    /// </summary>
+    public sealed class MotoServer : IDisposable
+    {
+        private readonly Process _process;
+        private readonly Process _tlsProcess;
+        private readonly string _certificates;
+
+        public MotoServer()
+        {
+            Port = FreePort();
+            _process = LoopbackProcess.Start("moto_server", $"-H 127.0.0.1 -p {Port}");
+            // A second server behind TLS (self-signed certificate), for what plain HTTP cannot show: the TLS-only policy.
+            _certificates = Path.Combine(Path.GetTempPath(), "s3mllayout-moto-tls-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(_certificates);
+            Run("openssl", $"req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -keyout {_certificates}/key.pem -out {_certificates}/cert.pem");
+            TlsPort = FreePort();
+            _tlsProcess = LoopbackProcess.Start("moto_server", $"-H 127.0.0.1 -p {TlsPort} -c {_certificates}/cert.pem -k {_certificates}/key.pem");
+            LoopbackProcess.WaitUntilServing(_process, $"http://127.0.0.1:{Port}/moto-api/", "moto_server");
+            LoopbackProcess.WaitUntilServing(_tlsProcess, $"https://127.0.0.1:{TlsPort}/moto-api/", "moto_server (TLS)");
+        }
+
+        public int Port { get; }
+        public string Endpoint => $"http://127.0.0.1:{Port}";
+        public int TlsPort { get; }
+        public string TlsEndpoint => $"https://127.0.0.1:{TlsPort}";
+
+        private static void Run(string file, string arguments)
+        {
+            var start = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start.");
+            string error = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0) throw new InvalidOperationException($"{file} {arguments} failed: {error}");
+        }
+
+        /// <summary>Variables for a test script: $endpoint and dummy credentials (moto accepts any).</summary>
+        public Dictionary<string, object?> Variables(IDictionary<string, object?>? more = null)
+        {
+            var variables = new Dictionary<string, object?> { ["endpoint"] = Endpoint, ["ak"] = "AKIAMOTOTESTKEY00001", ["sk"] = SecretKey };
+            foreach (var pair in more ?? new Dictionary<string, object?>()) variables[pair.Key] = pair.Value;
+            return variables;
+        }
+
+        /// <summary>A secret that must never show up in any stream, record or file.</summary>
+        public const string SecretKey = "moto-secret-never-printed-3f9c1e";
+
+        /// <summary>Runs the AWS CLI against moto: an independent reader of what the module wrote.</summary>
+        public string Aws(string arguments, bool tls = false)
+        {
+            var start = new ProcessStartInfo("aws", $"--endpoint-url {(tls ? TlsEndpoint + " --no-verify-ssl" : Endpoint)} --region us-east-1 --output json {arguments}")
+            {
+                RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            };
+            start.Environment["AWS_ACCESS_KEY_ID"] = "AKIAMOTOTESTKEY00001";
+            start.Environment["AWS_SECRET_ACCESS_KEY"] = "x";
+            using var process = Process.Start(start)!;
+            string output = process.StandardOutput.ReadToEnd();
+            string error = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0) throw new InvalidOperationException($"aws {arguments} failed: {error}");
+            return output;
+        }
+
+        public JsonElement AwsJson(string arguments, bool tls = false)
+        {
+            string text = Aws(arguments, tls);
+            return string.IsNullOrWhiteSpace(text) ? default : JsonDocument.Parse(text).RootElement.Clone();
+        }
+
+        /// <summary>Every key in a bucket, read with the AWS CLI.</summary>
+        public List<string> Keys(string bucket, string prefix = "")
+        {
+            var json = AwsJson($"s3api list-objects-v2 --bucket {bucket}{(prefix.Length > 0 ? $" --prefix {prefix}" : "")}");
+            return json.ValueKind == JsonValueKind.Object && json.TryGetProperty("Contents", out var contents)
+                ? contents.EnumerateArray().Select(o => o.GetProperty("Key").GetString()!).ToList()
+                : new List<string>();
+        }
+
+        internal static int FreePort()
+        {
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+            return port;
+        }
+
+        public void Dispose()
+        {
+            LoopbackProcess.Stop(_process);
+            LoopbackProcess.Stop(_tlsProcess);
+            try { Directory.Delete(_certificates, true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>The loopback proxy of bench/s3_proxy.py in front of moto: latency, request counts, 503 faults.</summary>
+    public sealed class S3Proxy : IDisposable
+    {
+        private readonly Process _process;
+        private static readonly HttpClient Http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+
+        public S3Proxy(MotoServer moto, string options = "")
+        {
+            Port = MotoServer.FreePort();
+            string script = Path.Combine(ModuleSession.RepositoryRoot, "bench", "s3_proxy.py");
+            _process = LoopbackProcess.Start("python3", $"\"{script}\" --port {Port} --upstream {moto.Endpoint} {options}");
+            LoopbackProcess.WaitUntilServing(_process, $"{Endpoint}/__proxy/stats", "s3_proxy.py");
+        }
+
+        public int Port { get; }
+        public string Endpoint => $"http://127.0.0.1:{Port}";
+
+        public Dictionary<string, int> Stats()
+        {
+            var json = JsonDocument.Parse(Http.GetStringAsync($"{Endpoint}/__proxy/stats").GetAwaiter().GetResult()).RootElement;
+            return json.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
+        }
+
+        public int Count(string kind) => Stats().TryGetValue(kind, out var n) ? n : 0;
+
+        public void Reset() => Http.PostAsync($"{Endpoint}/__proxy/reset", new StringContent("")).GetAwaiter().GetResult();
+
+        public void Dispose() => LoopbackProcess.Stop(_process);
+    }
+
+    internal static class LoopbackProcess
+    {
+        public static Process Start(string file, string arguments)
+        {
+            var start = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            try
+            {
+                var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start.");
+                process.OutputDataReceived += (_, _) => { };
+                process.ErrorDataReceived += (_, _) => { };
+                process.BeginOutputReadLine();
+                process.BeginErrorReadLine();
+                return process;
+            }
+            catch (System.ComponentModel.Win32Exception e)
+            {
+                throw new InvalidOperationException($"Cannot start '{file}': {e.Message}. The S3 integration tests need moto_server (pip install 'moto[server]') and python3.", e);
+            }
+        }
+
+        public static void WaitUntilServing(Process process, string url, string name)
+        {
+            using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
+            using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(2) };
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (DateTime.UtcNow < deadline)
+            {
+                if (process.HasExited) throw new InvalidOperationException($"{name} exited with code {process.ExitCode} before serving {url}.");
+                try
+                {
+                    using var response = http.GetAsync(url).GetAwaiter().GetResult();
+                    if ((int)response.StatusCode < 500) return;
+                }
+                catch (HttpRequestException) { }
+                catch (System.Threading.Tasks.TaskCanceledException) { }
+                Thread.Sleep(150);
+            }
+            Stop(process);
+            throw new InvalidOperationException($"{name} did not serve {url} within 30 seconds.");
+        }
+
+        public static void Stop(Process process)
+        {
+            try
+            {
+                if (!process.HasExited) { process.Kill(entireProcessTree: true); process.WaitForExit(5000); }
+            }
+            catch (InvalidOperationException) { }
+            process.Dispose();
+        }
+    }
+
+    [CollectionDefinition(Name)]
+    public sealed class S3Collection : ICollectionFixture<MotoServer>
+    {
+        public const string Name = "S3 (moto)";
+    }
+}
