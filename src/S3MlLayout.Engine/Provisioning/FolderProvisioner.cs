@@ -60,23 +60,20 @@ namespace S3MlLayout.Engine.Provisioning
         /// <summary>Writes the markers; a failure of one key is reported and the others go on.</summary>
         public async Task ExecuteAsync(IReadOnlyList<string> folderKeys, Action<FolderResult> onResult, CancellationToken cancellation)
         {
+            // Started parents first (the plan is sorted by depth); with one request at a time, as on the local disk,
+            // a parent is written before its children. S3 needs no order, so the requests overlap freely.
             using var gate = new SemaphoreSlim(_concurrency);
             var tasks = new List<Task>(folderKeys.Count);
-            // Keys of one depth go out together; the next depth waits, so a parent is written before its children.
-            foreach (var depth in folderKeys.GroupBy(k => k.Count(c => c == '/')).OrderBy(g => g.Key))
+            foreach (var key in folderKeys)
             {
-                tasks.Clear();
-                foreach (var key in depth)
+                await gate.WaitAsync(cancellation).ConfigureAwait(false);
+                tasks.Add(Task.Run(async () =>
                 {
-                    await gate.WaitAsync(cancellation).ConfigureAwait(false);
-                    tasks.Add(Task.Run(async () =>
-                    {
-                        try { onResult(await CreateOne(key, cancellation).ConfigureAwait(false)); }
-                        finally { gate.Release(); }
-                    }, CancellationToken.None));
-                }
-                await Task.WhenAll(tasks).ConfigureAwait(false);
+                    try { onResult(await CreateOne(key, cancellation).ConfigureAwait(false)); }
+                    finally { gate.Release(); }
+                }, CancellationToken.None));
             }
+            await Task.WhenAll(tasks).ConfigureAwait(false);
         }
 
         private async Task<FolderResult> CreateOne(string key, CancellationToken cancellation)

@@ -75,7 +75,7 @@ namespace S3MlLayout.PowerShell.Commands
                     {
                         Bucket = bucket.Name, Solution = solution, Template = template.Name, TemplateVersion = template.Version,
                         Uri = target.Describe($"solutions/{solution}/"), Created = tally.Created.Count, AlreadyPresent = tally.AlreadyPresent,
-                        Failed = tally.Failed.Count, Skipped = tally.Skipped, CreatedKeys = tally.Created, FailedKeys = tally.Failed,
+                        Failed = tally.Failed.Count, Skipped = tally.Skipped.Count, CreatedKeys = tally.Created, FailedKeys = tally.Failed,
                     });
                 }
                 WriteAudit(target, audit);

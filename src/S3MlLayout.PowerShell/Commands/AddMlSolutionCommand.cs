@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Threading.Tasks;
 using System.Linq;
 using System.Management.Automation;
 using S3MlLayout.Engine.Audit;
@@ -51,13 +53,17 @@ namespace S3MlLayout.PowerShell.Commands
             var bucket = Bucket!;
             try
             {
-                    foreach (var solution in Name)
+                // Expand every solution first: a bad name or option stops the command before anything is written.
+                foreach (var solution in Name)
                     LayoutExpander.Expand(new LayoutRequest(template) { Solution = solution, Dates = Date, Include = Include });
                 using var target = OpenExistingBucket(bucket);
-                var audit = new AuditRecord { Template = template.Name, TemplateVersion = template.Version };
-                foreach (var solution in Name)
+                var declarations = Run(ct => Task.WhenAll(Name.Select(solution => DeclaredLayout.ReadAsync(target, solution, ct))));
+
+                var plans = new List<SolutionPlan>();
+                for (int i = 0; i < Name.Length; i++)
                 {
-                    var declared = Run(ct => DeclaredLayout.ReadAsync(target, solution, ct));
+                    string solution = Name[i];
+                    var declared = declarations[i];
                     if (declared != null && (declared.Template != template.Name || declared.TemplateVersion != template.Version) && !Force)
                     {
                         Report(new MlLayoutException("SolutionTemplateMismatch", ErrorKind.ResourceExists, target.Describe($"solutions/{solution}/"),
@@ -68,24 +74,40 @@ namespace S3MlLayout.PowerShell.Commands
                     // Optional folders included earlier stay included.
                     var include = Include.Union(declared?.Include ?? Enumerable.Empty<string>(), StringComparer.Ordinal).ToArray();
                     var keys = LayoutExpander.Expand(new LayoutRequest(template) { Solution = solution, Dates = Date, Include = include }).Select(n => n.Key).ToArray();
+                    plans.Add(new SolutionPlan(solution, include, keys, declared));
+                }
+                if (plans.Count == 0) return;
 
-                    var tally = ProvisionFolders(target, keys, solution);
-                    if (tally.Created.Count > 0 || declared == null || Force)
-                    {
-                        if (ShouldProcess(target.Describe(DeclaredLayout.KeyFor(solution)), "Record declared layout"))
-                        {
-                            Run(ct => DeclaredLayout.From(template, solution, include).WriteAsync(target, ct));
-                            audit.SettingsChanged.Add($"declared layout of {solution}: {template.Name} {template.Version}");
-                        }
-                    }
-                    audit.Solutions.Add(solution);
-                    audit.KeysCreated.AddRange(tally.Created);
-                    audit.KeysFailed.AddRange(tally.Failed);
+                // One batch for all the solutions, so the requests of one overlap the others'. A key two solutions
+                // share (solutions/) belongs to the first; for the others it counts as present.
+                var owner = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var plan in plans)
+                    foreach (var key in plan.Keys)
+                        if (!owner.ContainsKey(key)) owner[key] = plan.Solution;
+                var tally = ProvisionFolders(target, owner.Keys.ToArray(), string.Join(", ", plans.Select(p => p.Solution)));
+
+                var audit = new AuditRecord { Template = template.Name, TemplateVersion = template.Version, KeysCreated = tally.Created, KeysFailed = tally.Failed };
+                var toDeclare = plans.Where(p => p.Keys.Any(tally.Created.Contains) || p.Declared == null || Force)
+                    .Where(p => ShouldProcess(target.Describe(DeclaredLayout.KeyFor(p.Solution)), "Record declared layout")).ToList();
+                Run(ct => Task.WhenAll(toDeclare.Select(p => DeclaredLayout.From(template, p.Solution, p.Include).WriteAsync(target, ct))));
+                audit.SettingsChanged.AddRange(toDeclare.Select(p => $"declared layout of {p.Solution}: {template.Name} {template.Version}"));
+
+                var created = new HashSet<string>(tally.Created, StringComparer.Ordinal);
+                var failed = new HashSet<string>(tally.Failed, StringComparer.Ordinal);
+                var skipped = new HashSet<string>(tally.Skipped, StringComparer.Ordinal);
+                foreach (var plan in plans)
+                {
+                    var own = plan.Keys.Where(k => owner[k] == plan.Solution).ToList();
+                    var shared = plan.Keys.Where(k => owner[k] != plan.Solution).ToList();
+                    audit.Solutions.Add(plan.Solution);
                     WriteObject(new SolutionProvisionResult
                     {
-                        Bucket = bucket.Name, Solution = solution, Template = template.Name, TemplateVersion = template.Version,
-                        Uri = target.Describe($"solutions/{solution}/"), Created = tally.Created.Count, AlreadyPresent = tally.AlreadyPresent,
-                        Failed = tally.Failed.Count, Skipped = tally.Skipped, CreatedKeys = tally.Created, FailedKeys = tally.Failed,
+                        Bucket = bucket.Name, Solution = plan.Solution, Template = template.Name, TemplateVersion = template.Version,
+                        Uri = target.Describe($"solutions/{plan.Solution}/"),
+                        Created = own.Count(created.Contains),
+                        AlreadyPresent = own.Count(k => !created.Contains(k) && !failed.Contains(k) && !skipped.Contains(k)) + shared.Count(k => !failed.Contains(k) && !skipped.Contains(k)),
+                        Failed = plan.Keys.Count(failed.Contains), Skipped = plan.Keys.Count(skipped.Contains),
+                        CreatedKeys = own.Where(created.Contains).ToList(), FailedKeys = plan.Keys.Where(failed.Contains).ToList(),
                     });
                 }
                 WriteAudit(target, audit);
@@ -94,6 +116,18 @@ namespace S3MlLayout.PowerShell.Commands
             {
                 Fail(e);
             }
+        }
+
+        private sealed class SolutionPlan
+        {
+            public SolutionPlan(string solution, string[] include, string[] keys, DeclaredLayout? declared)
+            {
+                Solution = solution; Include = include; Keys = keys; Declared = declared;
+            }
+            public string Solution { get; }
+            public string[] Include { get; }
+            public string[] Keys { get; }
+            public DeclaredLayout? Declared { get; }
         }
     }
 }

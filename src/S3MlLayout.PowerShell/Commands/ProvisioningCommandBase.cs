@@ -38,8 +38,8 @@ namespace S3MlLayout.PowerShell.Commands
         {
             public List<string> Created { get; } = new List<string>();
             public List<string> Failed { get; } = new List<string>();
+            public List<string> Skipped { get; } = new List<string>();
             public int AlreadyPresent { get; set; }
-            public int Skipped { get; set; }
         }
 
         protected ProvisionTally ProvisionFolders(IStorageTarget target, IReadOnlyCollection<string> keys, string label, Action<FolderResult>? onResult = null)
@@ -56,7 +56,7 @@ namespace S3MlLayout.PowerShell.Commands
             foreach (var key in plan.Missing)
             {
                 if (ShouldProcess(target.Describe(key), "Create folder")) approved.Add(key);
-                else tally.Skipped++;
+                else tally.Skipped.Add(key);
             }
             if (approved.Count == 0) return tally;
 
@@ -69,7 +69,7 @@ namespace S3MlLayout.PowerShell.Commands
                 {
                     case FolderOutcome.Created: tally.Created.Add(result.Key); break;
                     case FolderOutcome.AlreadyExists: tally.AlreadyPresent++; break;
-                    case FolderOutcome.Skipped: tally.Skipped++; break;
+                    case FolderOutcome.Skipped: tally.Skipped.Add(result.Key); break;
                     case FolderOutcome.Failed:
                         tally.Failed.Add(result.Key);
                         Report(result.Error!);
