@@ -38,8 +38,10 @@ namespace S3MlLayout.Engine.Audit
         public List<string> SettingsChanged { get; set; } = new List<string>();
         public bool BucketCreated { get; set; }
 
+        [JsonIgnore]
         public bool HasChanges => BucketCreated || KeysCreated.Count > 0 || SettingsChanged.Count > 0;
 
+        [JsonIgnore]
         public string Key => string.Format(CultureInfo.InvariantCulture, "{0}{1:yyyy}/{1:MM}/{1:dd}/{1:HHmmss}Z-{2}.json", Prefix, TimeUtc, RunId);
 
         private static readonly JsonSerializerOptions Json = new JsonSerializerOptions

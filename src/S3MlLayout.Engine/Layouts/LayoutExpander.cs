@@ -29,7 +29,9 @@ namespace S3MlLayout.Engine.Layouts
         public static string CheckSolutionName(string solution)
         {
             var problem = S3KeyRules.CheckSegment(solution);
-            if (problem != null || !NamingStyles.Matches(solution, NamingStyle.KebabCase))
+            if (problem != null)
+                throw new MlLayoutException("SolutionNameInvalid", ErrorKind.InvalidArgument, solution, $"Solution name is not usable: {problem}.");
+            if (!NamingStyles.Matches(solution, NamingStyle.KebabCase))
                 throw new MlLayoutException("SolutionNameInvalid", ErrorKind.InvalidArgument, solution,
                     $"Solution name '{solution}' is not kebab-case (lowercase letters and digits joined by hyphens); use '{NamingStyles.Correct(solution, NamingStyle.KebabCase)}'.");
             return solution;

@@ -37,7 +37,7 @@ namespace S3MlLayout.Engine.Layouts
             return Resolve(ReadFile(full), new List<string>());
         }
 
-        /// <summary>Parses YAML text as a template (for tests and in-memory use); extends resolves among built-ins and baseDirectory.</summary>
+        /// <summary>Parses YAML text as a template (for tests and in-memory use); extends resolves among the built-ins.</summary>
         public static LayoutTemplate Parse(string yaml, string sourceName) =>
             Resolve(TemplateParser.Parse(yaml, sourceName), new List<string>());
 
@@ -74,7 +74,8 @@ namespace S3MlLayout.Engine.Layouts
             chain.Add(doc.File);
             LayoutTemplate? baseTemplate = doc.Extends != null ? LoadBase(doc, chain) : null;
 
-            NamingStyle defaultStyle = doc.Style ?? NamingStyle.KebabCase;
+            // A template that extends another keeps its default style unless it declares one.
+            NamingStyle defaultStyle = doc.Style ?? baseTemplate?.DefaultStyle ?? NamingStyle.KebabCase;
             PartitionStyle partitionStyle = doc.PartitionStyle ?? baseTemplate?.PartitionStyle ?? PartitionStyle.Ymd;
             var solution = baseTemplate != null ? baseTemplate.SolutionFolders.Select(f => f.Clone()).ToList() : doc.Folders!;
             var bucket = baseTemplate != null ? baseTemplate.BucketFolders.Select(f => f.Clone()).ToList() : doc.BucketFolders ?? new List<FolderSpec>();
@@ -143,7 +144,7 @@ namespace S3MlLayout.Engine.Layouts
             chain.RemoveAt(chain.Count - 1);
             return new LayoutTemplate(doc.Name, doc.Version, doc.Description ?? baseTemplate?.Description, doc.Extends,
                 IsBuiltInSource(doc.File) ? "built-in" : doc.File, IsBuiltInSource(doc.File), partitionStyle,
-                solution, bucket, renames, includes, doc.Yaml);
+                solution, bucket, renames, includes, doc.Yaml) { DefaultStyle = defaultStyle };
         }
 
         private static LayoutTemplate LoadBase(TemplateDocument doc, List<string> chain)
@@ -160,7 +161,7 @@ namespace S3MlLayout.Engine.Layouts
                     throw Located("TemplateExtendsCycle", doc.ExtendsLocation, $"extends '{extends}' makes a cycle: {string.Join(" -> ", chain.Select(Path.GetFileName))} -> {Path.GetFileName(sibling)}; one template in the chain must stop extending.");
                 baseDoc = ReadFile(sibling);
             }
-            else if (!isPath && (IsBuiltInSource(doc.File) ? ReadBuiltInOrNull(extends) : ReadBuiltInOrNull(extends)) is TemplateDocument builtIn)
+            else if (!isPath && ReadBuiltInOrNull(extends) is TemplateDocument builtIn)
             {
                 if (chain.Contains(builtIn.File, StringComparer.Ordinal))
                     throw Located("TemplateExtendsCycle", doc.ExtendsLocation, $"extends '{extends}' makes a cycle: {string.Join(" -> ", chain)} -> {builtIn.File}.");

@@ -79,6 +79,8 @@ namespace S3MlLayout.Engine.Layouts
         public string Source { get; }
         public bool IsBuiltIn { get; }
         public PartitionStyle PartitionStyle { get; }
+        /// <summary>The style of top-level folders that declare none (and so of their sub-folders).</summary>
+        public NamingStyle DefaultStyle { get; internal set; } = NamingStyle.KebabCase;
         /// <summary>Folders under solutions/{solution}/.</summary>
         public IReadOnlyList<FolderSpec> SolutionFolders { get; }
         /// <summary>Folders at the bucket root (such as the optional shared/ and client_config/).</summary>

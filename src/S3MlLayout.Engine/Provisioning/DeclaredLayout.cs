@@ -43,7 +43,8 @@ namespace S3MlLayout.Engine.Provisioning
             TemplateVersion = template.Version,
             TemplateSource = template.Source,
             PartitionStyle = template.PartitionStyle == Layouts.PartitionStyle.Hive ? "hive" : "YYYY/MM/DD",
-            Include = include.Select(p => p.TrimEnd('/')).Distinct().ToList(),
+            // The template's own includes and the caller's, so expanding the declaration again gives the same folders.
+            Include = template.Includes.Concat(include).Select(p => p.TrimEnd('/')).Distinct().ToList(),
             Folders = template.SolutionFolders.Select(DeclaredFolder.From).ToList(),
             BucketFolders = template.BucketFolders.Select(DeclaredFolder.From).ToList(),
             Renames = template.Renames.Select(r => new DeclaredRename { From = r.From, To = r.To }).ToList(),

@@ -60,20 +60,25 @@ namespace S3MlLayout.Engine.Provisioning
         /// <summary>Writes the markers; a failure of one key is reported and the others go on.</summary>
         public async Task ExecuteAsync(IReadOnlyList<string> folderKeys, Action<FolderResult> onResult, CancellationToken cancellation)
         {
-            // Started parents first (the plan is sorted by depth); with one request at a time, as on the local disk,
-            // a parent is written before its children. S3 needs no order, so the requests overlap freely.
+            // Where the target needs parents first, each depth waits for the one above; on S3 all requests overlap.
+            var waves = _target.ParentsFirst
+                ? folderKeys.GroupBy(k => k.Count(c => c == '/')).OrderBy(g => g.Key).Select(g => g.ToList())
+                : new[] { folderKeys.ToList() };
             using var gate = new SemaphoreSlim(_concurrency);
-            var tasks = new List<Task>(folderKeys.Count);
-            foreach (var key in folderKeys)
+            foreach (var wave in waves)
             {
-                await gate.WaitAsync(cancellation).ConfigureAwait(false);
-                tasks.Add(Task.Run(async () =>
+                var tasks = new List<Task>(wave.Count);
+                foreach (var key in wave)
                 {
-                    try { onResult(await CreateOne(key, cancellation).ConfigureAwait(false)); }
-                    finally { gate.Release(); }
-                }, CancellationToken.None));
+                    await gate.WaitAsync(cancellation).ConfigureAwait(false);
+                    tasks.Add(Task.Run(async () =>
+                    {
+                        try { onResult(await CreateOne(key, cancellation).ConfigureAwait(false)); }
+                        finally { gate.Release(); }
+                    }, CancellationToken.None));
+                }
+                await Task.WhenAll(tasks).ConfigureAwait(false);
             }
-            await Task.WhenAll(tasks).ConfigureAwait(false);
         }
 
         private async Task<FolderResult> CreateOne(string key, CancellationToken cancellation)

@@ -146,11 +146,11 @@ namespace S3MlLayout.Engine.S3
             AWSCredentials credentials;
             string credentialSource;
 
-            if (settings.AccessKey != null || settings.SecretKey != null)
+            if (settings.AccessKey != null || settings.SecretKey != null || settings.SessionToken != null)
             {
                 if (string.IsNullOrEmpty(settings.AccessKey) || string.IsNullOrEmpty(settings.SecretKey))
                     throw new MlLayoutException("CredentialsIncomplete", ErrorKind.InvalidArgument, "AccessKey",
-                        "-AccessKey and -SecretKey go together; give both (and -SessionToken for temporary credentials), or neither.");
+                        "-AccessKey and -SecretKey go together (and -SessionToken needs both, for temporary credentials); give both, or none of them.");
                 credentials = settings.SessionToken != null
                     ? new SessionAWSCredentials(settings.AccessKey, settings.SecretKey, settings.SessionToken)
                     : (AWSCredentials)new BasicAWSCredentials(settings.AccessKey, settings.SecretKey);

@@ -58,6 +58,12 @@ namespace S3MlLayout.Engine.Storage
         /// <summary>How many requests to run at once when nothing else is said (the local disk prefers 1).</summary>
         int DefaultConcurrency { get; }
 
+        /// <summary>
+        /// Whether a folder must be written after its parent: on a file system, creating a child creates its
+        /// parent too, so writing both at once would misreport the parent as already there. S3 has no such order.
+        /// </summary>
+        bool ParentsFirst { get; }
+
         /// <summary>The address of a key to show users and to put in errors: s3://bucket/key or a local path.</summary>
         string Describe(string key);
 

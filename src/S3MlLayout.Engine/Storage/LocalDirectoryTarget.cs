@@ -24,6 +24,7 @@ namespace S3MlLayout.Engine.Storage
         public string Root { get; }
         public RequestCounter Requests { get; } = new RequestCounter();
         public int DefaultConcurrency => 1;
+        public bool ParentsFirst => true;
 
         public string Describe(string key) => key.Length == 0 ? Root + Path.DirectorySeparatorChar : PathOf(key) + (key.EndsWith("/", StringComparison.Ordinal) ? Path.DirectorySeparatorChar.ToString() : "");
 

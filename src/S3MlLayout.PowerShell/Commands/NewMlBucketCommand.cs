@@ -87,7 +87,11 @@ namespace S3MlLayout.PowerShell.Commands
             var admin = new S3BucketAdmin(connection, bucket.Name);
             bool exists = Run(ct => admin.ExistsAsync(ct));
             if (!exists && ShouldProcess(bucket.Uri, $"Create bucket in {connection.Region}"))
+            {
+                // AlreadyOwned: another run created it between the existence check and now; it is ours all the same.
                 bucket.Created = Run(ct => admin.CreateAsync(desired.ObjectOwnership != null, ct)) == BucketCreateOutcome.Created;
+                exists = !bucket.Created;
+            }
             bool reachable = exists || bucket.Created;
             using var target = new S3StorageTarget(bucket);
             var declared = exists ? Run(ct => DeclaredBucket.ReadAsync(target, ct)) : null;

@@ -68,7 +68,10 @@ namespace S3MlLayout.PowerShell.Commands
                     case BucketSet:
                         using (var target = StorageTargets.Open(Bucket!))
                         {
-                            var listing = Run(ct => target.ListAsync(Prefix, delimited: false, ct));
+                            if (!Run(ct => target.BucketExistsAsync(ct)))
+                                throw new MlLayoutException("BucketNotFound", ErrorKind.ObjectNotFound, Bucket!.Uri, $"The bucket '{Bucket!.Uri}' does not exist; create it with New-MlBucket.");
+                            string prefix = Prefix.Length == 0 || Prefix.EndsWith("/", StringComparison.Ordinal) ? Prefix : Prefix + "/";
+                            var listing = Run(ct => target.ListAsync(prefix, delimited: false, ct));
                             var folders = listing.Objects.SelectMany(o => FoldersOf(o.Key))
                                 .Where(k => !k.StartsWith(DeclaredLayout.MetadataPrefix, StringComparison.Ordinal))
                                 .Distinct(StringComparer.Ordinal).OrderBy(k => k, StringComparer.Ordinal);

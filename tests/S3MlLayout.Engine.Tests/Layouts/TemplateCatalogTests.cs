@@ -147,6 +147,7 @@ public sealed class TemplateCatalogTests : IDisposable
 
     // ---- extends ---------------------------------------------------------------------------------------------
 
+    // Added root folders inherit master-solution's default style (snake_case), so the hyphenated one declares kebab-case.
     private const string AcmeChurn = """
         name: acme-churn
         version: 1.1.0
@@ -163,6 +164,7 @@ public sealed class TemplateCatalogTests : IDisposable
           - under: /
             folders:
               - name: audit-logs
+                style: kebab-case
                 description: Bucket-level audit trail.
         remove:
           - models/experiments/experiment_002
@@ -487,5 +489,30 @@ public sealed class TemplateCatalogTests : IDisposable
         var template = TemplateCatalog.LoadFile(child);
 
         Assert.Equal(new[] { "only-this" }, Names(template.SolutionFolders));
+    }
+
+    [Fact]
+    public void Extends_AddedRootFoldersInheritTheBaseDefaultStyle()
+    {
+        var inherited = TemplateCatalog.LoadFile(_temp.WriteFile("snake.yaml", """
+            name: snake
+            version: 1.0.0
+            extends: master-solution
+            add:
+              - folders:
+                  - feature_store
+            """));
+        Assert.Equal(NamingStyle.SnakeCase, Folder(inherited.SolutionFolders, "feature_store").Style);
+
+        var error = Assert.Throws<TemplateException>(() => TemplateCatalog.LoadFile(_temp.WriteFile("kebab.yaml", """
+            name: kebab
+            version: 1.0.0
+            extends: master-solution
+            add:
+              - folders:
+                  - feature-store
+            """)));
+        Assert.Equal("TemplateFolderNameInvalid", error.ErrorId);
+        Assert.Contains("feature_store", error.Message);
     }
 }
