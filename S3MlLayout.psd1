@@ -19,10 +19,14 @@
         'Get-MlBucket'
         'Get-MlBucketName'
         'Get-MlLayout'
+        'Get-MlLayoutDrift'
         'Get-MlLayoutTemplate'
         'New-MlBucket'
         'New-MlFolder'
+        'Repair-MlLayout'
         'Show-MlLayout'
+        'Test-MlLayout'
+        'Update-MlSolution'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()
@@ -42,7 +46,7 @@
         PSData = @{
             Tags         = @('S3', 'AWS', 'MLOps', 'MachineLearning', 'Storage', 'Layout', 'Drift', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = 'First release: bucket naming, layout templates, local target provisioning.'
+            ReleaseNotes = 'First release: bucket naming, layout templates, secure buckets and folder provisioning on S3 and local folders, audit records, drift checks, repair and template upgrades.'
         }
     }
 }

@@ -35,8 +35,7 @@ for (int i = 1; i < args.Length; i++)
 }
 var output = new PSDataCollection<PSObject>();
 output.DataAdded += (_, e) => Console.WriteLine(output[e.Index]?.ToString());
-ps.Streams.Warning.DataAdded += (_, e) => Console.Error.WriteLine("WARNING: " + ps.Streams.Warning[e.Index].Message);
-ps.Streams.Verbose.DataAdded += (_, e) => Console.Error.WriteLine("VERBOSE: " + ps.Streams.Verbose[e.Index].Message);
+// Warnings and verbose messages reach the console through the host's UI (WriteWarningLine ...), as in pwsh.
 ps.Streams.Information.DataAdded += (_, e) => Console.WriteLine(ps.Streams.Information[e.Index].MessageData);
 ps.Streams.Error.DataAdded += (_, e) =>
 {

@@ -29,6 +29,8 @@ namespace S3MlLayout.Engine.Provisioning
         public string TemplateVersion { get; set; } = "";
         public string TemplateSource { get; set; } = "";
         public string PartitionStyle { get; set; } = "YYYY/MM/DD";
+        /// <summary>The template's default naming style (of folders added at the solution root).</summary>
+        public string Style { get; set; } = "kebab-case";
         public List<string> Include { get; set; } = new List<string>();
         public List<DeclaredFolder> Folders { get; set; } = new List<DeclaredFolder>();
         public List<DeclaredFolder> BucketFolders { get; set; } = new List<DeclaredFolder>();
@@ -43,6 +45,7 @@ namespace S3MlLayout.Engine.Provisioning
             TemplateVersion = template.Version,
             TemplateSource = template.Source,
             PartitionStyle = template.PartitionStyle == Layouts.PartitionStyle.Hive ? "hive" : "YYYY/MM/DD",
+            Style = NamingStyles.ToYaml(template.DefaultStyle),
             // The template's own includes and the caller's, so expanding the declaration again gives the same folders.
             Include = template.Includes.Concat(include).Select(p => p.TrimEnd('/')).Distinct().ToList(),
             Folders = template.SolutionFolders.Select(DeclaredFolder.From).ToList(),
@@ -56,7 +59,10 @@ namespace S3MlLayout.Engine.Provisioning
         public LayoutTemplate ToTemplate() => new LayoutTemplate(Template, TemplateVersion, null, null, TemplateSource, false,
             PartitionStyle == "hive" ? Layouts.PartitionStyle.Hive : Layouts.PartitionStyle.Ymd,
             Folders.Select(f => f.ToSpec()).ToList(), BucketFolders.Select(f => f.ToSpec()).ToList(),
-            Renames.Select(r => new RenameMigration(r.From, r.To)).ToList(), Include, "");
+            Renames.Select(r => new RenameMigration(r.From, r.To)).ToList(), Include, "")
+        {
+            DefaultStyle = NamingStyles.TryParse(Style, out var style) ? style : NamingStyle.KebabCase,
+        };
 
         private static readonly JsonSerializerOptions Json = new JsonSerializerOptions
         {

@@ -158,7 +158,7 @@ namespace S3MlLayout.Engine.S3
             }
         }
 
-        public async Task<PrefixListing> ListAsync(string prefix, bool delimited, CancellationToken cancellation)
+        public async Task<PrefixListing> ListAsync(string prefix, bool delimited, CancellationToken cancellation, int maxEntries = int.MaxValue)
         {
             var objects = new List<StoredObject>();
             var prefixes = new List<string>();
@@ -170,8 +170,21 @@ namespace S3MlLayout.Engine.S3
                 prefixes.AddRange(response.CommonPrefixes ?? new List<string>());
                 token = response.IsTruncated == true ? response.NextContinuationToken : null;
             }
-            while (token != null);
+            while (token != null && objects.Count + prefixes.Count < maxEntries);
             return new PrefixListing(prefix, objects, prefixes);
+        }
+
+        public async Task DeleteFolderMarkerAsync(string folderKey, CancellationToken cancellation)
+        {
+            Requests.CountOther();
+            try
+            {
+                await Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket.Name, Key = folderKey, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false);
+            }
+            catch (AmazonServiceException e)
+            {
+                throw S3Errors.Translate(e, "FolderRemoveFailed", Describe(folderKey), "removing the folder marker");
+            }
         }
 
         internal async Task<ListObjectsV2Response> ListPage(string prefix, string? delimiter, string? token, int maxKeys, CancellationToken cancellation)

@@ -75,8 +75,14 @@ namespace S3MlLayout.Engine.Storage
         /// <summary>Creates an empty folder marker; never overwrites an existing object.</summary>
         Task<MarkerOutcome> CreateFolderMarkerAsync(string folderKey, CancellationToken cancellation);
 
-        /// <summary>Lists a prefix to the end; with <paramref name="delimited"/>, one level (Delimiter='/').</summary>
-        Task<PrefixListing> ListAsync(string prefix, bool delimited, CancellationToken cancellation);
+        /// <summary>
+        /// Lists a prefix to the end, or until <paramref name="maxEntries"/> entries; with <paramref name="delimited"/>,
+        /// one level (Delimiter='/').
+        /// </summary>
+        Task<PrefixListing> ListAsync(string prefix, bool delimited, CancellationToken cancellation, int maxEntries = int.MaxValue);
+
+        /// <summary>Removes an empty folder marker (never an object with content, never a non-empty directory).</summary>
+        Task DeleteFolderMarkerAsync(string folderKey, CancellationToken cancellation);
 
         /// <summary>The content of an object, or null when it does not exist.</summary>
         Task<byte[]?> ReadObjectAsync(string key, CancellationToken cancellation);

@@ -65,7 +65,7 @@ namespace S3MlLayout.Engine.Storage
             return Task.FromResult(MarkerOutcome.Created);
         }
 
-        public Task<PrefixListing> ListAsync(string prefix, bool delimited, CancellationToken cancellation)
+        public Task<PrefixListing> ListAsync(string prefix, bool delimited, CancellationToken cancellation, int maxEntries = int.MaxValue)
         {
             Requests.CountList();
             var objects = new List<StoredObject>();
@@ -75,16 +75,28 @@ namespace S3MlLayout.Engine.Storage
             {
                 // A directory stands for a folder with its marker, as S3 lists the marker under its own prefix.
                 if (prefix.Length > 0) objects.Add(new StoredObject(prefix, 0));
-                Walk(directory, prefix, delimited, objects, prefixes, cancellation);
+                Walk(directory, prefix, delimited, objects, prefixes, cancellation, maxEntries);
             }
             return Task.FromResult(new PrefixListing(prefix, objects, prefixes));
         }
 
-        private static void Walk(string directory, string prefix, bool delimited, List<StoredObject> objects, List<string> prefixes, CancellationToken cancellation)
+        public Task DeleteFolderMarkerAsync(string folderKey, CancellationToken cancellation)
+        {
+            Requests.CountOther();
+            string path = PathOf(folderKey);
+            if (!Directory.Exists(path)) return Task.CompletedTask;
+            if (Directory.EnumerateFileSystemEntries(path).Any())
+                throw new MlLayoutException("FolderNotEmpty", ErrorKind.WriteError, Describe(folderKey), $"'{Describe(folderKey)}' is not empty, so it is not removed.");
+            Wrap(Describe(folderKey), () => Directory.Delete(path));
+            return Task.CompletedTask;
+        }
+
+        private static void Walk(string directory, string prefix, bool delimited, List<StoredObject> objects, List<string> prefixes, CancellationToken cancellation, int maxEntries)
         {
             foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos().OrderBy(e => e.Name, StringComparer.Ordinal))
             {
                 cancellation.ThrowIfCancellationRequested();
+                if (objects.Count + prefixes.Count >= maxEntries) return;
                 if (entry is DirectoryInfo sub)
                 {
                     string key = prefix + sub.Name + "/";
@@ -92,7 +104,7 @@ namespace S3MlLayout.Engine.Storage
                     else
                     {
                         objects.Add(new StoredObject(key, 0));
-                        Walk(sub.FullName, key, false, objects, prefixes, cancellation);
+                        Walk(sub.FullName, key, false, objects, prefixes, cancellation, maxEntries);
                     }
                 }
                 else if (entry is FileInfo file)

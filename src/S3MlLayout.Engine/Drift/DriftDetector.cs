@@ -1,0 +1,246 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using S3MlLayout.Engine.Errors;
+using S3MlLayout.Engine.Layouts;
+using S3MlLayout.Engine.Naming;
+using S3MlLayout.Engine.Provisioning;
+using S3MlLayout.Engine.S3;
+using S3MlLayout.Engine.Storage;
+
+namespace S3MlLayout.Engine.Drift
+{
+    public sealed class DriftOptions
+    {
+        /// <summary>The solutions to check; null checks every declared solution and the bucket root.</summary>
+        public IReadOnlyList<string>? Solutions { get; set; }
+        /// <summary>Count the objects and bytes under each Unexpected prefix (pages through them).</summary>
+        public bool Detailed { get; set; }
+        /// <summary>Compare the bucket settings with the declared ones (S3 only).</summary>
+        public bool BucketSettings { get; set; } = true;
+        public int Concurrency { get; set; } = 16;
+    }
+
+    /// <summary>
+    /// Compares a bucket with what was declared for it. It walks only the declared tree, one Delimiter='/' listing
+    /// per existing declared folder (in parallel), goes down a date partition only as far as its date levels, and
+    /// never pages through data objects unless asked to size an Unexpected prefix: the cost follows the layout, not
+    /// the data.
+    /// </summary>
+    public sealed class DriftDetector
+    {
+        private readonly IStorageTarget _target;
+        private readonly DriftOptions _options;
+        private readonly SemaphoreSlim _gate;
+        private readonly Action<DriftFinding> _emit;
+        private long _settingRequests;
+
+        public DriftDetector(IStorageTarget target, DriftOptions options, Action<DriftFinding> emit)
+        {
+            _target = target;
+            _options = options;
+            _gate = new SemaphoreSlim(Math.Max(1, options.Concurrency));
+            _emit = emit;
+        }
+
+        /// <summary>Requests sent so far (listings, declaration reads, setting reads).</summary>
+        public long Requests => _target.Requests.Total + Interlocked.Read(ref _settingRequests);
+
+        /// <summary>Runs the check; findings go to the callback as they are found (from worker threads).</summary>
+        public async Task<IReadOnlyList<string>> RunAsync(CancellationToken cancellation)
+        {
+            var solutions = _options.Solutions ?? await DeclaredSolutionsAsync(cancellation).ConfigureAwait(false);
+            var declarations = await Task.WhenAll(solutions.Select(s => DeclaredLayout.ReadAsync(_target, s, cancellation))).ConfigureAwait(false);
+            for (int i = 0; i < solutions.Count; i++)
+                if (declarations[i] == null)
+                    throw new MlLayoutException("SolutionNotDeclared", ErrorKind.ObjectNotFound, _target.Describe($"solutions/{solutions[i]}/"),
+                        $"Solution '{solutions[i]}' has no declared layout in this bucket, so there is nothing to compare it with; provision it with Add-MlSolution first.");
+
+            var checks = new List<Task>();
+            var solutionsListing = await List(LayoutExpander.SolutionsFolder + "/", cancellation).ConfigureAwait(false);
+            bool wholeBucket = _options.Solutions == null;
+            var bucketFolders = new List<FolderNode>();
+            for (int i = 0; i < solutions.Count; i++)
+            {
+                var declared = declarations[i]!;
+                var nodes = LayoutExpander.Expand(new LayoutRequest(declared.ToTemplate()) { Solution = declared.Solution, Include = declared.Include });
+                var tree = new DeclaredTree(nodes.Where(n => n.Solution.Length > 0), declared.ToTemplate().DefaultStyle);
+                bucketFolders.AddRange(nodes.Where(n => n.Solution.Length == 0 && bucketFolders.All(b => b.Key != n.Key)));
+                string root = $"{LayoutExpander.SolutionsFolder}/{declared.Solution}/";
+                if (!solutionsListing.CommonPrefixes.Contains(root))
+                    MissingSubtree(tree, tree.Node(root), declared.Solution);
+                else
+                    checks.Add(Folder(tree, tree.Node(root), declared.Solution, cancellation));
+            }
+            bool solutionsMarker = solutionsListing.Objects.Any(o => o.Key == LayoutExpander.SolutionsFolder + "/");
+            bool solutionsAnything = solutionsListing.Objects.Count + solutionsListing.CommonPrefixes.Count > 0;
+            if (!solutionsMarker && solutions.Count > 0)
+                Emit(solutionsAnything ? DriftCategory.Implicit : DriftCategory.Missing, "", LayoutExpander.SolutionsFolder + "/", "folder marker",
+                    solutionsAnything ? "objects under the prefix, no marker" : "absent", "Repair-MlLayout creates the marker.", true);
+
+            if (wholeBucket)
+            {
+                // Undeclared solutions, and undeclared or missing folders at the bucket root.
+                foreach (var prefix in solutionsListing.CommonPrefixes.Where(p => !solutions.Contains(p.Substring(LayoutExpander.SolutionsFolder.Length + 1).TrimEnd('/'))))
+                    checks.Add(Undeclared(prefix, NamingStyle.KebabCase, "", cancellation));
+                var rootTree = new DeclaredTree(bucketFolders, NamingStyle.KebabCase);
+                var top = await List("", cancellation).ConfigureAwait(false);
+                foreach (var prefix in top.CommonPrefixes)
+                {
+                    if (prefix == LayoutExpander.SolutionsFolder + "/" || prefix == DeclaredLayout.MetadataPrefix) continue;
+                    if (rootTree.Contains(prefix)) checks.Add(Folder(rootTree, rootTree.Node(prefix), "", cancellation));
+                    else checks.Add(Undeclared(prefix, NamingStyle.KebabCase, "", cancellation));
+                }
+                foreach (var node in rootTree.Roots.Where(n => !top.CommonPrefixes.Contains(n.Key)))
+                    MissingSubtree(rootTree, node, "");
+                if (_options.BucketSettings && _target is S3StorageTarget)
+                    checks.Add(Settings(cancellation));
+            }
+            await Task.WhenAll(checks).ConfigureAwait(false);
+            return solutions;
+        }
+
+        private async Task<IReadOnlyList<string>> DeclaredSolutionsAsync(CancellationToken cancellation)
+        {
+            string prefix = DeclaredLayout.MetadataPrefix + "declared/solutions/";
+            var listing = await _target.ListAsync(prefix, delimited: true, cancellation).ConfigureAwait(false);
+            return listing.Objects.Where(o => o.Key.EndsWith(".json", StringComparison.Ordinal))
+                .Select(o => o.Key.Substring(prefix.Length, o.Key.Length - prefix.Length - ".json".Length)).ToList();
+        }
+
+        private async Task Folder(DeclaredTree tree, FolderNode node, string solution, CancellationToken cancellation)
+        {
+            var listing = await List(node.Key, cancellation).ConfigureAwait(false);
+            bool marker = listing.Objects.Any(o => o.Key == node.Key);
+            if (!marker && listing.Objects.Count + listing.CommonPrefixes.Count == 0)
+            {
+                MissingSubtree(tree, node, solution);
+                return;
+            }
+            if (!marker)
+                Emit(DriftCategory.Implicit, solution, node.Key, "folder marker", "objects under the prefix, no marker", "Repair-MlLayout creates the marker.", true);
+
+            var children = tree.Children(node.Key);
+            var work = new List<Task>();
+            foreach (var prefix in listing.CommonPrefixes)
+            {
+                var declaredChild = children.FirstOrDefault(c => c.Key == prefix);
+                if (declaredChild != null) work.Add(Folder(tree, declaredChild, solution, cancellation));
+                else if (node.Partition != PartitionGranularity.None) work.Add(PartitionLevel(node, prefix, 0, 0, 0, solution, cancellation));
+                else work.Add(Undeclared(prefix, node.Kind == FolderKind.Solution ? tree.DefaultStyle : node.Style, solution, cancellation));
+            }
+            foreach (var child in children.Where(c => !listing.CommonPrefixes.Contains(c.Key)))
+                MissingSubtree(tree, child, solution);
+            await Task.WhenAll(work).ConfigureAwait(false);
+        }
+
+        /// <summary>Checks one date level and goes down to the next, never below the last (day, or month).</summary>
+        private async Task PartitionLevel(FolderNode folder, string prefix, int level, int year, int month, string solution, CancellationToken cancellation)
+        {
+            string name = prefix.Substring(prefix.TrimEnd('/').LastIndexOf('/') + 1).TrimEnd('/');
+            var problem = PartitionLevels.Check(level, name, folder.PartitionStyle, year, month);
+            if (problem != null)
+            {
+                var corrected = PartitionLevels.Correct(name, folder.PartitionStyle, level);
+                string expected = PartitionLevels.Describe(folder.PartitionStyle, folder.Partition);
+                Emit(DriftCategory.InvalidPartition, solution, prefix, expected, problem,
+                    corrected != null ? $"Move the objects to {_target.Describe(prefix.Substring(0, prefix.Length - name.Length - 1) + corrected)} (Repair-MlLayout leaves data alone)."
+                                      : $"Move the objects under a valid {expected} prefix of {_target.Describe(folder.Key)} (Repair-MlLayout leaves data alone).", false);
+                return;
+            }
+            int value = PartitionLevels.Value(name);
+            int last = folder.Partition == PartitionGranularity.Daily ? 2 : 1;
+            if (level == last) return; // a leaf date level: what is inside is data, never listed
+            var listing = await List(prefix, cancellation).ConfigureAwait(false);
+            await Task.WhenAll(listing.CommonPrefixes.Select(child =>
+                PartitionLevel(folder, child, level + 1, level == 0 ? value : year, level == 1 ? value : month, solution, cancellation))).ConfigureAwait(false);
+        }
+
+        private async Task Undeclared(string prefix, NamingStyle style, string solution, CancellationToken cancellation)
+        {
+            string name = prefix.TrimEnd('/').Substring(prefix.TrimEnd('/').LastIndexOf('/') + 1);
+            long? count = null, size = null;
+            if (_options.Detailed)
+            {
+                var everything = await Guarded(() => _target.ListAsync(prefix, delimited: false, cancellation), cancellation).ConfigureAwait(false);
+                count = everything.Objects.LongCount(o => o.Key != prefix);
+                size = everything.Objects.Sum(o => o.Size);
+            }
+            if (!NamingStyles.Matches(name, style))
+            {
+                string corrected = NamingStyles.Correct(name, style);
+                var finding = Emit(DriftCategory.NamingViolation, solution, prefix, $"{NamingStyles.ToYaml(style)} name '{corrected}'", $"'{name}'",
+                    $"Rename the prefix to {_target.Describe(prefix.Substring(0, prefix.Length - name.Length - 1) + corrected + "/")}, or declare it in the template with its style.", false, count, size);
+                return;
+            }
+            Emit(DriftCategory.Unexpected, solution, prefix, "not declared", count != null ? $"{count} objects, {size} bytes" : "present",
+                "Declare it in the template (add:), or move it; Repair-MlLayout leaves it alone.", false, count, size);
+        }
+
+        private async Task Settings(CancellationToken cancellation)
+        {
+            var declared = await DeclaredBucket.ReadAsync(_target, cancellation).ConfigureAwait(false);
+            if (declared?.Settings == null) return;
+            var admin = new S3BucketAdmin(_target.Bucket.Connection!, _target.Bucket.Name);
+            var actual = await Guarded(() => admin.ReadAsync(cancellation), cancellation).ConfigureAwait(false);
+            Interlocked.Add(ref _settingRequests, admin.Requests.Total);
+            foreach (var difference in BucketSettings.Compare(declared.Settings, actual))
+                Emit(DriftCategory.BucketSetting, "", difference.Setting, difference.Expected, difference.Actual,
+                    "Repair-MlLayout re-applies the declared setting.", true, uri: _target.Describe(""));
+        }
+
+        private void MissingSubtree(DeclaredTree tree, FolderNode node, string solution)
+        {
+            Emit(DriftCategory.Missing, solution, node.Key, "folder marker", "absent", "Repair-MlLayout creates the marker.", true);
+            foreach (var child in tree.Children(node.Key)) MissingSubtree(tree, child, solution);
+        }
+
+        private DriftFinding Emit(DriftCategory category, string solution, string key, string? expected, string? actual, string fix, bool repairable,
+            long? count = null, long? size = null, string? uri = null)
+        {
+            var finding = new DriftFinding
+            {
+                Category = category, Bucket = _target.Bucket.Name, Solution = solution, Key = key, Uri = uri ?? _target.Describe(key),
+                Expected = expected, Actual = actual, SuggestedFix = fix, Repairable = repairable, ObjectCount = count, Size = size,
+                Source = _target.Bucket,
+            };
+            _emit(finding);
+            return finding;
+        }
+
+        private Task<PrefixListing> List(string prefix, CancellationToken cancellation) =>
+            Guarded(() => _target.ListAsync(prefix, delimited: true, cancellation), cancellation);
+
+        private async Task<T> Guarded<T>(Func<Task<T>> work, CancellationToken cancellation)
+        {
+            await _gate.WaitAsync(cancellation).ConfigureAwait(false);
+            try { return await work().ConfigureAwait(false); }
+            finally { _gate.Release(); }
+        }
+
+        /// <summary>The declared folders by key and by parent.</summary>
+        private sealed class DeclaredTree
+        {
+            private readonly Dictionary<string, FolderNode> _byKey;
+            private readonly ILookup<string, FolderNode> _byParent;
+
+            public DeclaredTree(IEnumerable<FolderNode> nodes, NamingStyle defaultStyle)
+            {
+                DefaultStyle = defaultStyle;
+                var list = nodes.Where(n => n.Kind != FolderKind.Partition && n.Kind != FolderKind.SolutionsRoot).ToList();
+                _byKey = list.ToDictionary(n => n.Key, StringComparer.Ordinal);
+                _byParent = list.ToLookup(n => n.ParentKey, StringComparer.Ordinal);
+                Roots = list.Where(n => !_byKey.ContainsKey(n.ParentKey)).ToList();
+            }
+
+            public IReadOnlyList<FolderNode> Roots { get; }
+            /// <summary>The style of undeclared folders directly under the solution root.</summary>
+            public NamingStyle DefaultStyle { get; }
+            public bool Contains(string key) => _byKey.ContainsKey(key);
+            public FolderNode Node(string key) => _byKey[key];
+            public IEnumerable<FolderNode> Children(string key) => _byParent[key];
+        }
+    }
+}

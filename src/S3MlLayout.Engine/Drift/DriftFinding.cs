@@ -1,0 +1,85 @@
+using System.Collections.Generic;
+using System.Text.Json.Serialization;
+using S3MlLayout.Engine.Storage;
+
+namespace S3MlLayout.Engine.Drift
+{
+    /// <summary>What kind of difference between a bucket and its declared layout a finding is.</summary>
+    public enum DriftCategory
+    {
+        /// <summary>A declared folder is absent: no marker and nothing under it.</summary>
+        Missing,
+        /// <summary>Objects lie under a declared prefix, but its marker is gone.</summary>
+        Implicit,
+        /// <summary>A prefix the layout does not declare.</summary>
+        Unexpected,
+        /// <summary>An undeclared prefix whose name breaks the naming style of its subtree.</summary>
+        NamingViolation,
+        /// <summary>Under a date-partitioned folder, a prefix that is not a valid date level in the declared style.</summary>
+        InvalidPartition,
+        /// <summary>A bucket setting differs from what was declared.</summary>
+        BucketSetting,
+    }
+
+    /// <summary>
+    /// One finding of Get-MlLayoutDrift. Plain properties only, so ConvertTo-Json gives a clean CI artefact; the
+    /// bucket object it came from is kept internally for Repair-MlLayout.
+    /// </summary>
+    public sealed class DriftFinding
+    {
+        public DriftCategory Category { get; set; }
+        public string Bucket { get; set; } = "";
+        /// <summary>The solution the finding belongs to; empty for bucket-level findings.</summary>
+        public string Solution { get; set; } = "";
+        /// <summary>s3://bucket/key (or the local path) of the prefix, or s3://bucket/ for a setting.</summary>
+        public string Uri { get; set; } = "";
+        /// <summary>The prefix relative to the bucket root; for BucketSetting, the setting's name.</summary>
+        public string Key { get; set; } = "";
+        public string? Expected { get; set; }
+        public string? Actual { get; set; }
+        public string SuggestedFix { get; set; } = "";
+        /// <summary>Repair-MlLayout can fix this one safely (create a marker, re-apply a setting).</summary>
+        public bool Repairable { get; set; }
+        /// <summary>For Unexpected with -Detailed: how many objects lie under the prefix.</summary>
+        public long? ObjectCount { get; set; }
+        /// <summary>For Unexpected with -Detailed: their total size in bytes.</summary>
+        public long? Size { get; set; }
+
+        [JsonIgnore]
+        internal MlBucket? Source { get; set; }
+
+        public override string ToString() => $"{Category} {Uri}{(Expected != null ? $" (expected {Expected}, actual {Actual})" : "")}";
+    }
+
+    /// <summary>The totals of one drift check (Get-MlLayoutDrift -Summary).</summary>
+    public sealed class DriftSummary
+    {
+        public string Bucket { get; set; } = "";
+        public IReadOnlyList<string> Solutions { get; set; } = new List<string>();
+        public int Missing { get; set; }
+        public int Implicit { get; set; }
+        public int Unexpected { get; set; }
+        public int NamingViolation { get; set; }
+        public int InvalidPartition { get; set; }
+        public int BucketSetting { get; set; }
+        public int Total => Missing + Implicit + Unexpected + NamingViolation + InvalidPartition + BucketSetting;
+        public bool InSync => Total == 0;
+        /// <summary>Requests the check sent (LIST pages, GETs of declarations and settings).</summary>
+        public long Requests { get; set; }
+
+        internal void Count(DriftCategory category)
+        {
+            switch (category)
+            {
+                case DriftCategory.Missing: Missing++; break;
+                case DriftCategory.Implicit: Implicit++; break;
+                case DriftCategory.Unexpected: Unexpected++; break;
+                case DriftCategory.NamingViolation: NamingViolation++; break;
+                case DriftCategory.InvalidPartition: InvalidPartition++; break;
+                case DriftCategory.BucketSetting: BucketSetting++; break;
+            }
+        }
+
+        public override string ToString() => $"{Bucket}: {Total} findings";
+    }
+}

@@ -1,0 +1,118 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using S3MlLayout.Engine.Layouts;
+using S3MlLayout.Engine.Storage;
+
+namespace S3MlLayout.Engine.Provisioning
+{
+    public enum RenameStatus
+    {
+        /// <summary>Nothing is under the old prefix: nothing to move (the new folder is provisioned as usual).</summary>
+        NothingThere,
+        /// <summary>Only folder markers are under the old prefix: they can be moved safely.</summary>
+        OnlyMarkers,
+        /// <summary>Data lies under the old prefix: it is reported and left where it is.</summary>
+        HoldsData,
+    }
+
+    /// <summary>What applying one declared rename to a solution involves.</summary>
+    public sealed class RenamePlan
+    {
+        public RenamePlan(RenameMigration rename, string fromKey, string toKey, RenameStatus status, IReadOnlyList<string> markers, int dataObjects)
+        {
+            Rename = rename; FromKey = fromKey; ToKey = toKey; Status = status; Markers = markers; DataObjects = dataObjects;
+        }
+        public RenameMigration Rename { get; }
+        public string FromKey { get; }
+        public string ToKey { get; }
+        public RenameStatus Status { get; }
+        public IReadOnlyList<string> Markers { get; }
+        public int DataObjects { get; }
+        public override string ToString() => $"{FromKey} -> {ToKey}";
+    }
+
+    /// <summary>
+    /// Moves a solution to a newer version of its template: applies the template's declared renames where the old
+    /// prefix holds nothing but folder markers (moving the markers), and never touches data.
+    /// </summary>
+    public sealed class SolutionMigrator
+    {
+        /// <summary>How many entries under an old prefix are looked at before a rename is refused as too large.</summary>
+        public const int MaxRenameEntries = 10000;
+        private readonly IStorageTarget _target;
+
+        public SolutionMigrator(IStorageTarget target) { _target = target; }
+
+        public async Task<IReadOnlyList<RenamePlan>> PlanRenamesAsync(LayoutTemplate template, string solution, CancellationToken cancellation)
+        {
+            var plans = new List<RenamePlan>();
+            foreach (var rename in template.Renames)
+            {
+                string from = KeyOf(rename.From, solution);
+                string parent = from.Substring(0, from.TrimEnd('/').LastIndexOf('/') + 1);
+                string to = parent + rename.To + "/";
+                var listing = await _target.ListAsync(from, delimited: false, cancellation, MaxRenameEntries).ConfigureAwait(false);
+                var markers = listing.Objects.Where(o => o.IsFolderMarker).Select(o => o.Key).ToList();
+                int data = listing.Objects.Count(o => !o.IsFolderMarker);
+                var status = listing.Objects.Count == 0 ? RenameStatus.NothingThere
+                    : data > 0 || listing.Objects.Count >= MaxRenameEntries ? RenameStatus.HoldsData : RenameStatus.OnlyMarkers;
+                plans.Add(new RenamePlan(rename, from, to, status, markers, data));
+            }
+            return plans;
+        }
+
+        /// <summary>Writes the markers under the new name (never overwriting), then removes the old, deepest first.</summary>
+        public async Task<IReadOnlyList<string>> MoveMarkersAsync(RenamePlan plan, CancellationToken cancellation)
+        {
+            var created = new List<string>();
+            foreach (var marker in plan.Markers.OrderBy(k => k.Length))
+            {
+                string moved = plan.ToKey + marker.Substring(plan.FromKey.Length);
+                if (await _target.CreateFolderMarkerAsync(moved, cancellation).ConfigureAwait(false) == MarkerOutcome.Created) created.Add(moved);
+            }
+            foreach (var marker in plan.Markers.OrderByDescending(k => k.Length))
+                await _target.DeleteFolderMarkerAsync(marker, cancellation).ConfigureAwait(false);
+            return created;
+        }
+
+        private static string KeyOf(string templatePath, string solution) =>
+            templatePath.StartsWith("/", StringComparison.Ordinal)
+                ? templatePath.Trim('/') + "/"
+                : $"{LayoutExpander.SolutionsFolder}/{solution}/{templatePath.Trim('/')}/";
+
+        /// <summary>Compares MAJOR.MINOR.PATCH versions (a pre-release suffix is ignored).</summary>
+        public static int CompareVersions(string a, string b)
+        {
+            int[] Parse(string v) => v.Split('-')[0].Split('.').Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0).ToArray();
+            var x = Parse(a);
+            var y = Parse(b);
+            for (int i = 0; i < Math.Max(x.Length, y.Length); i++)
+            {
+                int c = (i < x.Length ? x[i] : 0).CompareTo(i < y.Length ? y[i] : 0);
+                if (c != 0) return c;
+            }
+            return 0;
+        }
+    }
+
+    /// <summary>The summary of Update-MlSolution for one solution.</summary>
+    public sealed class SolutionUpdateResult
+    {
+        public string Bucket { get; set; } = "";
+        public string Solution { get; set; } = "";
+        public string Template { get; set; } = "";
+        public string FromVersion { get; set; } = "";
+        public string ToVersion { get; set; } = "";
+        public string Uri { get; set; } = "";
+        public int Created { get; set; }
+        public IReadOnlyList<string> Renamed { get; set; } = Array.Empty<string>();
+        /// <summary>Renames not applied, with the reason (the old prefix holds data).</summary>
+        public IReadOnlyList<string> RenamesSkipped { get; set; } = Array.Empty<string>();
+        public int Failed { get; set; }
+        public override string ToString() => $"{Solution}: {Template} {FromVersion} -> {ToVersion}, {Created} created, {Renamed.Count} renamed, {RenamesSkipped.Count} renames left alone";
+    }
+}

@@ -1,0 +1,122 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using S3MlLayout.Engine.Audit;
+using S3MlLayout.Engine.Errors;
+using S3MlLayout.Engine.Layouts;
+using S3MlLayout.Engine.Provisioning;
+using S3MlLayout.Engine.Storage;
+using S3MlLayout.PowerShell.Completers;
+
+namespace S3MlLayout.PowerShell.Commands
+{
+    /// <summary>
+    /// Moves solutions to a newer version of their template: applies its declared renames where the old prefix holds
+    /// only folder markers, adds the new folders, records the new version. Data is never deleted or moved.
+    /// </summary>
+    [Cmdlet(VerbsData.Update, "MlSolution", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(SolutionUpdateResult))]
+    public sealed class UpdateMlSolutionCommand : ProvisioningCommandBase
+    {
+        private LayoutTemplate? _template;
+
+        [Parameter(Mandatory = true, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public MlBucket? Bucket { get; set; }
+
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNullOrEmpty]
+        [Alias("Solution")]
+        public string[] Name { get; set; } = new string[0];
+
+        [Parameter(Mandatory = true)]
+        [ArgumentCompleter(typeof(TemplateNameCompleter))]
+        public object? Template { get; set; }
+
+        [Parameter]
+        public DateTime[] Date { get; set; } = new DateTime[0];
+
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            try { _template = ResolveTemplate(Template); }
+            catch (MlLayoutException e) { Fail(e); }
+        }
+
+        protected override void ProcessRecord()
+        {
+            var template = _template!;
+            try
+            {
+                foreach (var solution in Name) LayoutExpander.CheckSolutionName(solution);
+                using var target = OpenExistingBucket(Bucket!);
+                foreach (var solution in Name)
+                {
+                    try { Update(target, template, solution); }
+                    catch (MlLayoutException e) { Report(e); }
+                }
+            }
+            catch (MlLayoutException e)
+            {
+                Fail(e);
+            }
+        }
+
+        private void Update(IStorageTarget target, LayoutTemplate template, string solution)
+        {
+            string uri = target.Describe($"solutions/{solution}/");
+            var declared = Run(ct => DeclaredLayout.ReadAsync(target, solution, ct))
+                ?? throw new MlLayoutException("SolutionNotDeclared", ErrorKind.ObjectNotFound, uri,
+                    $"Solution '{solution}' has no declared layout in this bucket; provision it with Add-MlSolution.");
+            if (declared.Template != template.Name && !Force)
+                throw new MlLayoutException("SolutionTemplateMismatch", ErrorKind.InvalidArgument, uri,
+                    $"Solution '{solution}' follows template {declared.Template}, not {template.Name}; give a newer version of {declared.Template}, or add -Force to switch templates.");
+            if (SolutionMigrator.CompareVersions(template.Version, declared.TemplateVersion) <= 0 && !Force)
+                throw new MlLayoutException("TemplateVersionNotNewer", ErrorKind.InvalidArgument, uri,
+                    $"Solution '{solution}' is at {declared.Template} {declared.TemplateVersion}; {template.Name} {template.Version} is not newer. Add -Force to apply it anyway.");
+
+            var migrator = new SolutionMigrator(target);
+            var renamed = new List<string>();
+            var skipped = new List<string>();
+            var audit = new AuditRecord { Template = template.Name, TemplateVersion = template.Version, Solutions = { solution } };
+            foreach (var plan in Run(ct => migrator.PlanRenamesAsync(template, solution, ct)))
+            {
+                switch (plan.Status)
+                {
+                    case RenameStatus.NothingThere:
+                        break;
+                    case RenameStatus.HoldsData:
+                        string reason = $"{plan.FromKey} -> {plan.ToKey}: the old prefix holds {(plan.DataObjects > 0 ? plan.DataObjects.ToString() : "many")} data objects; left in place";
+                        skipped.Add(reason);
+                        WriteWarning($"Rename {target.Describe(plan.FromKey)} -> {target.Describe(plan.ToKey)} not applied: the old prefix holds data, and data is never moved. Move it yourself, then run Update-MlSolution again.");
+                        break;
+                    case RenameStatus.OnlyMarkers:
+                        if (!ShouldProcess(target.Describe(plan.FromKey), $"Rename folder to {target.Describe(plan.ToKey)} (moves {plan.Markers.Count} folder markers)")) break;
+                        audit.KeysCreated.AddRange(Run(ct => migrator.MoveMarkersAsync(plan, ct)));
+                        audit.SettingsChanged.Add($"renamed {plan.FromKey} -> {plan.ToKey}");
+                        renamed.Add($"{plan.FromKey} -> {plan.ToKey}");
+                        break;
+                }
+            }
+
+            var keys = LayoutExpander.Expand(new LayoutRequest(template) { Solution = solution, Dates = Date, Include = declared.Include }).Select(n => n.Key).ToArray();
+            var tally = ProvisionFolders(target, keys, solution);
+            audit.KeysCreated.AddRange(tally.Created);
+            audit.KeysFailed.AddRange(tally.Failed);
+            if (ShouldProcess(target.Describe(DeclaredLayout.KeyFor(solution)), $"Record declared layout {template.Name} {template.Version}"))
+            {
+                Run(ct => DeclaredLayout.From(template, solution, declared.Include).WriteAsync(target, ct));
+                audit.SettingsChanged.Add($"declared layout of {solution}: {declared.Template} {declared.TemplateVersion} -> {template.Name} {template.Version}");
+            }
+            WriteAudit(target, audit);
+            WriteObject(new SolutionUpdateResult
+            {
+                Bucket = target.Bucket.Name, Solution = solution, Template = template.Name, FromVersion = declared.TemplateVersion, ToVersion = template.Version,
+                Uri = uri, Created = tally.Created.Count, Renamed = renamed, RenamesSkipped = skipped, Failed = tally.Failed.Count,
+            });
+        }
+    }
+}
