@@ -154,6 +154,23 @@ namespace S3MlLayout.Module.Tests
         }
 
         [Fact]
+        public void The_engine_and_its_dependencies_load_in_the_module_private_context()
+        {
+            var result = Run(@"
+$template = Get-MlLayoutTemplate simple-ml
+$context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($template.GetType().Assembly)
+$context.Name
+$context.Assemblies | ForEach-Object { $_.GetName().Name }
+[System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext((Get-Command Get-MlLayout).ImplementingType.Assembly).Name").AssertNoErrors();
+            var lines = result.Strings.ToList();
+            Assert.Equal("S3MlLayout", lines[0]);
+            Assert.Contains("YamlDotNet", lines);
+            Assert.Contains("AWSSDK.Core", lines);
+            Assert.Contains("AWSSDK.S3", lines);
+            Assert.Equal("Default", lines.Last()); // the cmdlet assembly itself is PowerShell's to load
+        }
+
+        [Fact]
         public void Relative_LocalPath_resolves_against_the_PowerShell_location()
         {
             var result = Run("$null = $ExecutionContext.SessionState.Path.SetLocation($d); New-MlBucket -Override my-scratch-bucket -LocalPath .").AssertNoErrors();

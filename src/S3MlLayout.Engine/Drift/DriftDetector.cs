@@ -167,6 +167,9 @@ namespace S3MlLayout.Engine.Drift
                 var everything = await Guarded(() => _target.ListAsync(prefix, delimited: false, cancellation), cancellation).ConfigureAwait(false);
                 count = everything.Objects.LongCount(o => o.Key != prefix);
                 size = everything.Objects.Sum(o => o.Size);
+                // A prefix exists only while an object lies under it; some S3-compatible stores still list prefixes
+                // whose objects were deleted (versioned buckets), which the count reveals.
+                if (everything.Objects.Count == 0) return;
             }
             if (!NamingStyles.Matches(name, style))
             {

@@ -93,6 +93,29 @@ namespace S3MlLayout.Module.Tests.Hosting
                 : new List<string>();
         }
 
+        /// <summary>Writes many small objects straight to moto (not through any proxy), 32 at a time, with boto3.</summary>
+        public void PutObjects(string bucket, IEnumerable<string> keys)
+        {
+            string list = Path.GetTempFileName();
+            File.WriteAllLines(list, keys);
+            const string script = @"
+import sys, boto3, concurrent.futures
+from botocore.config import Config
+endpoint, bucket, path = sys.argv[1:4]
+s3 = boto3.client('s3', endpoint_url=endpoint, region_name='us-east-1', aws_access_key_id='a', aws_secret_access_key='b', config=Config(max_pool_connections=32))
+keys = [k for k in open(path).read().splitlines() if k]
+with concurrent.futures.ThreadPoolExecutor(32) as pool:
+    list(pool.map(lambda k: s3.put_object(Bucket=bucket, Key=k, Body=b'x' * 10), keys))
+";
+            var start = new ProcessStartInfo("python3") { RedirectStandardError = true, UseShellExecute = false };
+            foreach (var argument in new[] { "-c", script, Endpoint, bucket, list }) start.ArgumentList.Add(argument);
+            using var process = Process.Start(start)!;
+            string error = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            File.Delete(list);
+            if (process.ExitCode != 0) throw new InvalidOperationException("putting objects failed: " + error);
+        }
+
         internal static int FreePort()
         {
             var listener = new TcpListener(IPAddress.Loopback, 0);
