@@ -19,7 +19,9 @@ namespace S3MlLayout.Module.Tests
         private string Bucket => $"{_company}-dev-a001-us-east-1";
         private const string Connection = "$conn = @{ EndpointUrl = $endpoint; AccessKey = $ak; SecretKey = $sk; ForcePathStyle = $true }\n";
 
-        public DriftTests(MotoServer moto) { _moto = moto; }
+        private readonly Xunit.Abstractions.ITestOutputHelper _output;
+
+        public DriftTests(MotoServer moto, Xunit.Abstractions.ITestOutputHelper output) { _moto = moto; _output = output; }
 
         private ScriptResult Run(string script, string? endpoint = null, IDictionary<string, object?>? more = null)
         {
@@ -151,6 +153,7 @@ namespace S3MlLayout.Module.Tests
                 var summary = result.Output.Single();
                 Assert.Equal(true, Prop(summary, "InSync"));
                 counts.Add(proxy.Stats());
+                _output.WriteLine($"{objects} data objects: {string.Join(", ", counts.Last().Select(p => $"{p.Key}={p.Value}"))}");
             }
             Assert.Equal(counts[0]["LIST"], counts[1]["LIST"]);
             Assert.Equal(counts[0]["total"], counts[1]["total"]);
