@@ -253,6 +253,23 @@ namespace S3MlLayout.Module.Tests
         }
 
         [Fact]
+        public void Ctrl_C_stops_provisioning_promptly_and_a_rerun_completes_it()
+        {
+            Run(NewBucket()).AssertNoErrors();
+            using (var proxy = new S3Proxy(_moto, "--delay-ms 400"))
+            {
+                var variables = _moto.Variables(new Dictionary<string, object?> { ["endpoint"] = proxy.Endpoint });
+                // Get-MlBucket takes about 4 s here; then 112 folders, one at a time, 400 ms each: 45 s if nothing stopped it.
+                var stopTook = ModuleSession.RunAndStop(Connection + $"Get-MlBucket {Bucket()} @conn | Add-MlSolution churn -ThrottleLimit 1", variables, TimeSpan.FromSeconds(9));
+                Assert.True(stopTook < TimeSpan.FromSeconds(3), $"stopping took {stopTook}");
+            }
+            int before = _moto.Keys(Bucket(), "solutions/").Count;
+            Assert.InRange(before, 1, 100);
+            var rerun = Run($"Get-MlBucket {Bucket()} @conn | Add-MlSolution churn").AssertNoErrors();
+            Assert.Equal(112 - before, (int)Prop(rerun.Output.Single(), "Created")!);
+        }
+
+        [Fact]
         public void Get_MlBucket_reads_an_existing_bucket_and_reports_a_missing_one()
         {
             Run(NewBucket()).AssertNoErrors();

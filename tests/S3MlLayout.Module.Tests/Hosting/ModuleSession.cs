@@ -52,6 +52,28 @@ namespace S3MlLayout.Module.Tests.Hosting
             return directory.FullName;
         }
 
+        /// <summary>
+        /// Starts <paramref name="script"/>, presses Ctrl+C (PowerShell.Stop) after <paramref name="stopAfter"/>, and
+        /// returns how long the stop took to come back.
+        /// </summary>
+        public static TimeSpan RunAndStop(string script, IDictionary<string, object?> variables, TimeSpan stopAfter)
+        {
+            var state = InitialSessionState.CreateDefault2();
+            state.ImportPSModule(new[] { ManifestPath });
+            using var runspace = RunspaceFactory.CreateRunspace(new CapturingHost(), state);
+            runspace.Open();
+            foreach (var pair in variables) runspace.SessionStateProxy.SetVariable(pair.Key, pair.Value);
+            using var ps = PowerShell.Create();
+            ps.Runspace = runspace;
+            ps.AddScript(script);
+            var running = ps.BeginInvoke();
+            System.Threading.Thread.Sleep(stopAfter);
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            ps.Stop();
+            try { ps.EndInvoke(running); } catch (PipelineStoppedException) { }
+            return watch.Elapsed;
+        }
+
         /// <summary>Runs <paramref name="script"/> in a fresh runspace with the module imported; variables are set first.</summary>
         public static ScriptResult Run(string script, IDictionary<string, object?>? variables = null, bool importModule = true)
         {
