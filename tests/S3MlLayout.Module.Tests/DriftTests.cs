@@ -219,6 +219,24 @@ namespace S3MlLayout.Module.Tests
     public sealed class LocalDriftTests
     {
         [Fact]
+        public void Chained_renames_are_applied_in_order_when_skipping_versions()
+        {
+            using var temp = new TempDirectory();
+            File.WriteAllText(Path.Combine(temp.Path, "v1.yaml"), "name: chain\nversion: 1.0.0\nfolders:\n  - name: inputs\n    folders: [daily]\n");
+            File.WriteAllText(Path.Combine(temp.Path, "v3.yaml"), "name: chain\nversion: 1.2.0\nfolders:\n  - name: feeds\n    folders: [daily]\nrename:\n  - from: inputs\n    to: sources\n  - from: sources\n    to: feeds\n");
+            var result = ModuleSession.Run(@"
+$b = New-MlBucket -Override chain-bucket -LocalPath $d
+$b | Add-MlSolution churn -Template ([IO.Path]::Combine($d, 'v1.yaml')) > $null
+$b | Update-MlSolution churn -Template ([IO.Path]::Combine($d, 'v3.yaml')) | ForEach-Object { $_.Renamed }
+$b | Test-MlLayout", new Dictionary<string, object?> { ["d"] = temp.Path }).AssertNoErrors();
+            Assert.Equal(new[] { "solutions/churn/inputs/ -> solutions/churn/sources/", "solutions/churn/sources/ -> solutions/churn/feeds/", "True" }, result.Strings);
+            string solution = Path.Combine(temp.Path, "chain-bucket", "solutions", "churn");
+            Assert.True(Directory.Exists(Path.Combine(solution, "feeds", "daily")));
+            Assert.False(Directory.Exists(Path.Combine(solution, "inputs")));
+            Assert.False(Directory.Exists(Path.Combine(solution, "sources")));
+        }
+
+        [Fact]
         public void Drift_and_repair_on_a_local_bucket()
         {
             using var temp = new TempDirectory();

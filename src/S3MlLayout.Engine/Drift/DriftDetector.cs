@@ -144,6 +144,7 @@ namespace S3MlLayout.Engine.Drift
             if (problem != null)
             {
                 var corrected = PartitionLevels.Correct(name, folder.PartitionStyle, level);
+                if (corrected == name + "/") corrected = null; // spelled right, but no such date: no better name to offer
                 string expected = PartitionLevels.Describe(folder.PartitionStyle, folder.Partition);
                 Emit(DriftCategory.InvalidPartition, solution, prefix, expected, problem,
                     corrected != null ? $"Move the objects to {_target.Describe(prefix.Substring(0, prefix.Length - name.Length - 1) + corrected)} (Repair-MlLayout leaves data alone)."

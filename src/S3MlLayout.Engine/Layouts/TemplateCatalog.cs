@@ -91,10 +91,11 @@ namespace S3MlLayout.Engine.Layouts
                         throw Located("TemplateDuplicateFolder", location, $"renaming '{rename.From}' to '{rename.To}' collides with an existing folder '{rename.To}'.");
                     spec.Name = rename.To;
                 }
-                else if (baseTemplate != null || Find(solution, bucket, ParentOf(rename.From) + rename.To).Spec == null)
+                else if (baseTemplate != null || Find(solution, bucket, FinalPath(ParentOf(rename.From) + rename.To, doc.Rename.Select(r => r.Rename))).Spec == null)
                 {
                     // In a template that extends, a rename applies to the inherited tree; in a standalone template it
-                    // records a migration from an earlier version, so the new name must be in this version's tree.
+                    // records a migration from an earlier version, so where the folder ends up (after any later
+                    // renames of the same folder: a -> b, b -> c) must be in this version's tree.
                     throw Located("TemplatePathNotFound", location, $"rename: neither '{rename.From}' nor its new name '{rename.To}' is a folder of this template; check the path (relative to solutions/{{solution}}/, '/' for the bucket root).");
                 }
                 renames.Add(rename);
@@ -228,6 +229,14 @@ namespace S3MlLayout.Engine.Layouts
                 list = spec.Folders;
             }
             return style;
+        }
+
+        /// <summary>Where a path ends up after the renames that follow it in declaration order.</summary>
+        private static string FinalPath(string path, IEnumerable<RenameMigration> renames)
+        {
+            foreach (var later in renames)
+                if (later.From == path) path = ParentOf(later.From) + later.To;
+            return path;
         }
 
         private static string ParentOf(string path)

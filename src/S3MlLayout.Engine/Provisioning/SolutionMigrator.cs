@@ -47,10 +47,9 @@ namespace S3MlLayout.Engine.Provisioning
 
         public SolutionMigrator(IStorageTarget target) { _target = target; }
 
-        public async Task<IReadOnlyList<RenamePlan>> PlanRenamesAsync(LayoutTemplate template, string solution, CancellationToken cancellation)
+        /// <summary>What one rename involves now; plan each just before applying it, so chained renames (a -> b, b -> c) follow.</summary>
+        public async Task<RenamePlan> PlanRenameAsync(RenameMigration rename, string solution, CancellationToken cancellation)
         {
-            var plans = new List<RenamePlan>();
-            foreach (var rename in template.Renames)
             {
                 string from = KeyOf(rename.From, solution);
                 string parent = from.Substring(0, from.TrimEnd('/').LastIndexOf('/') + 1);
@@ -60,9 +59,8 @@ namespace S3MlLayout.Engine.Provisioning
                 int data = listing.Objects.Count(o => !o.IsFolderMarker);
                 var status = listing.Objects.Count == 0 ? RenameStatus.NothingThere
                     : data > 0 || listing.Objects.Count >= MaxRenameEntries ? RenameStatus.HoldsData : RenameStatus.OnlyMarkers;
-                plans.Add(new RenamePlan(rename, from, to, status, markers, data));
+                return new RenamePlan(rename, from, to, status, markers, data);
             }
-            return plans;
         }
 
         /// <summary>Writes the markers under the new name (never overwriting), then removes the old, deepest first.</summary>

@@ -157,7 +157,8 @@ namespace S3MlLayout.Engine.S3
         private static readonly string[] AppliedSettings =
             { nameof(BucketSettings.BlockPublicAccess), nameof(BucketSettings.ObjectOwnership), nameof(BucketSettings.Encryption), nameof(BucketSettings.Versioning), nameof(BucketSettings.TlsOnlyPolicy), "Tag", "Lifecycle" };
 
-        private static string SettingOf(string difference) => difference switch
+        /// <summary>The setting a difference belongs to, as changes name them (Tag:x -> Tag, KmsKeyId -> Encryption ...).</summary>
+        internal static string SettingOf(string difference) => difference switch
         {
             nameof(BucketSettings.KmsKeyId) or nameof(BucketSettings.BucketKeyEnabled) => nameof(BucketSettings.Encryption),
             nameof(BucketSettings.AbortIncompleteMultipartUploadDays) => "Lifecycle",

@@ -48,11 +48,20 @@ namespace S3MlLayout.PowerShell.Commands
             }
         }
 
+        private static bool FixesMarker(DriftFinding f) => f.Category == DriftCategory.Missing || f.Category == DriftCategory.Implicit;
+
         private void Repair(MlBucket bucket, List<DriftFinding> findings)
         {
             using var target = OpenExistingBucket(bucket);
             var audit = new AuditRecord();
-            var markers = findings.Where(f => f.Category == DriftCategory.Missing || f.Category == DriftCategory.Implicit).ToList();
+            var settings = findings.Where(f => f.Category == DriftCategory.BucketSetting).ToList();
+            // Read what to re-apply before changing anything, so a missing declaration stops the repair cleanly.
+            var declared = settings.Count > 0 && bucket.Connection != null
+                ? Run(ct => DeclaredBucket.ReadAsync(target, ct))?.Settings
+                  ?? throw new MlLayoutException("DeclarationMissing", ErrorKind.ObjectNotFound, target.Describe(DeclaredBucket.Key),
+                      "The bucket has no declared settings to re-apply; run New-MlBucket to declare them.")
+                : null;
+            var markers = findings.Where(FixesMarker).ToList();
             if (markers.Count > 0)
             {
                 var byKey = markers.GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.First());
@@ -75,33 +84,28 @@ namespace S3MlLayout.PowerShell.Commands
                 audit.KeysFailed.AddRange(tally.Failed);
             }
 
-            var settings = findings.Where(f => f.Category == DriftCategory.BucketSetting).ToList();
-            if (settings.Count > 0 && bucket.Connection != null)
+            if (declared != null)
             {
-                var declared = Run(ct => DeclaredBucket.ReadAsync(target, ct))?.Settings
-                    ?? throw new MlLayoutException("DeclarationMissing", ErrorKind.ObjectNotFound, target.Describe(DeclaredBucket.Key),
-                        "The bucket has no declared settings to re-apply; run New-MlBucket to declare them.");
-                var admin = new S3BucketAdmin(bucket.Connection, bucket.Name);
+                var admin = new S3BucketAdmin(bucket.Connection!, bucket.Name);
                 var actual = Run(ct => admin.ReadAsync(ct));
                 var plan = S3BucketAdmin.Plan(declared, actual);
                 var approved = plan.Where(change => ShouldProcess(bucket.Uri, $"Set {change}")).ToList();
                 var applied = approved.Count == 0 ? approved : Run(ct => admin.ApplyAsync(declared, actual, approved, ct));
                 foreach (var finding in settings)
                 {
-                    var change = applied.FirstOrDefault(c => finding.Key == c.Setting || finding.Key.StartsWith(c.Setting + ":", StringComparison.Ordinal)
-                        || (c.Setting == "Lifecycle" && (finding.Key.StartsWith("LifecycleRule:", StringComparison.Ordinal) || finding.Key == nameof(BucketSettings.AbortIncompleteMultipartUploadDays)))
-                        || (c.Setting == nameof(BucketSettings.Encryption) && (finding.Key == nameof(BucketSettings.KmsKeyId) || finding.Key == nameof(BucketSettings.BucketKeyEnabled))));
+                    string group = S3BucketAdmin.SettingOf(finding.Key);
+                    var change = applied.FirstOrDefault(c => c.Setting == group);
                     WriteObject(new RepairResult
                     {
                         Category = finding.Category, Uri = finding.Uri, Key = finding.Key,
-                        Action = change != null ? RepairAction.SettingApplied : plan.Any(p => p.Setting == finding.Key) ? RepairAction.Skipped : RepairAction.AlreadyPresent,
+                        Action = change != null ? RepairAction.SettingApplied : plan.Any(p => p.Setting == group) ? RepairAction.Skipped : RepairAction.AlreadyPresent,
                         Detail = change?.ToString() ?? $"{finding.Key}: {finding.Expected}",
                     });
                 }
                 audit.SettingsChanged.AddRange(applied.Select(c => c.ToString()));
             }
 
-            var leftAlone = findings.Where(f => !f.Repairable).ToList();
+            var leftAlone = findings.Where(f => !FixesMarker(f) && f.Category != DriftCategory.BucketSetting).ToList();
             foreach (var finding in leftAlone)
                 WriteObject(new RepairResult { Category = finding.Category, Uri = finding.Uri, Key = finding.Key, Action = RepairAction.LeftAlone, Detail = finding.SuggestedFix });
             if (leftAlone.Count > 0)

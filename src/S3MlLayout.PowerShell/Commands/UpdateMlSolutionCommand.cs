@@ -82,8 +82,9 @@ namespace S3MlLayout.PowerShell.Commands
             var renamed = new List<string>();
             var skipped = new List<string>();
             var audit = new AuditRecord { Template = template.Name, TemplateVersion = template.Version, Solutions = { solution } };
-            foreach (var plan in Run(ct => migrator.PlanRenamesAsync(template, solution, ct)))
+            foreach (var rename in template.Renames)
             {
+                var plan = Run(ct => migrator.PlanRenameAsync(rename, solution, ct));
                 switch (plan.Status)
                 {
                     case RenameStatus.NothingThere:
@@ -91,7 +92,7 @@ namespace S3MlLayout.PowerShell.Commands
                     case RenameStatus.HoldsData:
                         string reason = $"{plan.FromKey} -> {plan.ToKey}: the old prefix holds {(plan.DataObjects > 0 ? plan.DataObjects.ToString() : "many")} data objects; left in place";
                         skipped.Add(reason);
-                        WriteWarning($"Rename {target.Describe(plan.FromKey)} -> {target.Describe(plan.ToKey)} not applied: the old prefix holds data, and data is never moved. Move it yourself, then run Update-MlSolution again.");
+                        WriteWarning($"Rename {target.Describe(plan.FromKey)} -> {target.Describe(plan.ToKey)} not applied: the old prefix holds data, and data is never moved. Move it yourself, then run Update-MlSolution again with -Force (the new version is recorded now).");
                         break;
                     case RenameStatus.OnlyMarkers:
                         if (!ShouldProcess(target.Describe(plan.FromKey), $"Rename folder to {target.Describe(plan.ToKey)} (moves {plan.Markers.Count} folder markers)")) break;

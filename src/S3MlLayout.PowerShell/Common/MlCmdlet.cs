@@ -125,6 +125,25 @@ namespace S3MlLayout.PowerShell.Common
             {
                 throw new PipelineStoppedException();
             }
+            catch (Exception e) when (!(e is MlLayoutException) && !(e is PipelineStoppedException) && !(e is OperationCanceledException))
+            {
+                throw Unexpected(e);
+            }
+        }
+
+        /// <summary>
+        /// An SDK or network failure outside the engine's own checks: most often no credentials could be found (the
+        /// last resort, the instance metadata service, is absent off EC2) or the endpoint cannot be reached.
+        /// </summary>
+        private static MlLayoutException Unexpected(Exception e)
+        {
+            bool credentials = e.GetType().Name.Contains("Credential") || e.Message.IndexOf("credential", StringComparison.OrdinalIgnoreCase) >= 0
+                               || e.Message.IndexOf("IMDS", StringComparison.Ordinal) >= 0 || e.Message.IndexOf("metadata", StringComparison.OrdinalIgnoreCase) >= 0;
+            return credentials
+                ? new MlLayoutException("CredentialsUnavailable", ErrorKind.PermissionDenied, null,
+                    $"No AWS credentials could be used ({e.Message}). Pass -ProfileName or -AccessKey/-SecretKey, set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run where a role is available.", e)
+                : new MlLayoutException("RequestFailed", ErrorKind.ConnectionError, null,
+                    $"The request failed: {e.GetType().Name}: {e.Message} Check -EndpointUrl, -Region and the network, then run again.", e);
         }
 
         protected void Run(Func<CancellationToken, Task> work) =>
@@ -150,6 +169,10 @@ namespace S3MlLayout.PowerShell.Common
             catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
+            }
+            catch (Exception e) when (!(e is MlLayoutException) && !(e is PipelineStoppedException) && !(e is OperationCanceledException))
+            {
+                throw Unexpected(e);
             }
         }
     }
