@@ -87,6 +87,29 @@ namespace S3MlLayout.Module.Tests
         }
 
         [Fact]
+        public void SSE_KMS_with_a_bucket_key_and_per_prefix_lifecycle_rules_are_applied_and_read_back()
+        {
+            const string key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+            var bucket = Run(NewBucket(extra: $"-KmsKeyId {key} -AbortIncompleteUploadDays 3 -LifecycleRule @{{ Prefix = 'solutions/churn/data/raw/'; TransitionDays = 30; StorageClass = 'STANDARD_IA'; ExpirationDays = 365 }}"))
+                .AssertNoErrors().Output.Single();
+            var settings = System.Management.Automation.PSObject.AsPSObject(Prop(bucket, "Settings"));
+            Assert.Equal("aws:kms", Prop(settings, "Encryption"));
+            Assert.Equal(key, Prop(settings, "KmsKeyId"));
+            Assert.Equal(true, Prop(settings, "BucketKeyEnabled"));
+            Assert.Equal(3, Prop(settings, "AbortIncompleteMultipartUploadDays"));
+            var rules = _moto.AwsJson($"s3api get-bucket-lifecycle-configuration --bucket {Bucket()}").GetProperty("Rules").EnumerateArray().ToList();
+            var raw = rules.Single(r => r.GetProperty("ID").GetString() == "s3mllayout-solutions-churn-data-raw");
+            Assert.Equal("solutions/churn/data/raw/", raw.GetProperty("Filter").GetProperty("Prefix").GetString());
+            Assert.Equal(30, raw.GetProperty("Transitions")[0].GetProperty("Days").GetInt32());
+            Assert.Equal(365, raw.GetProperty("Expiration").GetProperty("Days").GetInt32());
+            Assert.Contains(rules, r => r.GetProperty("ID").GetString() == "s3mllayout-abort-incomplete-multipart-uploads");
+
+            // A second run with the same declaration changes nothing.
+            var again = Run(NewBucket(extra: $"-KmsKeyId {key} -AbortIncompleteUploadDays 3 -LifecycleRule @{{ Prefix = 'solutions/churn/data/raw/'; TransitionDays = 30; StorageClass = 'STANDARD_IA'; ExpirationDays = 365 }} -Verbose")).AssertNoErrors();
+            Assert.True(!again.Verbose.Any(v => v.Contains(" -> ")), string.Join("\n", again.Verbose));
+        }
+
+        [Fact]
         public void Skipped_defaults_are_left_off_and_shown_in_the_output()
         {
             var bucket = Run(NewBucket(extra: "-SkipDefault Versioning, TlsOnlyPolicy")).AssertNoErrors().Output.Single();

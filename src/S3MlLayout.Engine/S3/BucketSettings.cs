@@ -15,8 +15,11 @@ namespace S3MlLayout.Engine.S3
         public int? TransitionDays { get; set; }
         public string? StorageClass { get; set; }
         public int? ExpirationDays { get; set; }
-        public override string ToString() =>
-            $"{Id}: {Prefix}{(TransitionDays != null ? $" -> {StorageClass} after {TransitionDays}d" : "")}{(ExpirationDays != null ? $", expire after {ExpirationDays}d" : "")}";
+        /// <summary>What the rule does, without its id: 'solutions/x/raw/ -> STANDARD_IA after 30d, expire after 365d'.</summary>
+        public string Describe() =>
+            $"{Prefix}{(TransitionDays != null ? $" -> {StorageClass} after {TransitionDays}d" : "")}{(ExpirationDays != null ? $", expire after {ExpirationDays}d" : "")}";
+
+        public override string ToString() => $"{Id}: {Describe()}";
     }
 
     /// <summary>
@@ -91,8 +94,8 @@ namespace S3MlLayout.Engine.S3
                 foreach (var rule in desired.LifecycleRules)
                 {
                     var have = actual.LifecycleRules?.FirstOrDefault(r => r.Id == rule.Id);
-                    if (have == null || have.ToString() != rule.ToString())
-                        differences.Add(new SettingDifference($"LifecycleRule:{rule.Id}", rule.ToString(), have?.ToString() ?? "(none)"));
+                    if (have == null || have.Describe() != rule.Describe())
+                        differences.Add(new SettingDifference($"LifecycleRule:{rule.Id}", rule.Describe(), have?.Describe() ?? "(none)"));
                 }
             return differences;
         }

@@ -280,7 +280,9 @@ namespace S3MlLayout.Engine.S3
         private static LifecycleRuleSpec ToSpec(LifecycleRule rule) => new LifecycleRuleSpec
         {
             Id = rule.Id,
-            Prefix = rule.Filter?.Prefix ?? "",
+            // The SDK reads a prefix filter into the predicate, not into Filter.Prefix.
+            Prefix = !string.IsNullOrEmpty(rule.Filter?.Prefix) ? rule.Filter!.Prefix
+                : (rule.Filter?.LifecycleFilterPredicate as LifecyclePrefixPredicate)?.Prefix ?? "",
             TransitionDays = rule.Transitions?.FirstOrDefault()?.Days,
             StorageClass = rule.Transitions?.FirstOrDefault()?.StorageClass?.Value,
             ExpirationDays = rule.Expiration?.Days,

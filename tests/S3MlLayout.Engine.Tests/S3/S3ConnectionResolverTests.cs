@@ -1,0 +1,157 @@
+using S3MlLayout.Engine.Errors;
+using S3MlLayout.Engine.S3;
+using S3MlLayout.Engine.Tests.Support;
+
+namespace S3MlLayout.Engine.Tests.S3;
+
+/// <summary>The resolution order of anchors.md §1, with the environment and the shared credentials file under test control.</summary>
+public sealed class S3ConnectionResolverTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+    private readonly string _credentials;
+
+    public S3ConnectionResolverTests()
+    {
+        _credentials = _temp.WriteFile("credentials", """
+            [default]
+            aws_access_key_id = AKIADEFAULT000000001
+            aws_secret_access_key = default-secret
+            region = eu-central-1
+
+            [ml-admin]
+            aws_access_key_id = AKIAPROFILE000000001
+            aws_secret_access_key = profile-secret
+            region = eu-west-1
+
+            [from-env]
+            aws_access_key_id = AKIAENVPROFILE000001
+            aws_secret_access_key = env-profile-secret
+            """);
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    private S3Connection Resolve(S3ConnectionSettings settings, Dictionary<string, string>? environment = null, List<string>? debug = null)
+    {
+        settings.ProfileLocation ??= _credentials;
+        var env = environment ?? new Dictionary<string, string>();
+        return S3ConnectionResolver.Resolve(settings, name => env.TryGetValue(name, out var value) ? value : null, debug == null ? null : debug.Add);
+    }
+
+    private static readonly Dictionary<string, string> EverythingSet = new()
+    {
+        ["AWS_PROFILE"] = "from-env",
+        ["AWS_ACCESS_KEY_ID"] = "AKIAENVIRONMENT00001",
+        ["AWS_SECRET_ACCESS_KEY"] = "environment-secret",
+        ["AWS_REGION"] = "ap-southeast-2",
+        ["AWS_DEFAULT_REGION"] = "sa-east-1",
+        ["AWS_ENDPOINT_URL_S3"] = "http://127.0.0.1:9001",
+        ["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9002",
+    };
+
+    [Fact]
+    public void Explicit_keys_win_over_everything()
+    {
+        var connection = Resolve(new S3ConnectionSettings { AccessKey = "AKIAEXPLICIT00000001", SecretKey = "explicit-secret", ProfileName = "ml-admin", Region = "us-west-2" }, EverythingSet);
+        Assert.StartsWith("explicit keys", connection.CredentialSource);
+        Assert.Equal("AKIAEXPLICIT00000001", connection.Credentials.GetCredentials().AccessKey);
+        Assert.Equal(("us-west-2", "-Region"), (connection.Region, connection.RegionSource));
+    }
+
+    [Fact]
+    public void ProfileName_comes_next_and_gives_its_region()
+    {
+        var connection = Resolve(new S3ConnectionSettings { ProfileName = "ml-admin" }, EverythingSet);
+        Assert.Equal("profile 'ml-admin' (-ProfileName)", connection.CredentialSource);
+        Assert.Equal("AKIAPROFILE000000001", connection.Credentials.GetCredentials().AccessKey);
+        Assert.Equal(("eu-west-1", "profile 'ml-admin'"), (connection.Region, connection.RegionSource));
+    }
+
+    [Fact]
+    public void AWS_PROFILE_is_honoured_before_the_key_variables()
+    {
+        var connection = Resolve(new S3ConnectionSettings(), EverythingSet);
+        Assert.Equal("profile 'from-env' (AWS_PROFILE)", connection.CredentialSource);
+        Assert.Equal("AKIAENVPROFILE000001", connection.Credentials.GetCredentials().AccessKey);
+        Assert.Equal(("ap-southeast-2", "AWS_REGION"), (connection.Region, connection.RegionSource)); // that profile has no region
+    }
+
+    [Fact]
+    public void Key_variables_then_the_default_profile()
+    {
+        var keys = Resolve(new S3ConnectionSettings(), new Dictionary<string, string> { ["AWS_ACCESS_KEY_ID"] = "AKIAENVIRONMENT00001", ["AWS_SECRET_ACCESS_KEY"] = "s", ["AWS_DEFAULT_REGION"] = "sa-east-1" });
+        Assert.StartsWith("environment variables", keys.CredentialSource);
+        Assert.Equal(("sa-east-1", "AWS_DEFAULT_REGION"), (keys.Region, keys.RegionSource));
+
+        var fallback = Resolve(new S3ConnectionSettings());
+        Assert.Equal("profile 'default'", fallback.CredentialSource);
+        Assert.Equal("eu-central-1", fallback.Region);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_named_profile_that_does_not_exist_is_an_error_never_a_fallback(bool fromParameter)
+    {
+        var env = new Dictionary<string, string> { ["AWS_ACCESS_KEY_ID"] = "AKIAENVIRONMENT00001", ["AWS_SECRET_ACCESS_KEY"] = "s" };
+        if (!fromParameter) env["AWS_PROFILE"] = "nobody";
+        var error = Assert.Throws<MlLayoutException>(() => Resolve(new S3ConnectionSettings { ProfileName = fromParameter ? "nobody" : null, Region = "us-east-1" }, env));
+        Assert.Equal("ProfileNotFound", error.ErrorId);
+        Assert.Contains(fromParameter ? "-ProfileName" : "AWS_PROFILE", error.Message);
+    }
+
+    [Fact]
+    public void Endpoint_order_is_parameter_then_S3_variable_then_generic_variable()
+    {
+        var keys = new S3ConnectionSettings { AccessKey = "AKIAEXPLICIT00000001", SecretKey = "x" };
+        Assert.Equal(("http://127.0.0.1:9000", "-EndpointUrl"), Endpoint(Resolve(new S3ConnectionSettings { AccessKey = "a", SecretKey = "b", EndpointUrl = "http://127.0.0.1:9000/" }, EverythingSet)));
+        Assert.Equal(("http://127.0.0.1:9001", "AWS_ENDPOINT_URL_S3"), Endpoint(Resolve(keys, EverythingSet)));
+        var generic = new Dictionary<string, string>(EverythingSet);
+        generic.Remove("AWS_ENDPOINT_URL_S3");
+        Assert.Equal(("http://127.0.0.1:9002", "AWS_ENDPOINT_URL"), Endpoint(Resolve(keys, generic)));
+        // With a custom endpoint and no region anywhere, us-east-1 is used and said so.
+        var bare = Resolve(new S3ConnectionSettings { AccessKey = "a", SecretKey = "b", EndpointUrl = "http://127.0.0.1:9000", ProfileLocation = _temp.WriteFile("empty", "") });
+        Assert.Equal(("us-east-1", "default for a custom endpoint"), (bare.Region, bare.RegionSource));
+    }
+
+    private static (string?, string) Endpoint(S3Connection c) => (c.EndpointUrl, c.EndpointSource);
+
+    [Theory]
+    [InlineData("AKIAONLYKEY000000001", null, null)]
+    [InlineData(null, "only-secret", null)]
+    [InlineData(null, null, "only-token")]
+    public void Incomplete_keys_are_refused(string? accessKey, string? secretKey, string? token)
+    {
+        var error = Assert.Throws<MlLayoutException>(() => Resolve(new S3ConnectionSettings { AccessKey = accessKey, SecretKey = secretKey, SessionToken = token, Region = "us-east-1" }));
+        Assert.Equal("CredentialsIncomplete", error.ErrorId);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:9000")]
+    [InlineData("ftp://127.0.0.1/")]
+    public void An_endpoint_that_is_not_an_http_url_is_refused(string endpoint)
+    {
+        var error = Assert.Throws<MlLayoutException>(() => Resolve(new S3ConnectionSettings { AccessKey = "a", SecretKey = "b", EndpointUrl = endpoint }));
+        Assert.Equal("EndpointUrlInvalid", error.ErrorId);
+    }
+
+    [Fact]
+    public void No_region_for_Amazon_S3_is_an_error_not_a_metadata_lookup()
+    {
+        var error = Assert.Throws<MlLayoutException>(() => Resolve(new S3ConnectionSettings { AccessKey = "a", SecretKey = "b", ProfileLocation = _temp.WriteFile("none", "") }));
+        Assert.Equal("RegionNotSet", error.ErrorId);
+    }
+
+    [Fact]
+    public void The_debug_lines_and_the_text_never_carry_a_secret()
+    {
+        var debug = new List<string>();
+        var connection = Resolve(new S3ConnectionSettings { AccessKey = "AKIAEXPLICIT00000001", SecretKey = "top-secret-value", SessionToken = "token-value", Region = "us-east-1" }, null, debug);
+        Assert.Equal(3, debug.Count);
+        foreach (var text in debug.Append(connection.ToString()))
+        {
+            Assert.DoesNotContain("top-secret-value", text);
+            Assert.DoesNotContain("token-value", text);
+        }
+    }
+}
