@@ -15,41 +15,20 @@ namespace S3MlLayout.PowerShell.Commands
     /// <summary>Provisions solutions/{solution}/ from a template in the bucket piped in; idempotent.</summary>
     [Cmdlet(VerbsCommon.Add, "MlSolution", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(SolutionProvisionResult))]
-    public sealed class AddMlSolutionCommand : ProvisioningCommandBase
+    public sealed class AddMlSolutionCommand : SolutionCommandBase
     {
-        private LayoutTemplate? _template;
-
-        [Parameter(Mandatory = true, ValueFromPipeline = true)]
-        [ValidateNotNull]
-        public MlBucket? Bucket { get; set; }
-
-        [Parameter(Mandatory = true, Position = 0)]
-        [ValidateNotNullOrEmpty]
-        [Alias("Solution")]
-        public string[] Name { get; set; } = new string[0];
-
         [Parameter]
         [ArgumentCompleter(typeof(TemplateNameCompleter))]
         public object Template { get; set; } = "master-solution";
 
         [Parameter]
-        public DateTime[] Date { get; set; } = new DateTime[0];
-
-        [Parameter]
         public string[] Include { get; set; } = new string[0];
 
-        [Parameter]
-        public SwitchParameter Force { get; set; }
-
-        protected override void BeginProcessing()
-        {
-            try { _template = ResolveTemplate(Template); }
-            catch (MlLayoutException e) { Fail(e); }
-        }
+        protected override object? TemplateArgument => Template;
 
         protected override void ProcessRecord()
         {
-            var template = _template!;
+            var template = ResolvedTemplate;
             var bucket = Bucket!;
             try
             {

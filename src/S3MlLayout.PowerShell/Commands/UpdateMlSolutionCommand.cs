@@ -17,38 +17,17 @@ namespace S3MlLayout.PowerShell.Commands
     /// </summary>
     [Cmdlet(VerbsData.Update, "MlSolution", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(SolutionUpdateResult))]
-    public sealed class UpdateMlSolutionCommand : ProvisioningCommandBase
+    public sealed class UpdateMlSolutionCommand : SolutionCommandBase
     {
-        private LayoutTemplate? _template;
-
-        [Parameter(Mandatory = true, ValueFromPipeline = true)]
-        [ValidateNotNull]
-        public MlBucket? Bucket { get; set; }
-
-        [Parameter(Mandatory = true, Position = 0)]
-        [ValidateNotNullOrEmpty]
-        [Alias("Solution")]
-        public string[] Name { get; set; } = new string[0];
-
         [Parameter(Mandatory = true)]
         [ArgumentCompleter(typeof(TemplateNameCompleter))]
         public object? Template { get; set; }
 
-        [Parameter]
-        public DateTime[] Date { get; set; } = new DateTime[0];
-
-        [Parameter]
-        public SwitchParameter Force { get; set; }
-
-        protected override void BeginProcessing()
-        {
-            try { _template = ResolveTemplate(Template); }
-            catch (MlLayoutException e) { Fail(e); }
-        }
+        protected override object? TemplateArgument => Template;
 
         protected override void ProcessRecord()
         {
-            var template = _template!;
+            var template = ResolvedTemplate;
             try
             {
                 foreach (var solution in Name) LayoutExpander.CheckSolutionName(solution);
