@@ -14,6 +14,8 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-authorization", "proxy-authenticate"}
+ACCESS_DENIED = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code>'
+                 b'<Message>Access Denied</Message></Error>')
 SLOW_DOWN = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code>'
              b'<Message>Please reduce your request rate.</Message></Error>')
 
@@ -54,7 +56,7 @@ def classify(method, path, query):
     return method
 
 
-def make_handler(upstream, stats, delay, fail_first_put, fail_key):
+def make_handler(upstream, stats, delay, fail_first_put, fail_key, forbid_bucket=None):
     host, port = upstream
     # One kept-alive upstream connection per proxy thread, so the upstream spends its time on requests, not on
     # accepting connections (both sides of every comparison go through the same proxy).
@@ -106,6 +108,9 @@ def make_handler(upstream, stats, delay, fail_first_put, fail_key):
             stats.add(kind)
             if delay:
                 time.sleep(delay)
+            if forbid_bucket and (url.path == f"/{forbid_bucket}" or url.path.startswith(f"/{forbid_bucket}/")):
+                # What Amazon S3 answers for a bucket of another account (or one failing ExpectedBucketOwner).
+                return self._reply(403, ACCESS_DENIED, [("Content-Type", "application/xml")])
             if kind == "PUT_OBJECT":
                 fault = fail_key is not None and url.path.endswith(fail_key)
                 if fail_first_put:
@@ -146,12 +151,13 @@ def main():
     parser.add_argument("--delay-ms", type=float, default=0.0, help="added to every request")
     parser.add_argument("--fail-first-put", action="store_true", help="answer the first PUT of every object key with 503 SlowDown")
     parser.add_argument("--fail-key", default=None, help="answer every PUT whose path ends with this text with 503 SlowDown")
+    parser.add_argument("--forbid-bucket", default=None, help="answer every request to this bucket with 403 AccessDenied, as S3 does for another account's bucket")
     args = parser.parse_args()
     upstream = urllib.parse.urlsplit(args.upstream)
     if upstream.hostname not in ("127.0.0.1", "localhost", "::1"):
         raise SystemExit("upstream must be a loopback address")
     server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(
-        (upstream.hostname, upstream.port or 80), Stats(), args.delay_ms / 1000.0, args.fail_first_put, args.fail_key))
+        (upstream.hostname, upstream.port or 80), Stats(), args.delay_ms / 1000.0, args.fail_first_put, args.fail_key, args.forbid_bucket))
     server.daemon_threads = True
     print(f"listening on 127.0.0.1:{args.port}", flush=True)
     server.serve_forever()

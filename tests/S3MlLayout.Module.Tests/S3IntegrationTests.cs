@@ -293,6 +293,23 @@ namespace S3MlLayout.Module.Tests
         }
 
         [Fact]
+        public void A_bucket_name_owned_by_another_account_is_a_clear_error_and_nothing_is_sent_to_it()
+        {
+            // moto shares reads across its accounts, so the proxy answers as Amazon S3 does for another account's
+            // bucket (or one failing -ExpectedBucketOwner): 403 AccessDenied.
+            string taken = $"{_company}-taken";
+            using var proxy = new S3Proxy(_moto, $"--forbid-bucket {taken}");
+            var result = Run($"New-MlBucket -Override {taken} @conn -ExpectedBucketOwner 123456789012", proxy.Endpoint);
+            var error = Assert.Single(result.Errors);
+            Assert.Equal("BucketNameTaken", error.FullyQualifiedErrorId.Split(',')[0]);
+            Assert.Equal(System.Management.Automation.ErrorCategory.ResourceExists, error.CategoryInfo.Category);
+            Assert.Equal($"s3://{taken}/", error.TargetObject);
+            Assert.Contains("-RandomSuffix", error.Exception.Message);
+            Assert.Contains("not 123456789012", error.Exception.Message);
+            Assert.Equal(0, proxy.Count("PUT_BUCKET") + proxy.Count("PUT_OBJECT"));
+        }
+
+        [Fact]
         public void Get_MlBucket_reads_an_existing_bucket_and_reports_a_missing_one()
         {
             Run(NewBucket()).AssertNoErrors();
