@@ -32,13 +32,15 @@ namespace S3MlLayout.Engine.S3
         private readonly S3Connection _connection;
         private readonly string _bucket;
 
-        public S3BucketAdmin(S3Connection connection, string bucket)
+        /// <param name="requests">Where to count requests; a target passes its own so one counter covers both.</param>
+        public S3BucketAdmin(S3Connection connection, string bucket, Storage.RequestCounter? requests = null)
         {
             _connection = connection;
             _bucket = bucket;
+            Requests = requests ?? new Storage.RequestCounter();
         }
 
-        public Storage.RequestCounter Requests { get; } = new Storage.RequestCounter();
+        public Storage.RequestCounter Requests { get; }
         private AmazonS3Client Client => _connection.Client;
         private string? Owner => _connection.ExpectedBucketOwner;
         private string Uri => $"s3://{_bucket}/";

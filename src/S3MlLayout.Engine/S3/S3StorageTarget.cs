@@ -39,23 +39,9 @@ namespace S3MlLayout.Engine.S3
 
         public string Describe(string key) => $"s3://{Bucket.Name}/{key}";
 
-        public async Task<bool> BucketExistsAsync(CancellationToken cancellation)
-        {
-            Requests.CountOther();
-            try
-            {
-                await Client.GetBucketLocationAsync(new GetBucketLocationRequest { BucketName = Bucket.Name, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false);
-                return true;
-            }
-            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
-            {
-                return false;
-            }
-            catch (AmazonServiceException e)
-            {
-                throw S3Errors.Translate(e, "BucketReadFailed", Describe(""), "reading the bucket");
-            }
-        }
+        /// <summary>One existence check for both the target and New-MlBucket: 404 is absent, 403 another account's bucket.</summary>
+        public Task<bool> BucketExistsAsync(CancellationToken cancellation) =>
+            new S3BucketAdmin(_connection, Bucket.Name, Requests).ExistsAsync(cancellation);
 
         public async Task<ISet<string>> FindFolderMarkersAsync(IReadOnlyCollection<string> folderKeys, CancellationToken cancellation)
         {
