@@ -56,7 +56,8 @@ def classify(method, path, query):
     return method
 
 
-def make_handler(upstream, stats, delay, fail_first_put, fail_key, forbid_bucket=None):
+def make_handler(upstream, stats, delay, fail_first_put, fail_key, forbid_bucket=None,
+                 write_before_delete=False, ignore_delete_conditions=False, lose_first_put_reply=False):
     host, port = upstream
     # One kept-alive upstream connection per proxy thread, so the upstream spends its time on requests, not on
     # accepting connections (both sides of every comparison go through the same proxy).
@@ -124,10 +125,41 @@ def make_handler(upstream, stats, delay, fail_first_put, fail_key, forbid_bucket
                     return self._reply(503, SLOW_DOWN, [("Content-Type", "application/xml")])
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
             headers["Content-Length"] = str(len(body))
+            is_object_delete = self.command == "DELETE" and len([p for p in url.path.split("/") if p]) >= 2 and "uploadId" not in query
+            if is_object_delete and write_before_delete and "versionId" not in query or is_object_delete and write_before_delete == "always":
+                # Another writer puts data at the key between the tool's listing and its delete: the race to survive.
+                # (It borrows the request's credentials: moto refuses anonymous writes over existing keys and does not check signatures.)
+                racing = {k: v for k, v in headers.items() if k.lower() in ("authorization", "x-amz-date", "host")}
+                racing.update({"Content-Type": "application/octet-stream", "x-amz-content-sha256": "UNSIGNED-PAYLOAD"})
+                status, _, _ = self._forward("PUT", url.path, b"user data written during the run", racing)
+                if status != 200:
+                    raise RuntimeError(f"the racing write was refused: {status}")
+                with stats.lock:
+                    stats.faults += 1
+            if is_object_delete and ignore_delete_conditions:
+                # A store that ignores If-Match on DeleteObject (the header never reaches it).
+                headers = {k: v for k, v in headers.items() if k.lower() != "if-match"}
+            status, data, out = self._forward(self.command, self.path, body, headers)
+            if kind == "PUT_OBJECT" and lose_first_put_reply:
+                with stats.lock:
+                    first = url.path not in stats.seen_puts
+                    stats.seen_puts.add(url.path)
+                    if first:
+                        stats.faults += 1
+                if first:
+                    # The write landed; its reply is lost on the way back, so the client retries.
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
+            self._reply(status, data, out)
+
+        def _forward(self, method, path, body, headers):
+            headers = dict(headers)
+            headers["Content-Length"] = str(len(body))
             for attempt in (1, 2):
                 connection = upstream_connection()
                 try:
-                    connection.request(self.command, self.path, body=body, headers=headers)
+                    connection.request(method, path, body=body, headers=headers)
                     response = connection.getresponse()
                     data = response.read()
                     break
@@ -137,11 +169,17 @@ def make_handler(upstream, stats, delay, fail_first_put, fail_key, forbid_bucket
                     if attempt == 2:
                         raise
             out = [(k, v) for k, v in response.getheaders() if k.lower() not in HOP_BY_HOP and k.lower() != "content-length"]
-            self._reply(response.status, data, out)
+            return response.status, data, out
 
         do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _handle
 
     return Handler
+
+
+class DeepBacklogServer(ThreadingHTTPServer):
+    # listen() backlog: the default of 5 drops connections when dozens of requests start at once.
+    request_queue_size = 1024
+    daemon_threads = True
 
 
 def main():
@@ -151,13 +189,18 @@ def main():
     parser.add_argument("--delay-ms", type=float, default=0.0, help="added to every request")
     parser.add_argument("--fail-first-put", action="store_true", help="answer the first PUT of every object key with 503 SlowDown")
     parser.add_argument("--fail-key", default=None, help="answer every PUT whose path ends with this text with 503 SlowDown")
+    parser.add_argument("--write-before-delete", action="store_true", help="before forwarding an object DELETE (without versionId), PUT data at that key: a writer racing the tool")
+    parser.add_argument("--write-before-any-delete", action="store_true", help="as --write-before-delete, for version-id deletes too")
+    parser.add_argument("--ignore-delete-conditions", action="store_true", help="drop If-Match from DeleteObject, as a store without conditional deletes would")
+    parser.add_argument("--lose-first-put-reply", action="store_true", help="forward the first PUT of every object key, then drop the connection instead of replying")
     parser.add_argument("--forbid-bucket", default=None, help="answer every request to this bucket with 403 AccessDenied, as S3 does for another account's bucket")
     args = parser.parse_args()
     upstream = urllib.parse.urlsplit(args.upstream)
     if upstream.hostname not in ("127.0.0.1", "localhost", "::1"):
         raise SystemExit("upstream must be a loopback address")
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(
-        (upstream.hostname, upstream.port or 80), Stats(), args.delay_ms / 1000.0, args.fail_first_put, args.fail_key, args.forbid_bucket))
+    server = DeepBacklogServer(("127.0.0.1", args.port), make_handler(
+        (upstream.hostname, upstream.port or 80), Stats(), args.delay_ms / 1000.0, args.fail_first_put, args.fail_key, args.forbid_bucket,
+        "always" if args.write_before_any_delete else args.write_before_delete, args.ignore_delete_conditions, args.lose_first_put_reply))
     server.daemon_threads = True
     print(f"listening on 127.0.0.1:{args.port}", flush=True)
     server.serve_forever()

@@ -35,11 +35,25 @@ namespace S3MlLayout.Engine.Audit
         public List<string> Solutions { get; set; } = new List<string>();
         public List<string> KeysCreated { get; set; } = new List<string>();
         public List<string> KeysFailed { get; set; } = new List<string>();
+        /// <summary>Folder markers the run removed (old names of a rename: only exact zero-byte markers).</summary>
+        public List<string> KeysDeleted { get; set; } = new List<string>();
+        /// <summary>Keys the run planned and approved but never sent, because it was stopped or failed first.</summary>
+        public List<string> KeysNotAttempted { get; set; } = new List<string>();
+        /// <summary>Keys whose request was in flight when the run was stopped: each may or may not have been written.</summary>
+        public List<string> KeysInterrupted { get; set; } = new List<string>();
+        /// <summary>Completed, Stopped (Ctrl+C or a pipeline stop) or Failed (a terminating error ended the run).</summary>
+        public string Outcome { get; set; } = "Completed";
+        /// <summary>The terminating error's id when the run failed.</summary>
+        public string? Error { get; set; }
         public List<string> SettingsChanged { get; set; } = new List<string>();
         public bool BucketCreated { get; set; }
 
         [JsonIgnore]
-        public bool HasChanges => BucketCreated || KeysCreated.Count > 0 || SettingsChanged.Count > 0;
+        public bool HasChanges => BucketCreated || KeysCreated.Count > 0 || KeysDeleted.Count > 0 || SettingsChanged.Count > 0 || KeysInterrupted.Count > 0;
+
+        /// <summary>Whether the record is worth writing: something changed (or may have), or something failed.</summary>
+        [JsonIgnore]
+        public bool IsWorthWriting => HasChanges || KeysFailed.Count > 0;
 
         [JsonIgnore]
         public string Key => string.Format(CultureInfo.InvariantCulture, "{0}{1:yyyy}/{1:MM}/{1:dd}/{1:HHmmss}Z-{2}.json", Prefix, TimeUtc, RunId);
@@ -56,8 +70,15 @@ namespace S3MlLayout.Engine.Audit
 
         public static AuditRecord? FromJson(byte[] json) => JsonSerializer.Deserialize<AuditRecord>(json, Json);
 
-        public Task WriteAsync(IStorageTarget target, CancellationToken cancellation) =>
-            target.WriteObjectAsync(Key, ToJson(), "application/json", cancellation);
+        /// <summary>
+        /// Writes the record once: If-None-Match on a key that names this run, so a retry whose first attempt landed
+        /// (its reply lost) is refused instead of writing the record twice, and counts as written.
+        /// </summary>
+        public async Task WriteAsync(IStorageTarget target, CancellationToken cancellation)
+        {
+            try { await target.WriteObjectAsync(Key, ToJson(), "application/json", WriteCondition.Absent, cancellation).ConfigureAwait(false); }
+            catch (Errors.ObjectChangedException) { }
+        }
 
         /// <summary>Parameter values as plain JSON-friendly data: bucket objects by their URI, templates by name and version.</summary>
         public static object? Plain(object? value) => value switch

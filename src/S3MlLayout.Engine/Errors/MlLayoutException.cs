@@ -37,6 +37,19 @@ namespace S3MlLayout.Engine.Errors
         public string? Target { get; }
     }
 
+    /// <summary>
+    /// A conditional write found the key changed since it was read (or present when it should be absent): another run
+    /// got there first. Callers re-read and decide again; nothing was overwritten.
+    /// </summary>
+    public sealed class ObjectChangedException : MlLayoutException
+    {
+        public ObjectChangedException(string target, string condition, Exception? inner = null)
+            : base("ObjectChanged", ErrorKind.ResourceExists, target,
+                $"'{target}' changed while this run was working ({condition} failed): another run wrote it. Run the command again to work from the new state.", inner)
+        {
+        }
+    }
+
     /// <summary>A template problem, located in its YAML source.</summary>
     public sealed class TemplateException : MlLayoutException
     {

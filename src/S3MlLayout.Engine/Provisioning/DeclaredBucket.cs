@@ -42,13 +42,44 @@ namespace S3MlLayout.Engine.Provisioning
         }
 
         public Task WriteAsync(IStorageTarget target, CancellationToken cancellation) =>
-            target.WriteObjectAsync(Key, JsonSerializer.SerializeToUtf8Bytes(this, Json), "application/json", cancellation);
+            target.WriteObjectAsync(Key, ToJson(), "application/json", cancellation);
 
-        public static async Task<DeclaredBucket?> ReadAsync(IStorageTarget target, CancellationToken cancellation)
+        private byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+
+        /// <summary>
+        /// Records the declaration with compare-and-swap on what was read (If-None-Match: * when there was none,
+        /// If-Match on its ETag otherwise): when another run changed it meanwhile, nothing is overwritten and
+        /// BucketDeclarationChanged says so, unless the other run declared the very same settings.
+        /// </summary>
+        public async Task DeclareAsync(IStorageTarget target, StoredContent? read, CancellationToken cancellation)
         {
-            var bytes = await target.ReadObjectAsync(Key, cancellation).ConfigureAwait(false);
-            if (bytes == null) return null;
-            try { return JsonSerializer.Deserialize<DeclaredBucket>(bytes, Json); }
+            try
+            {
+                await target.WriteObjectAsync(Key, ToJson(), "application/json", WriteCondition.After(read), cancellation).ConfigureAwait(false);
+            }
+            catch (ObjectChangedException e)
+            {
+                var (now, _) = await ReadStoredAsync(target, cancellation).ConfigureAwait(false);
+                if (now != null && SameSettingsAs(now)) return; // the same declaration (ours, its reply lost, or an equal run's)
+                throw new MlLayoutException("BucketDeclarationChanged", ErrorKind.ResourceExists, target.Describe(Key),
+                    $"Another run changed the bucket declaration '{target.Describe(Key)}' while this one was working, so it was not overwritten. " +
+                    "Run the command again to declare your settings over the new state.", e);
+            }
+        }
+
+        private bool SameSettingsAs(DeclaredBucket other) =>
+            JsonSerializer.Serialize(other.Settings, Json) == JsonSerializer.Serialize(Settings, Json)
+            && other.Name == Name && other.Environment == Environment && other.TenantId == TenantId && other.CompanyPrefix == CompanyPrefix;
+
+        public static async Task<DeclaredBucket?> ReadAsync(IStorageTarget target, CancellationToken cancellation) =>
+            (await ReadStoredAsync(target, cancellation).ConfigureAwait(false)).Declared;
+
+        /// <summary>The declaration and the ETag it was read at (both null when there is none).</summary>
+        public static async Task<(DeclaredBucket? Declared, StoredContent? Read)> ReadStoredAsync(IStorageTarget target, CancellationToken cancellation)
+        {
+            var read = await target.ReadObjectWithETagAsync(Key, cancellation).ConfigureAwait(false);
+            if (read == null) return (null, null);
+            try { return (JsonSerializer.Deserialize<DeclaredBucket>(read.Content, Json), read); }
             catch (JsonException e)
             {
                 throw new MlLayoutException("DeclarationInvalid", ErrorKind.InvalidData, target.Describe(Key),

@@ -74,13 +74,23 @@ namespace S3MlLayout.Engine.Provisioning
 
         public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
 
-        public static async Task<DeclaredLayout?> ReadAsync(IStorageTarget target, string solution, CancellationToken cancellation)
+        public static async Task<DeclaredLayout?> ReadAsync(IStorageTarget target, string solution, CancellationToken cancellation) =>
+            (await ReadStoredAsync(target, solution, cancellation).ConfigureAwait(false)).Layout;
+
+        /// <summary>The declaration and the ETag it was read at (both null when there is none), for a compare-and-swap write.</summary>
+        public static async Task<(DeclaredLayout? Layout, StoredContent? Read)> ReadStoredAsync(IStorageTarget target, string solution, CancellationToken cancellation)
         {
-            var bytes = await target.ReadObjectAsync(KeyFor(solution), cancellation).ConfigureAwait(false);
-            if (bytes == null) return null;
+            var read = await target.ReadObjectWithETagAsync(KeyFor(solution), cancellation).ConfigureAwait(false);
+            return read == null ? (null, null) : (Parse(target, read, solution), read);
+        }
+
+        private DeclaredLayout? Parse(IStorageTarget target, StoredContent read) => Parse(target, read, Solution);
+
+        private static DeclaredLayout? Parse(IStorageTarget target, StoredContent read, string solution)
+        {
             try
             {
-                return JsonSerializer.Deserialize<DeclaredLayout>(bytes, Json);
+                return JsonSerializer.Deserialize<DeclaredLayout>(read.Content, Json);
             }
             catch (JsonException e)
             {
@@ -92,6 +102,52 @@ namespace S3MlLayout.Engine.Provisioning
 
         public Task WriteAsync(IStorageTarget target, CancellationToken cancellation) =>
             target.WriteObjectAsync(KeyFor(Solution), ToJson(), "application/json", cancellation);
+
+        /// <summary>Whether two declarations declare the same thing (the time and tool that recorded them aside).</summary>
+        public bool SameAs(DeclaredLayout? other) =>
+            other != null && other.Template == Template && other.TemplateVersion == TemplateVersion
+            && new HashSet<string>(other.Include, StringComparer.Ordinal).SetEquals(Include);
+
+        /// <summary>
+        /// Records this declaration with compare-and-swap on what was read (<paramref name="read"/>: If-None-Match: *
+        /// when there was none, If-Match on its ETag otherwise), so of two runs declaring different layouts at once
+        /// exactly one wins. When another run got there first, the new state decides: the same declaration is
+        /// accepted as it is; another template is refused with SolutionTemplateMismatch unless
+        /// <paramref name="force"/>, which retries on the new state.
+        /// </summary>
+        /// <returns>True when this run wrote the declaration, false when an equal one was already there.</returns>
+        /// <param name="replacing">An upgrade (Update-MlSolution): the declaration read is the one this replaces, already
+        /// checked by the caller; if another run changed it meanwhile, the upgrade stops with SolutionTemplateMismatch.</param>
+        public async Task<bool> DeclareAsync(IStorageTarget target, StoredContent? read, bool force, CancellationToken cancellation, bool replacing = false)
+        {
+            if (read != null && !force && !replacing && Parse(target, read) is DeclaredLayout before && (before.Template != Template || before.TemplateVersion != TemplateVersion))
+                throw Mismatch(target, before);
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await target.WriteObjectAsync(KeyFor(Solution), ToJson(), "application/json", WriteCondition.After(read), cancellation).ConfigureAwait(false);
+                    return true;
+                }
+                catch (ObjectChangedException) when (attempt < 5)
+                {
+                    DeclaredLayout? now;
+                    (now, read) = await ReadStoredAsync(target, Solution, cancellation).ConfigureAwait(false);
+                    // Our own write, landed with its reply lost (the retry was refused), reads back as the same declaration.
+                    if (SameAs(now)) return false;
+                    if (now != null && (replacing || !force) && (now.Template != Template || now.TemplateVersion != TemplateVersion))
+                        throw Mismatch(target, now);
+                    // Optional folders the other run included stay included.
+                    if (now != null) Include = Include.Union(now.Include, StringComparer.Ordinal).ToList();
+                }
+            }
+        }
+
+        /// <summary>The error for a solution declared with another template (or version) than the one given.</summary>
+        public MlLayoutException Mismatch(IStorageTarget target, DeclaredLayout declared) =>
+            new MlLayoutException("SolutionTemplateMismatch", ErrorKind.ResourceExists, target.Describe($"{LayoutExpander.SolutionsFolder}/{Solution}/"),
+                $"Solution '{Solution}' was provisioned from template {declared.Template} {declared.TemplateVersion}, not {Template} {TemplateVersion}. " +
+                "Provision it with its own template, or add -Force to declare the new one (existing folders are kept).");
     }
 
     public sealed class DeclaredFolder

@@ -9,7 +9,16 @@ using S3MlLayout.Engine.Storage;
 
 namespace S3MlLayout.Engine.Provisioning
 {
-    public enum FolderOutcome { Created, AlreadyExists, Failed, Skipped }
+    public enum FolderOutcome
+    {
+        Created,
+        AlreadyExists,
+        Failed,
+        /// <summary>Not sent: -WhatIf, a declined confirmation, or the run was stopped before its turn.</summary>
+        Skipped,
+        /// <summary>Sent, then cancelled by a stop while in flight: it may or may not have been written.</summary>
+        Interrupted,
+    }
 
     /// <summary>What happened to one folder; New-MlFolder writes these.</summary>
     public sealed class FolderResult
@@ -57,28 +66,56 @@ namespace S3MlLayout.Engine.Provisioning
             return new FolderPlan(keys.Where(k => !existing.Contains(k)).ToArray(), keys.Where(existing.Contains).ToArray());
         }
 
-        /// <summary>Writes the markers; a failure of one key is reported and the others go on.</summary>
+        /// <summary>
+        /// Writes the markers; a failure of one key is reported and the others go on. Every key gets exactly one
+        /// result, even when the run is stopped: requests in flight are awaited (and reported) before this returns or
+        /// throws, so a caller's tally and audit record account for every key.
+        /// </summary>
         public async Task ExecuteAsync(IReadOnlyList<string> folderKeys, Action<FolderResult> onResult, CancellationToken cancellation)
         {
             // Where the target needs parents first, each depth waits for the one above; on S3 all requests overlap.
             var waves = _target.ParentsFirst
-                ? folderKeys.GroupBy(k => k.Count(c => c == '/')).OrderBy(g => g.Key).Select(g => g.ToList())
-                : new[] { folderKeys.ToList() };
+                ? folderKeys.GroupBy(k => k.Count(c => c == '/')).OrderBy(g => g.Key).Select(g => g.ToList()).ToList()
+                : new List<List<string>> { folderKeys.ToList() };
             using var gate = new SemaphoreSlim(_concurrency);
-            foreach (var wave in waves)
+            var started = new HashSet<string>(StringComparer.Ordinal);
+            try
             {
-                var tasks = new List<Task>(wave.Count);
-                foreach (var key in wave)
+                foreach (var wave in waves)
                 {
-                    await gate.WaitAsync(cancellation).ConfigureAwait(false);
-                    tasks.Add(Task.Run(async () =>
+                    var tasks = new List<Task>(wave.Count);
+                    try
                     {
-                        try { onResult(await CreateOne(key, cancellation).ConfigureAwait(false)); }
-                        finally { gate.Release(); }
-                    }, CancellationToken.None));
+                        foreach (var key in wave)
+                        {
+                            await gate.WaitAsync(cancellation).ConfigureAwait(false);
+                            started.Add(key);
+                            tasks.Add(Task.Run(async () =>
+                            {
+                                try { onResult(await CreateOne(key, cancellation).ConfigureAwait(false)); }
+                                finally { gate.Release(); }
+                            }, CancellationToken.None));
+                        }
+                    }
+                    finally
+                    {
+                        await Task.WhenAll(tasks).ConfigureAwait(false);
+                    }
                 }
-                await Task.WhenAll(tasks).ConfigureAwait(false);
             }
+            finally
+            {
+                // Keys never sent (the run stopped before their turn) are reported as such.
+                if (started.Count < folderKeys.Count)
+                    foreach (var key in folderKeys.Where(k => !started.Contains(k)))
+                        onResult(new FolderResult(key, SafeDescribe(key), FolderOutcome.Skipped));
+            }
+        }
+
+        private string SafeDescribe(string key)
+        {
+            try { return _target.Describe(key); }
+            catch (MlLayoutException) { return key; }
         }
 
         private async Task<FolderResult> CreateOne(string key, CancellationToken cancellation)
@@ -93,7 +130,7 @@ namespace S3MlLayout.Engine.Provisioning
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {
-                return new FolderResult(key, uri, FolderOutcome.Skipped);
+                return new FolderResult(key, uri, FolderOutcome.Interrupted);
             }
             catch (MlLayoutException e)
             {

@@ -22,15 +22,18 @@ namespace S3MlLayout.Engine.Provisioning
     /// <summary>What applying one declared rename to a solution involves.</summary>
     public sealed class RenamePlan
     {
-        public RenamePlan(RenameMigration rename, string fromKey, string toKey, RenameStatus status, IReadOnlyList<string> markers, int dataObjects)
+        public RenamePlan(RenameMigration rename, string fromKey, string toKey, RenameStatus status, IReadOnlyList<StoredObject> markers, int dataObjects)
         {
-            Rename = rename; FromKey = fromKey; ToKey = toKey; Status = status; Markers = markers; DataObjects = dataObjects;
+            Rename = rename; FromKey = fromKey; ToKey = toKey; Status = status; MarkerObjects = markers; DataObjects = dataObjects;
+            Markers = markers.Select(m => m.Key).ToList();
         }
         public RenameMigration Rename { get; }
         public string FromKey { get; }
         public string ToKey { get; }
         public RenameStatus Status { get; }
         public IReadOnlyList<string> Markers { get; }
+        /// <summary>The markers as listed (with their ETags): only these exact objects are ever removed.</summary>
+        internal IReadOnlyList<StoredObject> MarkerObjects { get; }
         public int DataObjects { get; }
         public override string ToString() => $"{FromKey} -> {ToKey}";
     }
@@ -55,7 +58,7 @@ namespace S3MlLayout.Engine.Provisioning
                 string parent = from.Substring(0, from.TrimEnd('/').LastIndexOf('/') + 1);
                 string to = parent + rename.To + "/";
                 var listing = await _target.ListAsync(from, delimited: false, cancellation, MaxRenameEntries).ConfigureAwait(false);
-                var markers = listing.Objects.Where(o => o.IsFolderMarker).Select(o => o.Key).ToList();
+                var markers = listing.Objects.Where(o => o.IsFolderMarker).ToList();
                 int data = listing.Objects.Count(o => !o.IsFolderMarker);
                 var status = listing.Objects.Count == 0 ? RenameStatus.NothingThere
                     : data > 0 || listing.Objects.Count >= MaxRenameEntries ? RenameStatus.HoldsData : RenameStatus.OnlyMarkers;
@@ -63,18 +66,34 @@ namespace S3MlLayout.Engine.Provisioning
             }
         }
 
-        /// <summary>Writes the markers under the new name (never overwriting), then removes the old, deepest first.</summary>
-        public async Task<IReadOnlyList<string>> MoveMarkersAsync(RenamePlan plan, CancellationToken cancellation)
+        /// <summary>
+        /// Writes the markers under the new name (never overwriting), then removes the old ones, deepest first, each
+        /// only if it is still the exact marker listed; a marker that changed, or that the store cannot remove on a
+        /// condition, is left where it is and reported.
+        /// </summary>
+        public async Task<MarkerMove> MoveMarkersAsync(RenamePlan plan, CancellationToken cancellation)
         {
-            var created = new List<string>();
+            var move = new MarkerMove();
             foreach (var marker in plan.Markers.OrderBy(k => k.Length))
             {
                 string moved = plan.ToKey + marker.Substring(plan.FromKey.Length);
-                if (await _target.CreateFolderMarkerAsync(moved, cancellation).ConfigureAwait(false) == MarkerOutcome.Created) created.Add(moved);
+                if (await _target.CreateFolderMarkerAsync(moved, cancellation).ConfigureAwait(false) == MarkerOutcome.Created) move.Created.Add(moved);
             }
-            foreach (var marker in plan.Markers.OrderByDescending(k => k.Length))
-                await _target.DeleteFolderMarkerAsync(marker, cancellation).ConfigureAwait(false);
-            return created;
+            var kept = new List<string>();
+            foreach (var marker in plan.MarkerObjects.OrderByDescending(m => m.Key.Length))
+            {
+                // A parent whose child was kept is not empty: on S3 its marker could go, but the folder would stay.
+                if (kept.Any(k => k.StartsWith(marker.Key, StringComparison.Ordinal))) { move.Left.Add(marker.Key); kept.Add(marker.Key); continue; }
+                var outcome = await _target.DeleteFolderMarkerAsync(marker, cancellation).ConfigureAwait(false);
+                if (outcome == MarkerDeleteOutcome.Deleted) move.Deleted.Add(marker.Key);
+                else
+                {
+                    move.Left.Add(marker.Key);
+                    kept.Add(marker.Key);
+                    move.LeftBecause = outcome;
+                }
+            }
+            return move;
         }
 
         private static string KeyOf(string templatePath, string solution) =>
@@ -97,6 +116,16 @@ namespace S3MlLayout.Engine.Provisioning
         }
     }
 
+    /// <summary>What moving a rename's markers did.</summary>
+    public sealed class MarkerMove
+    {
+        public List<string> Created { get; } = new List<string>();
+        public List<string> Deleted { get; } = new List<string>();
+        /// <summary>Old markers left in place: changed since the listing, or not removable on a condition by this store.</summary>
+        public List<string> Left { get; } = new List<string>();
+        public MarkerDeleteOutcome LeftBecause { get; set; } = MarkerDeleteOutcome.Deleted;
+    }
+
     /// <summary>The summary of Update-MlSolution for one solution.</summary>
     public sealed class SolutionUpdateResult
     {
@@ -110,6 +139,8 @@ namespace S3MlLayout.Engine.Provisioning
         public IReadOnlyList<string> Renamed { get; set; } = Array.Empty<string>();
         /// <summary>Renames not applied, with the reason (the old prefix holds data).</summary>
         public IReadOnlyList<string> RenamesSkipped { get; set; } = Array.Empty<string>();
+        /// <summary>Old rename markers left in place because they changed since they were listed, or the store cannot delete on a condition.</summary>
+        public IReadOnlyList<string> MarkersLeft { get; set; } = Array.Empty<string>();
         public int Failed { get; set; }
         public override string ToString() => $"{Solution}: {Template} {FromVersion} -> {ToVersion}, {Created} created, {Renamed.Count} renamed, {RenamesSkipped.Count} renames left alone";
     }

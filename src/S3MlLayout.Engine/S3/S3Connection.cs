@@ -56,6 +56,9 @@ namespace S3MlLayout.Engine.S3
         public bool IsPlainHttp => EndpointUrl != null && EndpointUrl.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
         internal AWSCredentials Credentials { get; }
 
+        /// <summary>Whether the endpoint honours If-Match on DeleteObject; learned once per connection (null: not yet known).</summary>
+        internal bool? ConditionalDeletes { get; set; }
+
         /// <summary>Requests in flight at once on the client; set before the first request.</summary>
         public int MaxConnections { get; set; } = 64;
 

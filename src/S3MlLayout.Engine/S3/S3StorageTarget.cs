@@ -31,6 +31,9 @@ namespace S3MlLayout.Engine.S3
 
         public MlBucket Bucket { get; }
         public RequestCounter Requests { get; } = new RequestCounter();
+        public string RunId { get; } = Guid.NewGuid().ToString("N");
+        /// <summary>The metadata key (x-amz-meta-…) that names the run that wrote a marker.</summary>
+        internal const string RunMetadata = "s3mllayout-run";
         /// <summary>Chosen by measurement (bench/run.py sweeps -ThrottleLimit): 16 to 64 perform alike, 8 is 1.5x slower.</summary>
         public int DefaultConcurrency => 32;
         public bool ParentsFirst => false;
@@ -124,24 +127,40 @@ namespace S3MlLayout.Engine.S3
             Requests.CountPut();
             try
             {
-                await Client.PutObjectAsync(new PutObjectRequest
+                var request = new PutObjectRequest
                 {
                     BucketName = Bucket.Name,
                     Key = folderKey,
                     ContentBody = "",
                     IfNoneMatch = "*",
                     ExpectedBucketOwner = Owner,
-                }, cancellation).ConfigureAwait(false);
+                };
+                request.Metadata[RunMetadata] = RunId;
+                await Client.PutObjectAsync(request, cancellation).ConfigureAwait(false);
                 return MarkerOutcome.Created;
             }
             catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed || e.ErrorCode == "ConditionalRequestConflict")
             {
-                return MarkerOutcome.AlreadyExists; // an object is there already: never overwritten
+                // An object is there already and is never overwritten. It may be this run's own marker: the first
+                // attempt landed, its reply was lost, and the SDK's retry was refused. The run id it carries tells.
+                return await WrittenByThisRunAsync(folderKey, cancellation).ConfigureAwait(false) ? MarkerOutcome.Created : MarkerOutcome.AlreadyExists;
             }
             catch (AmazonServiceException e)
             {
                 throw S3Errors.Translate(e, "FolderCreateFailed", Describe(folderKey), "creating the folder marker");
             }
+        }
+
+        private async Task<bool> WrittenByThisRunAsync(string key, CancellationToken cancellation)
+        {
+            Requests.CountOther();
+            try
+            {
+                var head = await Client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Bucket.Name, Key = key, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false);
+                return head.Metadata[RunMetadata] == RunId;
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound) { return false; }
+            catch (AmazonServiceException e) { throw S3Errors.Translate(e, "FolderCreateFailed", Describe(key), "reading the folder marker"); }
         }
 
         public async Task<PrefixListing> ListAsync(string prefix, bool delimited, CancellationToken cancellation, int maxEntries = int.MaxValue)
@@ -152,7 +171,7 @@ namespace S3MlLayout.Engine.S3
             do
             {
                 var response = await ListPage(prefix, delimited ? "/" : null, token, 1000, cancellation).ConfigureAwait(false);
-                objects.AddRange((response.S3Objects ?? new List<S3Object>()).Select(o => new StoredObject(o.Key, o.Size ?? 0)));
+                objects.AddRange((response.S3Objects ?? new List<S3Object>()).Select(o => new StoredObject(o.Key, o.Size ?? 0, o.ETag)));
                 prefixes.AddRange(response.CommonPrefixes ?? new List<string>());
                 token = response.IsTruncated == true ? response.NextContinuationToken : null;
             }
@@ -160,17 +179,89 @@ namespace S3MlLayout.Engine.S3
             return new PrefixListing(prefix, objects, prefixes);
         }
 
-        public async Task DeleteFolderMarkerAsync(string folderKey, CancellationToken cancellation)
+        public async Task<MarkerDeleteOutcome> DeleteFolderMarkerAsync(StoredObject listedMarker, CancellationToken cancellation)
         {
-            Requests.CountOther();
+            string key = listedMarker.Key;
+            if (!listedMarker.IsFolderMarker) return MarkerDeleteOutcome.Changed; // only ever a zero-byte marker
             try
             {
-                await Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket.Name, Key = folderKey, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false);
+                if (await VersioningEnabledAsync(cancellation).ConfigureAwait(false))
+                {
+                    // Delete that exact version: whatever was written at the key since is a newer version and stays.
+                    Requests.CountOther();
+                    GetObjectMetadataResponse head;
+                    try { head = await Client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Bucket.Name, Key = key, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false); }
+                    catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound) { return MarkerDeleteOutcome.Changed; }
+                    if (head.ContentLength != 0 || string.IsNullOrEmpty(head.VersionId) || head.VersionId == "null" || (listedMarker.ETag != null && head.ETag != listedMarker.ETag))
+                        return MarkerDeleteOutcome.Changed;
+                    Requests.CountOther();
+                    await Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket.Name, Key = key, VersionId = head.VersionId, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false);
+                    return MarkerDeleteOutcome.Deleted;
+                }
+                if (listedMarker.ETag == null || !await ConditionalDeletesAsync(cancellation).ConfigureAwait(false))
+                    return MarkerDeleteOutcome.LeftUnconditional;
+                Requests.CountOther();
+                try
+                {
+                    await Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket.Name, Key = key, IfMatch = listedMarker.ETag, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false);
+                    return MarkerDeleteOutcome.Deleted;
+                }
+                catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed || e.StatusCode == HttpStatusCode.NotFound || e.ErrorCode == "ConditionalRequestConflict")
+                {
+                    return MarkerDeleteOutcome.Changed;
+                }
             }
             catch (AmazonServiceException e)
             {
-                throw S3Errors.Translate(e, "FolderRemoveFailed", Describe(folderKey), "removing the folder marker");
+                throw S3Errors.Translate(e, "FolderRemoveFailed", Describe(key), "removing the folder marker");
             }
+        }
+
+        private bool? _versioningEnabled;
+
+        private async Task<bool> VersioningEnabledAsync(CancellationToken cancellation)
+        {
+            if (_versioningEnabled is bool known) return known;
+            Requests.CountGet();
+            var response = await Client.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = Bucket.Name, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false);
+            // Suspended versioning writes new objects as the "null" version, which a version-id delete could hit: not enough.
+            return (_versioningEnabled = response.VersioningConfig?.Status == VersionStatus.Enabled).Value;
+        }
+
+        /// <summary>
+        /// Whether the store honours If-Match on DeleteObject (Amazon S3 does; some S3-compatible stores ignore it,
+        /// which would make a "conditional" delete unconditional). Learned once per connection from a probe object
+        /// under the module's reserved prefix: a delete on a wrong ETag must be refused.
+        /// </summary>
+        private async Task<bool> ConditionalDeletesAsync(CancellationToken cancellation)
+        {
+            if (_connection.ConditionalDeletes is bool known) return known;
+            string probe = $"{Provisioning.DeclaredLayout.MetadataPrefix}probe/{RunId}";
+            Requests.CountPut();
+            await Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket.Name, Key = probe, ContentBody = "conditional delete probe", ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false);
+            bool supported;
+            try
+            {
+                Requests.CountOther();
+                await Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket.Name, Key = probe, IfMatch = "\"00000000000000000000000000000000\"", ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false);
+                supported = false; // deleted despite the wrong ETag: the condition was ignored
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed || e.ErrorCode == "ConditionalRequestConflict")
+            {
+                supported = true;
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotImplemented || e.StatusCode == HttpStatusCode.BadRequest)
+            {
+                supported = false;
+            }
+            {
+                // The probe is ours alone (its key names this run): removed whatever the answer was.
+                Requests.CountOther();
+                try { await Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket.Name, Key = probe, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false); }
+                catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound) { }
+            }
+            _connection.ConditionalDeletes = supported;
+            return supported;
         }
 
         internal async Task<ListObjectsV2Response> ListPage(string prefix, string? delimiter, string? token, int maxKeys, CancellationToken cancellation)
@@ -194,7 +285,10 @@ namespace S3MlLayout.Engine.S3
             }
         }
 
-        public async Task<byte[]?> ReadObjectAsync(string key, CancellationToken cancellation)
+        public async Task<byte[]?> ReadObjectAsync(string key, CancellationToken cancellation) =>
+            (await ReadObjectWithETagAsync(key, cancellation).ConfigureAwait(false))?.Content;
+
+        public async Task<StoredContent?> ReadObjectWithETagAsync(string key, CancellationToken cancellation)
         {
             Requests.CountGet();
             try
@@ -202,7 +296,7 @@ namespace S3MlLayout.Engine.S3
                 using var response = await Client.GetObjectAsync(new GetObjectRequest { BucketName = Bucket.Name, Key = key, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false);
                 using var buffer = new System.IO.MemoryStream();
                 await response.ResponseStream.CopyToAsync(buffer).ConfigureAwait(false);
-                return buffer.ToArray();
+                return new StoredContent(buffer.ToArray(), response.ETag);
             }
             catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
             {
@@ -214,16 +308,27 @@ namespace S3MlLayout.Engine.S3
             }
         }
 
-        public async Task WriteObjectAsync(string key, byte[] content, string contentType, CancellationToken cancellation)
+        public Task WriteObjectAsync(string key, byte[] content, string contentType, CancellationToken cancellation) =>
+            WriteObjectAsync(key, content, contentType, WriteCondition.None, cancellation);
+
+        public async Task<string> WriteObjectAsync(string key, byte[] content, string contentType, WriteCondition condition, CancellationToken cancellation)
         {
             Requests.CountPut();
             try
             {
                 using var stream = new System.IO.MemoryStream(content);
-                await Client.PutObjectAsync(new PutObjectRequest
+                var request = new PutObjectRequest
                 {
                     BucketName = Bucket.Name, Key = key, InputStream = stream, ContentType = contentType, ExpectedBucketOwner = Owner,
-                }, cancellation).ConfigureAwait(false);
+                };
+                if (condition.MustBeAbsent) request.IfNoneMatch = "*";
+                if (condition.MatchETag != null) request.IfMatch = condition.MatchETag;
+                return (await Client.PutObjectAsync(request, cancellation).ConfigureAwait(false)).ETag;
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed || e.ErrorCode == "ConditionalRequestConflict"
+                                              || (condition.MatchETag != null && e.StatusCode == HttpStatusCode.NotFound))
+            {
+                throw new ObjectChangedException(Describe(key), condition.ToString(), e);
             }
             catch (AmazonServiceException e)
             {

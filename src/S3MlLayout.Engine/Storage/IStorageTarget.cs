@@ -8,12 +8,25 @@ namespace S3MlLayout.Engine.Storage
     /// <summary>What writing a folder marker did.</summary>
     public enum MarkerOutcome { Created, AlreadyExists }
 
+    /// <summary>What removing a listed folder marker did. Anything but Deleted leaves the key as it is.</summary>
+    public enum MarkerDeleteOutcome
+    {
+        /// <summary>The listed zero-byte marker (that exact version or ETag) was removed.</summary>
+        Deleted,
+        /// <summary>The key no longer holds the listed marker (something was written there since): left alone.</summary>
+        Changed,
+        /// <summary>The store can delete neither by version nor on a condition, so the marker was left rather than risk data.</summary>
+        LeftUnconditional,
+    }
+
     /// <summary>One object found by a listing.</summary>
     public sealed class StoredObject
     {
-        public StoredObject(string key, long size) { Key = key; Size = size; }
+        public StoredObject(string key, long size, string? eTag = null) { Key = key; Size = size; ETag = eTag; }
         public string Key { get; }
         public long Size { get; }
+        /// <summary>The entity tag as the store reported it (quoted, as S3 sends it); null where unknown.</summary>
+        public string? ETag { get; }
         /// <summary>A zero-byte object whose key ends in '/': a folder marker.</summary>
         public bool IsFolderMarker => Size == 0 && Key.EndsWith("/", StringComparison.Ordinal);
     }
@@ -29,6 +42,31 @@ namespace S3MlLayout.Engine.Storage
         public IReadOnlyList<StoredObject> Objects { get; }
         /// <summary>With a delimiter: the child "folders" (keys ending in '/'), whether or not they have markers.</summary>
         public IReadOnlyList<string> CommonPrefixes { get; }
+    }
+
+    /// <summary>The content of a small object and the entity tag it was read at, for compare-and-swap writes.</summary>
+    public sealed class StoredContent
+    {
+        public StoredContent(byte[] content, string eTag) { Content = content; ETag = eTag; }
+        public byte[] Content { get; }
+        public string ETag { get; }
+    }
+
+    /// <summary>
+    /// The condition a write is made on: none (overwrite), the key must be absent (If-None-Match: *), or the key must
+    /// still hold what was read (If-Match: its ETag). A failed condition throws <see cref="Errors.ObjectChangedException"/>.
+    /// </summary>
+    public sealed class WriteCondition
+    {
+        private WriteCondition(bool absent, string? eTag) { MustBeAbsent = absent; MatchETag = eTag; }
+        public static WriteCondition None { get; } = new WriteCondition(false, null);
+        public static WriteCondition Absent { get; } = new WriteCondition(true, null);
+        public static WriteCondition Matches(string eTag) => new WriteCondition(false, eTag ?? throw new ArgumentNullException(nameof(eTag)));
+        /// <summary>Absent when nothing was read, otherwise the ETag read.</summary>
+        public static WriteCondition After(StoredContent? read) => read == null ? Absent : Matches(read.ETag);
+        public bool MustBeAbsent { get; }
+        public string? MatchETag { get; }
+        public override string ToString() => MustBeAbsent ? "If-None-Match: *" : MatchETag != null ? $"If-Match: {MatchETag}" : "unconditional";
     }
 
     /// <summary>Counts the requests a target sends, by kind, so costs can be reported and tested.</summary>
@@ -72,6 +110,13 @@ namespace S3MlLayout.Engine.Storage
         /// <summary>Which of the given folder keys already have a marker (found by listing, not one request per key).</summary>
         Task<ISet<string>> FindFolderMarkersAsync(IReadOnlyCollection<string> folderKeys, CancellationToken cancellation);
 
+        /// <summary>
+        /// An id unique to this opened target (one run against one bucket): written with each marker so that a retry
+        /// refused because its own earlier attempt landed is still counted as created by this run, and used as the
+        /// audit record's run id.
+        /// </summary>
+        string RunId { get; }
+
         /// <summary>Creates an empty folder marker; never overwrites an existing object.</summary>
         Task<MarkerOutcome> CreateFolderMarkerAsync(string folderKey, CancellationToken cancellation);
 
@@ -81,13 +126,23 @@ namespace S3MlLayout.Engine.Storage
         /// </summary>
         Task<PrefixListing> ListAsync(string prefix, bool delimited, CancellationToken cancellation, int maxEntries = int.MaxValue);
 
-        /// <summary>Removes an empty folder marker (never an object with content, never a non-empty directory).</summary>
-        Task DeleteFolderMarkerAsync(string folderKey, CancellationToken cancellation);
+        /// <summary>
+        /// Removes exactly the zero-byte marker a listing returned, never what may have been written at its key since:
+        /// by version id on a versioned bucket, on its ETag where the store supports conditional deletes (an empty
+        /// directory on the local target); otherwise the marker is left and the outcome says so.
+        /// </summary>
+        Task<MarkerDeleteOutcome> DeleteFolderMarkerAsync(StoredObject listedMarker, CancellationToken cancellation);
 
         /// <summary>The content of an object, or null when it does not exist.</summary>
         Task<byte[]?> ReadObjectAsync(string key, CancellationToken cancellation);
 
+        /// <summary>The content of an object and its ETag, or null when it does not exist.</summary>
+        Task<StoredContent?> ReadObjectWithETagAsync(string key, CancellationToken cancellation);
+
         /// <summary>Writes (or replaces) a small object such as a declaration or an audit record.</summary>
         Task WriteObjectAsync(string key, byte[] content, string contentType, CancellationToken cancellation);
+
+        /// <summary>Writes a small object on a condition; returns the new ETag. A failed condition throws ObjectChangedException.</summary>
+        Task<string> WriteObjectAsync(string key, byte[] content, string contentType, WriteCondition condition, CancellationToken cancellation);
     }
 }

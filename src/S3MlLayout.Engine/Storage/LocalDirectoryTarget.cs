@@ -23,6 +23,7 @@ namespace S3MlLayout.Engine.Storage
         public MlBucket Bucket { get; }
         public string Root { get; }
         public RequestCounter Requests { get; } = new RequestCounter();
+        public string RunId { get; } = Guid.NewGuid().ToString("N");
         public int DefaultConcurrency => 1;
         public bool ParentsFirst => true;
 
@@ -80,15 +81,21 @@ namespace S3MlLayout.Engine.Storage
             return Task.FromResult(new PrefixListing(prefix, objects, prefixes));
         }
 
-        public Task DeleteFolderMarkerAsync(string folderKey, CancellationToken cancellation)
+        public Task<MarkerDeleteOutcome> DeleteFolderMarkerAsync(StoredObject listedMarker, CancellationToken cancellation)
         {
             Requests.CountOther();
-            string path = PathOf(folderKey);
-            if (!Directory.Exists(path)) return Task.CompletedTask;
-            if (Directory.EnumerateFileSystemEntries(path).Any())
-                throw new MlLayoutException("FolderNotEmpty", ErrorKind.WriteError, Describe(folderKey), $"'{Describe(folderKey)}' is not empty, so it is not removed.");
-            Wrap(Describe(folderKey), () => Directory.Delete(path));
-            return Task.CompletedTask;
+            string path = PathOf(listedMarker.Key);
+            if (!Directory.Exists(path)) return Task.FromResult(MarkerDeleteOutcome.Changed);
+            // A directory is removed only while empty: the remove itself fails if anything was put in it since the
+            // listing, so nothing written there can be lost.
+            try { Directory.Delete(path, recursive: false); }
+            catch (IOException) when (Directory.Exists(path)) { return Task.FromResult(MarkerDeleteOutcome.Changed); }
+            catch (UnauthorizedAccessException e)
+            {
+                throw new MlLayoutException("FolderRemoveFailed", ErrorKind.PermissionDenied, Describe(listedMarker.Key),
+                    $"Cannot remove '{Describe(listedMarker.Key)}': {e.Message} Check the directory's permissions, then run again.", e);
+            }
+            return Task.FromResult(MarkerDeleteOutcome.Deleted);
         }
 
         private static void Walk(string directory, string prefix, bool delimited, List<StoredObject> objects, List<string> prefixes, CancellationToken cancellation, int maxEntries)
@@ -114,24 +121,98 @@ namespace S3MlLayout.Engine.Storage
             }
         }
 
-        public Task<byte[]?> ReadObjectAsync(string key, CancellationToken cancellation)
+        public async Task<byte[]?> ReadObjectAsync(string key, CancellationToken cancellation) =>
+            (await ReadObjectWithETagAsync(key, cancellation).ConfigureAwait(false))?.Content;
+
+        public Task<StoredContent?> ReadObjectWithETagAsync(string key, CancellationToken cancellation)
         {
             Requests.CountGet();
             string path = PathOf(key);
-            return Task.FromResult(File.Exists(path) ? File.ReadAllBytes(path) : null);
+            // Writers replace files whole (write aside, then rename), so a read sees the old content or the new.
+            try
+            {
+                if (!File.Exists(path)) return Task.FromResult<StoredContent?>(null);
+                var content = File.ReadAllBytes(path);
+                return Task.FromResult<StoredContent?>(new StoredContent(content, ETagOf(content)));
+            }
+            catch (FileNotFoundException) { return Task.FromResult<StoredContent?>(null); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new MlLayoutException("ObjectReadFailed", e is UnauthorizedAccessException ? ErrorKind.PermissionDenied : ErrorKind.ReadError, Describe(key),
+                    $"Cannot read '{Describe(key)}': {e.Message} Check the file's permissions, then run again.", e);
+            }
         }
 
-        public Task WriteObjectAsync(string key, byte[] content, string contentType, CancellationToken cancellation)
+        public Task WriteObjectAsync(string key, byte[] content, string contentType, CancellationToken cancellation) =>
+            WriteObjectAsync(key, content, contentType, WriteCondition.None, cancellation);
+
+        public async Task<string> WriteObjectAsync(string key, byte[] content, string contentType, WriteCondition condition, CancellationToken cancellation)
         {
             Requests.CountPut();
             string path = PathOf(key);
-            Wrap(Describe(key), () =>
+            string target = Describe(key);
+            Wrap(target, () => Directory.CreateDirectory(Path.GetDirectoryName(path)!));
+            string aside = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+            Wrap(target, () => File.WriteAllBytes(aside, content));
+            try
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                File.WriteAllBytes(path, content);
-            });
-            return Task.CompletedTask;
+                // The compare and the replace happen under the bucket's lock, so two runs cannot both pass the check.
+                await UnderBucketLock(cancellation, () =>
+                {
+                    bool exists = File.Exists(path);
+                    if (condition.MustBeAbsent && exists) throw new ObjectChangedException(target, condition.ToString());
+                    if (condition.MatchETag != null && (!exists || ETagOf(File.ReadAllBytes(path)) != condition.MatchETag))
+                        throw new ObjectChangedException(target, condition.ToString());
+                    Wrap(target, () =>
+                    {
+                        if (exists) File.Replace(aside, path, null);
+                        else File.Move(aside, path);
+                    });
+                }).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (File.Exists(aside)) File.Delete(aside);
+            }
+            return ETagOf(content);
         }
+
+        /// <summary>As S3 reports a single-part object's ETag: the quoted MD5 of its content.</summary>
+        internal static string ETagOf(byte[] content)
+        {
+            using var md5 = System.Security.Cryptography.MD5.Create();
+            return "\"" + BitConverter.ToString(md5.ComputeHash(content)).Replace("-", "").ToLowerInvariant() + "\"";
+        }
+
+        /// <summary>
+        /// Runs a short compare-and-replace holding an exclusive handle on .s3mllayout/.lock in the bucket directory:
+        /// the local target's stand-in for S3's atomic conditional writes, across threads and processes.
+        /// </summary>
+        private async Task UnderBucketLock(CancellationToken cancellation, Action operation)
+        {
+            string lockPath = PathOf(DeclaredLockKey);
+            Wrap(Describe(DeclaredLockKey), () => Directory.CreateDirectory(Path.GetDirectoryName(lockPath)!));
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (true)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                FileStream? held = null;
+                try { held = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
+                catch (IOException e) when (!(e is FileNotFoundException || e is DirectoryNotFoundException))
+                {
+                    if (DateTime.UtcNow > deadline)
+                        throw new MlLayoutException("BucketLockTimeout", ErrorKind.ResourceExists, Describe(DeclaredLockKey),
+                            $"Another run has held '{Describe(DeclaredLockKey)}' for 30 seconds; let it finish (or end it), then run again.", e);
+                    await Task.Delay(5, cancellation).ConfigureAwait(false);
+                    continue;
+                }
+                using (held) operation();
+                return;
+            }
+        }
+
+        /// <summary>The lock file of conditional writes, under the module's reserved prefix.</summary>
+        internal const string DeclaredLockKey = Provisioning.DeclaredLayout.MetadataPrefix + ".lock";
 
         private string PathOf(string key)
         {

@@ -51,6 +51,8 @@ namespace S3MlLayout.PowerShell.Commands
                 var explicitTemplate = Template != null ? ResolveTemplate(Template) : null;
                 using var target = OpenExistingBucket(bucket);
                 var audit = new AuditRecord { Template = explicitTemplate?.Name, TemplateVersion = explicitTemplate?.Version };
+                Audited(target, audit, () =>
+                {
                 foreach (var solution in Solution)
                 {
                     var declared = Run(ct => DeclaredLayout.ReadAsync(target, solution, ct));
@@ -67,10 +69,8 @@ namespace S3MlLayout.PowerShell.Commands
                     });
                     if (nodes.Count == 0)
                         WriteWarning($"Template {template.Name} declares no date-partitioned folder; nothing to add for '{solution}'.");
-                    var tally = ProvisionFolders(target, nodes.Select(n => n.Key).ToArray(), solution);
                     audit.Solutions.Add(solution);
-                    audit.KeysCreated.AddRange(tally.Created);
-                    audit.KeysFailed.AddRange(tally.Failed);
+                    var tally = ProvisionFolders(target, nodes.Select(n => n.Key).ToArray(), solution, audit);
                     WriteObject(new SolutionProvisionResult
                     {
                         Bucket = bucket.Name, Solution = solution, Template = template.Name, TemplateVersion = template.Version,
@@ -78,7 +78,7 @@ namespace S3MlLayout.PowerShell.Commands
                         Failed = tally.Failed.Count, Skipped = tally.Skipped.Count, CreatedKeys = tally.Created, FailedKeys = tally.Failed,
                     });
                 }
-                WriteAudit(target, audit);
+                });
             }
             catch (MlLayoutException e)
             {

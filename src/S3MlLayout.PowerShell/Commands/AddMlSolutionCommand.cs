@@ -36,64 +36,77 @@ namespace S3MlLayout.PowerShell.Commands
                 foreach (var solution in Name)
                     LayoutExpander.Expand(new LayoutRequest(template) { Solution = solution, Dates = Date, Include = Include });
                 using var target = OpenExistingBucket(bucket);
-                var declarations = Run(ct => Task.WhenAll(Name.Select(solution => DeclaredLayout.ReadAsync(target, solution, ct))));
-
-                var plans = new List<SolutionPlan>();
-                for (int i = 0; i < Name.Length; i++)
-                {
-                    string solution = Name[i];
-                    var declared = declarations[i];
-                    if (declared != null && (declared.Template != template.Name || declared.TemplateVersion != template.Version) && !Force)
-                    {
-                        Report(new MlLayoutException("SolutionTemplateMismatch", ErrorKind.ResourceExists, target.Describe($"solutions/{solution}/"),
-                            $"Solution '{solution}' was provisioned from template {declared.Template} {declared.TemplateVersion}, not {template.Name} {template.Version}. " +
-                            "Provision it with its own template, or add -Force to declare the new one (existing folders are kept)."));
-                        continue;
-                    }
-                    // Optional folders included earlier stay included.
-                    var include = Include.Union(declared?.Include ?? Enumerable.Empty<string>(), StringComparer.Ordinal).ToArray();
-                    var keys = LayoutExpander.Expand(new LayoutRequest(template) { Solution = solution, Dates = Date, Include = include }).Select(n => n.Key).ToArray();
-                    plans.Add(new SolutionPlan(solution, include, keys, declared));
-                }
-                if (plans.Count == 0) return;
-
-                // One batch for all the solutions, so the requests of one overlap the others'. A key two solutions
-                // share (solutions/) belongs to the first; for the others it counts as present.
-                var owner = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (var plan in plans)
-                    foreach (var key in plan.Keys)
-                        if (!owner.ContainsKey(key)) owner[key] = plan.Solution;
-                var tally = ProvisionFolders(target, owner.Keys.ToArray(), string.Join(", ", plans.Select(p => p.Solution)));
-
-                var audit = new AuditRecord { Template = template.Name, TemplateVersion = template.Version, KeysCreated = tally.Created, KeysFailed = tally.Failed };
-                var toDeclare = plans.Where(p => p.Keys.Any(tally.Created.Contains) || p.Declared == null || Force)
-                    .Where(p => ShouldProcess(target.Describe(DeclaredLayout.KeyFor(p.Solution)), "Record declared layout")).ToList();
-                Run(ct => Task.WhenAll(toDeclare.Select(p => DeclaredLayout.From(template, p.Solution, p.Include).WriteAsync(target, ct))));
-                audit.SettingsChanged.AddRange(toDeclare.Select(p => $"declared layout of {p.Solution}: {template.Name} {template.Version}"));
-
-                var created = new HashSet<string>(tally.Created, StringComparer.Ordinal);
-                var failed = new HashSet<string>(tally.Failed, StringComparer.Ordinal);
-                var skipped = new HashSet<string>(tally.Skipped, StringComparer.Ordinal);
-                foreach (var plan in plans)
-                {
-                    var own = plan.Keys.Where(k => owner[k] == plan.Solution).ToList();
-                    var shared = plan.Keys.Where(k => owner[k] != plan.Solution).ToList();
-                    audit.Solutions.Add(plan.Solution);
-                    WriteObject(new SolutionProvisionResult
-                    {
-                        Bucket = bucket.Name, Solution = plan.Solution, Template = template.Name, TemplateVersion = template.Version,
-                        Uri = target.Describe($"solutions/{plan.Solution}/"),
-                        Created = own.Count(created.Contains),
-                        AlreadyPresent = own.Count(k => !created.Contains(k) && !failed.Contains(k) && !skipped.Contains(k)) + shared.Count(k => !failed.Contains(k) && !skipped.Contains(k)),
-                        Failed = plan.Keys.Count(failed.Contains), Skipped = plan.Keys.Count(skipped.Contains),
-                        CreatedKeys = own.Where(created.Contains).ToList(), FailedKeys = plan.Keys.Where(failed.Contains).ToList(),
-                    });
-                }
-                WriteAudit(target, audit);
+                var audit = new AuditRecord { Template = template.Name, TemplateVersion = template.Version };
+                Audited(target, audit, () => Provision(target, template, audit));
             }
             catch (MlLayoutException e)
             {
                 Fail(e);
+            }
+        }
+
+        private void Provision(IStorageTarget target, LayoutTemplate template, AuditRecord audit)
+        {
+            var declarations = Run(ct => Task.WhenAll(Name.Select(solution => DeclaredLayout.ReadStoredAsync(target, solution, ct))));
+            var plans = new List<SolutionPlan>();
+            for (int i = 0; i < Name.Length; i++)
+            {
+                string solution = Name[i];
+                var (declared, read) = declarations[i];
+                // Optional folders included earlier stay included.
+                var include = Include.Union(declared?.Include ?? Enumerable.Empty<string>(), StringComparer.Ordinal).ToArray();
+                var declaration = DeclaredLayout.From(template, solution, include);
+                if (declared != null && (declared.Template != template.Name || declared.TemplateVersion != template.Version) && !Force)
+                {
+                    Report(declaration.Mismatch(target, declared));
+                    continue;
+                }
+                // Declare first, with compare-and-swap: of two runs declaring different templates at once, exactly one
+                // wins before either writes a folder, and a run stopped half-way has declared what it was writing.
+                if ((Force || !declaration.SameAs(declared)) && ShouldProcess(target.Describe(DeclaredLayout.KeyFor(solution)), "Record declared layout"))
+                {
+                    try
+                    {
+                        if (Run(ct => declaration.DeclareAsync(target, read, Force, ct)))
+                            audit.SettingsChanged.Add($"declared layout of {solution}: {template.Name} {template.Version}");
+                    }
+                    catch (MlLayoutException e) when (e.ErrorId == "SolutionTemplateMismatch")
+                    {
+                        Report(e);
+                        continue;
+                    }
+                    include = declaration.Include.ToArray();
+                }
+                var keys = LayoutExpander.Expand(new LayoutRequest(template) { Solution = solution, Dates = Date, Include = include }).Select(n => n.Key).ToArray();
+                plans.Add(new SolutionPlan(solution, include, keys, declared));
+                audit.Solutions.Add(solution);
+            }
+            if (plans.Count == 0) return;
+
+            // One batch for all the solutions, so the requests of one overlap the others'. A key two solutions
+            // share (solutions/) belongs to the first; for the others it counts as present.
+            var owner = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var plan in plans)
+                foreach (var key in plan.Keys)
+                    if (!owner.ContainsKey(key)) owner[key] = plan.Solution;
+            var tally = ProvisionFolders(target, owner.Keys.ToArray(), string.Join(", ", plans.Select(p => p.Solution)), audit);
+
+            var created = new HashSet<string>(tally.Created, StringComparer.Ordinal);
+            var failed = new HashSet<string>(tally.Failed, StringComparer.Ordinal);
+            var skipped = new HashSet<string>(tally.Skipped, StringComparer.Ordinal);
+            foreach (var plan in plans)
+            {
+                var own = plan.Keys.Where(k => owner[k] == plan.Solution).ToList();
+                var shared = plan.Keys.Where(k => owner[k] != plan.Solution).ToList();
+                WriteObject(new SolutionProvisionResult
+                {
+                    Bucket = target.Bucket.Name, Solution = plan.Solution, Template = template.Name, TemplateVersion = template.Version,
+                    Uri = target.Describe($"solutions/{plan.Solution}/"),
+                    Created = own.Count(created.Contains),
+                    AlreadyPresent = own.Count(k => !created.Contains(k) && !failed.Contains(k) && !skipped.Contains(k)) + shared.Count(k => !failed.Contains(k) && !skipped.Contains(k)),
+                    Failed = plan.Keys.Count(failed.Contains), Skipped = plan.Keys.Count(skipped.Contains),
+                    CreatedKeys = own.Where(created.Contains).ToList(), FailedKeys = plan.Keys.Where(failed.Contains).ToList(),
+                });
             }
         }
 

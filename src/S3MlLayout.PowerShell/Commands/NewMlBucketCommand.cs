@@ -70,8 +70,7 @@ namespace S3MlLayout.PowerShell.Commands
             if (!ShouldProcess(bucket.Uri, "Create bucket")) return;
             bucket.Created = target.CreateBucketDirectory();
             bucket.CreatedUtc = DateTime.UtcNow;
-            Run(ct => DeclaredBucket.From(bucket).WriteAsync(target, ct));
-            WriteAudit(target, new AuditRecord { BucketCreated = true });
+            Audited(target, new AuditRecord { BucketCreated = bucket.Created }, () => Run(ct => DeclaredBucket.From(bucket).DeclareAsync(target, null, ct)));
             WriteObject(bucket);
         }
 
@@ -94,7 +93,7 @@ namespace S3MlLayout.PowerShell.Commands
             }
             bool reachable = exists || bucket.Created;
             using var target = new S3StorageTarget(bucket);
-            var declared = exists ? Run(ct => DeclaredBucket.ReadAsync(target, ct)) : null;
+            var (declared, read) = exists ? Run(ct => DeclaredBucket.ReadStoredAsync(target, ct)) : (null, null);
             declared?.ApplyTo(bucket);
             var actual = reachable ? Run(ct => admin.ReadAsync(ct)) : new BucketSettings();
 
@@ -102,16 +101,21 @@ namespace S3MlLayout.PowerShell.Commands
             var approved = S3BucketAdmin.Plan(desired, actual).Where(change => ShouldProcess(bucket.Uri, $"Set {change}")).ToList();
             if (!reachable) return; // -WhatIf (or a declined confirmation) for a bucket that does not exist yet
 
-            // Declare first, then converge: if a setting fails, the declaration still says what the bucket should be.
-            if ((bucket.Created || approved.Count > 0 || declared == null) && ShouldProcess(target.Describe(DeclaredBucket.Key), "Record declared bucket settings"))
+            var audit = new AuditRecord { BucketCreated = bucket.Created, Template = Template };
+            Audited(target, audit, () =>
             {
-                bucket.CreatedUtc ??= DateTime.UtcNow;
-                Run(ct => DeclaredBucket.From(bucket, desired).WriteAsync(target, ct));
-            }
-            var changes = approved.Count == 0 ? approved : Run(ct => admin.ApplyAsync(desired, actual, approved, ct));
-            bucket.Settings = changes.Count > 0 ? Run(ct => admin.ReadAsync(ct)) : actual; // as S3 reports them, not as requested
-            foreach (var change in changes) WriteVerbose($"{bucket.Uri}: {change}");
-            WriteAudit(target, new AuditRecord { BucketCreated = bucket.Created, SettingsChanged = changes.Select(c => c.ToString()).ToList(), Template = Template });
+                // Declare first (compare-and-swap), then converge: if a setting fails, the declaration still says
+                // what the bucket should be; if another run declared other settings meanwhile, this one stops here.
+                if ((bucket.Created || approved.Count > 0 || declared == null) && ShouldProcess(target.Describe(DeclaredBucket.Key), "Record declared bucket settings"))
+                {
+                    bucket.CreatedUtc ??= DateTime.UtcNow;
+                    Run(ct => DeclaredBucket.From(bucket, desired).DeclareAsync(target, read, ct));
+                }
+                var changes = approved.Count == 0 ? approved : Run(ct => admin.ApplyAsync(desired, actual, approved, ct));
+                audit.SettingsChanged.AddRange(changes.Select(c => c.ToString()));
+                bucket.Settings = changes.Count > 0 ? Run(ct => admin.ReadAsync(ct)) : actual; // as S3 reports them, not as requested
+                foreach (var change in changes) WriteVerbose($"{bucket.Uri}: {change}");
+            });
             WriteObject(bucket);
         }
 

@@ -50,10 +50,12 @@ namespace S3MlLayout.PowerShell.Commands
             try
             {
                 using var target = OpenExistingBucket(Bucket!);
-                var tally = ProvisionFolders(target, _keys, $"{_keys.Count} folders", WriteObject);
-                WriteAudit(target, new AuditRecord { KeysCreated = tally.Created, KeysFailed = tally.Failed });
-                if (tally.Failed.Count > 0)
-                    WriteWarning($"{tally.Failed.Count} of {_keys.Distinct().Count()} folders failed; run the command again to create them.");
+                Audited(target, new AuditRecord(), audit =>
+                {
+                    var tally = ProvisionFolders(target, _keys, $"{_keys.Count} folders", audit, WriteObject);
+                    if (tally.Failed.Count > 0)
+                        WriteWarning($"{tally.Failed.Count} of {_keys.Distinct().Count()} folders failed; run the command again to create them.");
+                });
             }
             catch (MlLayoutException e)
             {

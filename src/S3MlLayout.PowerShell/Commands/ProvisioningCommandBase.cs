@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using S3MlLayout.Engine.Audit;
 using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Provisioning;
 using S3MlLayout.Engine.Storage;
@@ -38,11 +39,47 @@ namespace S3MlLayout.PowerShell.Commands
         {
             public List<string> Created { get; } = new List<string>();
             public List<string> Failed { get; } = new List<string>();
+            /// <summary>Left out by -WhatIf or a declined confirmation.</summary>
             public List<string> Skipped { get; } = new List<string>();
+            /// <summary>Approved but never sent: the run was stopped first.</summary>
+            public List<string> NotAttempted { get; } = new List<string>();
+            /// <summary>In flight when the run was stopped.</summary>
+            public List<string> Interrupted { get; } = new List<string>();
             public int AlreadyPresent { get; set; }
+
+            /// <summary>Counted on the worker thread as each result lands, so the tally is whole even if the pipeline stops.</summary>
+            internal void Add(FolderResult result, AuditRecord? audit)
+            {
+                lock (this)
+                {
+                    switch (result.Outcome)
+                    {
+                        case FolderOutcome.Created: Created.Add(result.Key); break;
+                        case FolderOutcome.AlreadyExists: AlreadyPresent++; break;
+                        case FolderOutcome.Skipped: NotAttempted.Add(result.Key); break;
+                        case FolderOutcome.Interrupted: Interrupted.Add(result.Key); break;
+                        case FolderOutcome.Failed: Failed.Add(result.Key); break;
+                    }
+                }
+                if (audit == null) return;
+                lock (audit)
+                {
+                    switch (result.Outcome)
+                    {
+                        case FolderOutcome.Created: audit.KeysCreated.Add(result.Key); break;
+                        case FolderOutcome.Skipped: audit.KeysNotAttempted.Add(result.Key); break;
+                        case FolderOutcome.Interrupted: audit.KeysInterrupted.Add(result.Key); break;
+                        case FolderOutcome.Failed: audit.KeysFailed.Add(result.Key); break;
+                    }
+                }
+            }
         }
 
-        protected ProvisionTally ProvisionFolders(IStorageTarget target, IReadOnlyCollection<string> keys, string label, Action<FolderResult>? onResult = null)
+        /// <summary>
+        /// Plans, approves (ShouldProcess per missing folder) and writes folders. Each result is counted into the
+        /// tally and <paramref name="audit"/> as it lands, before anything is written to the pipeline.
+        /// </summary>
+        protected ProvisionTally ProvisionFolders(IStorageTarget target, IReadOnlyCollection<string> keys, string label, AuditRecord? audit, Action<FolderResult>? onResult = null)
         {
             var tally = new ProvisionTally();
             var provisioner = new FolderProvisioner(target, ThrottleLimit > 0 ? ThrottleLimit : (int?)null);
@@ -60,29 +97,20 @@ namespace S3MlLayout.PowerShell.Commands
             }
             if (approved.Count == 0) return tally;
 
-            var progress = new ProgressRecord(_activityId, $"Creating folders in {target.Bucket.Uri}", label);
             int done = 0;
-            RunStreaming<FolderResult>((emit, ct) => provisioner.ExecuteAsync(approved, emit, ct), result =>
+            RunStreaming<FolderResult>((emit, ct) => provisioner.ExecuteAsync(approved, result => { tally.Add(result, audit); emit(result); }, ct), result =>
             {
                 done++;
-                switch (result.Outcome)
-                {
-                    case FolderOutcome.Created: tally.Created.Add(result.Key); break;
-                    case FolderOutcome.AlreadyExists: tally.AlreadyPresent++; break;
-                    case FolderOutcome.Skipped: tally.Skipped.Add(result.Key); break;
-                    case FolderOutcome.Failed:
-                        tally.Failed.Add(result.Key);
-                        Report(result.Error!);
-                        break;
-                }
+                if (result.Outcome == FolderOutcome.Failed) Report(result.Error!);
                 onResult?.Invoke(result);
-                progress.PercentComplete = (int)(100L * done / approved.Count);
-                progress.StatusDescription = $"{label}: {done} of {approved.Count} folders";
-                progress.CurrentOperation = result.Uri;
-                WriteProgress(progress);
+                // A fresh record per update: hosts may keep the object they were given.
+                WriteProgress(new ProgressRecord(_activityId, $"Creating folders in {target.Bucket.Uri}", $"{label}: {done} of {approved.Count} folders")
+                {
+                    PercentComplete = (int)(100L * done / approved.Count),
+                    CurrentOperation = result.Uri,
+                });
             });
-            progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(progress);
+            WriteProgress(new ProgressRecord(_activityId, $"Creating folders in {target.Bucket.Uri}", label) { RecordType = ProgressRecordType.Completed });
             return tally;
         }
     }

@@ -53,7 +53,11 @@ namespace S3MlLayout.PowerShell.Commands
         private void Repair(MlBucket bucket, List<DriftFinding> findings)
         {
             using var target = OpenExistingBucket(bucket);
-            var audit = new AuditRecord();
+            Audited(target, new AuditRecord(), audit => Repair(bucket, findings, target, audit));
+        }
+
+        private void Repair(MlBucket bucket, List<DriftFinding> findings, IStorageTarget target, AuditRecord audit)
+        {
             var settings = findings.Where(f => f.Category == DriftCategory.BucketSetting).ToList();
             // Read what to re-apply before changing anything, so a missing declaration stops the repair cleanly.
             var declared = settings.Count > 0 && bucket.Connection != null
@@ -65,7 +69,7 @@ namespace S3MlLayout.PowerShell.Commands
             if (markers.Count > 0)
             {
                 var byKey = markers.GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.First());
-                var tally = ProvisionFolders(target, byKey.Keys.ToArray(), $"{markers.Count} folders", result =>
+                var tally = ProvisionFolders(target, byKey.Keys.ToArray(), $"{markers.Count} folders", audit, result =>
                     WriteObject(new RepairResult
                     {
                         Category = byKey[result.Key].Category, Uri = result.Uri, Key = result.Key,
@@ -80,8 +84,6 @@ namespace S3MlLayout.PowerShell.Commands
                     }));
                 foreach (var key in tally.Skipped)
                     WriteObject(new RepairResult { Category = byKey[key].Category, Uri = target.Describe(key), Key = key, Action = RepairAction.Skipped, Detail = "not confirmed" });
-                audit.KeysCreated.AddRange(tally.Created);
-                audit.KeysFailed.AddRange(tally.Failed);
             }
 
             if (declared != null)
@@ -110,7 +112,6 @@ namespace S3MlLayout.PowerShell.Commands
                 WriteObject(new RepairResult { Category = finding.Category, Uri = finding.Uri, Key = finding.Key, Action = RepairAction.LeftAlone, Detail = finding.SuggestedFix });
             if (leftAlone.Count > 0)
                 WriteWarning($"{leftAlone.Count} findings left alone ({string.Join(", ", leftAlone.Select(f => f.Category).Distinct())}): Repair-MlLayout never moves, renames or deletes data. See each result's Detail.");
-            WriteAudit(target, audit);
         }
     }
 }

@@ -47,8 +47,8 @@ namespace S3MlLayout.PowerShell.Commands
         private void Update(IStorageTarget target, LayoutTemplate template, string solution)
         {
             string uri = target.Describe($"solutions/{solution}/");
-            var declared = Run(ct => DeclaredLayout.ReadAsync(target, solution, ct))
-                ?? throw new MlLayoutException("SolutionNotDeclared", ErrorKind.ObjectNotFound, uri,
+            var (declared, read) = Run(ct => DeclaredLayout.ReadStoredAsync(target, solution, ct));
+            if (declared == null) throw new MlLayoutException("SolutionNotDeclared", ErrorKind.ObjectNotFound, uri,
                     $"Solution '{solution}' has no declared layout in this bucket; provision it with Add-MlSolution.");
             if (declared.Template != template.Name && !Force)
                 throw new MlLayoutException("SolutionTemplateMismatch", ErrorKind.InvalidArgument, uri,
@@ -60,7 +60,10 @@ namespace S3MlLayout.PowerShell.Commands
             var migrator = new SolutionMigrator(target);
             var renamed = new List<string>();
             var skipped = new List<string>();
+            var left = new List<string>();
             var audit = new AuditRecord { Template = template.Name, TemplateVersion = template.Version, Solutions = { solution } };
+            Audited(target, audit, () =>
+            {
             foreach (var rename in template.Renames)
             {
                 var plan = Run(ct => migrator.PlanRenameAsync(rename, solution, ct));
@@ -75,27 +78,35 @@ namespace S3MlLayout.PowerShell.Commands
                         break;
                     case RenameStatus.OnlyMarkers:
                         if (!ShouldProcess(target.Describe(plan.FromKey), $"Rename folder to {target.Describe(plan.ToKey)} (moves {plan.Markers.Count} folder markers)")) break;
-                        audit.KeysCreated.AddRange(Run(ct => migrator.MoveMarkersAsync(plan, ct)));
+                        var move = Run(ct => migrator.MoveMarkersAsync(plan, ct));
+                        audit.KeysCreated.AddRange(move.Created);
+                        audit.KeysDeleted.AddRange(move.Deleted);
                         audit.SettingsChanged.Add($"renamed {plan.FromKey} -> {plan.ToKey}");
                         renamed.Add($"{plan.FromKey} -> {plan.ToKey}");
+                        if (move.Left.Count > 0)
+                        {
+                            left.AddRange(move.Left);
+                            WriteWarning(move.LeftBecause == MarkerDeleteOutcome.LeftUnconditional
+                                ? $"Rename {target.Describe(plan.FromKey)} -> {target.Describe(plan.ToKey)}: {move.Left.Count} old folder markers were left in place, because this store can neither delete by version (versioning is off) nor on a condition, and an unconditional delete could remove data written there meanwhile. Remove them yourself once nothing is written there: {string.Join(", ", move.Left.Select(target.Describe))}."
+                                : $"Rename {target.Describe(plan.FromKey)} -> {target.Describe(plan.ToKey)}: {move.Left.Count} old folder markers were left in place, because something was written at them after they were listed: {string.Join(", ", move.Left.Select(target.Describe))}.");
+                        }
                         break;
                 }
             }
 
             var keys = LayoutExpander.Expand(new LayoutRequest(template) { Solution = solution, Dates = Date, Include = declared.Include }).Select(n => n.Key).ToArray();
-            var tally = ProvisionFolders(target, keys, solution);
-            audit.KeysCreated.AddRange(tally.Created);
-            audit.KeysFailed.AddRange(tally.Failed);
+            var tally = ProvisionFolders(target, keys, solution, audit);
             if (ShouldProcess(target.Describe(DeclaredLayout.KeyFor(solution)), $"Record declared layout {template.Name} {template.Version}"))
             {
-                Run(ct => DeclaredLayout.From(template, solution, declared.Include).WriteAsync(target, ct));
+                // Compare-and-swap on the declaration read at the start: a concurrent update to another version wins or loses whole.
+                Run(ct => DeclaredLayout.From(template, solution, declared.Include).DeclareAsync(target, read, Force, ct, replacing: true));
                 audit.SettingsChanged.Add($"declared layout of {solution}: {declared.Template} {declared.TemplateVersion} -> {template.Name} {template.Version}");
             }
-            WriteAudit(target, audit);
             WriteObject(new SolutionUpdateResult
             {
                 Bucket = target.Bucket.Name, Solution = solution, Template = template.Name, FromVersion = declared.TemplateVersion, ToVersion = template.Version,
-                Uri = uri, Created = tally.Created.Count, Renamed = renamed, RenamesSkipped = skipped, Failed = tally.Failed.Count,
+                Uri = uri, Created = tally.Created.Count, Renamed = renamed, RenamesSkipped = skipped, MarkersLeft = left, Failed = tally.Failed.Count,
+            });
             });
         }
     }

@@ -89,28 +89,59 @@ namespace S3MlLayout.PowerShell.Common
         private static readonly string[] SecretParameters = { "SecretKey", "SessionToken", "AccessKey" };
 
         /// <summary>
-        /// Writes the run's audit record into the bucket it changed (only when something changed, never under
-        /// -WhatIf), with the bound parameters less every secret and the caller's identity where it can be had.
+        /// Runs a mutating body and then writes the run's audit record exactly once, whether the body completed, was
+        /// stopped (Ctrl+C) or failed: the record says what was created, failed, interrupted and never attempted.
+        /// </summary>
+        protected void Audited(IStorageTarget target, AuditRecord record, Action<AuditRecord> body) => Audited(target, record, () => body(record));
+
+        protected void Audited(IStorageTarget target, AuditRecord record, Action body)
+        {
+            record.Outcome = "Failed";
+            try
+            {
+                body();
+                record.Outcome = "Completed";
+            }
+            catch (PipelineStoppedException) { record.Outcome = "Stopped"; throw; }
+            catch (MlLayoutException e) { record.Error = e.ErrorId; throw; }
+            catch (RuntimeException e) { record.Error = e.ErrorRecord?.FullyQualifiedErrorId?.Split(',')[0]; throw; }
+            finally
+            {
+                if (Cancellation.IsCancellationRequested) record.Outcome = "Stopped";
+                WriteAudit(target, record);
+            }
+        }
+
+        /// <summary>
+        /// Writes the run's audit record into the bucket it changed (only when something changed or failed, never
+        /// under -WhatIf), with the bound parameters less every secret and the caller's identity where it can be had.
+        /// A stopped run still writes it, on its own short deadline (the run's cancellation has fired by then).
         /// </summary>
         protected void WriteAudit(IStorageTarget target, AuditRecord record)
         {
-            if (!record.HasChanges) return;
+            if (!record.IsWorthWriting) return;
+            bool stopped = Cancellation.IsCancellationRequested;
+            record.RunId = target.RunId;
             record.Cmdlet = MyInvocation.MyCommand.Name;
             foreach (var pair in MyInvocation.BoundParameters)
                 if (!SecretParameters.Contains(pair.Key, StringComparer.OrdinalIgnoreCase))
                     record.Parameters[pair.Key] = AuditRecord.Plain(pair.Value is PSObject wrapped ? wrapped.BaseObject : pair.Value is SwitchParameter sw ? sw.IsPresent : pair.Value);
             record.Bucket = target.Bucket.Name;
             record.Target = target.Bucket.Target.ToString();
-            record.Caller = target.Bucket.Connection != null ? Run(ct => CallerIdentity.DescribeAsync(target.Bucket.Connection, ct)) : CallerIdentity.Local();
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
             try
             {
-                Run(ct => record.WriteAsync(target, ct));
-                WriteVerbose($"Audit record: {target.Describe(record.Key)}");
+                var connection = target.Bucket.Connection;
+                record.Caller = connection == null ? CallerIdentity.Local()
+                    : stopped ? $"unknown ({connection.CredentialSource}; run stopped)"
+                    : Task.Run(() => CallerIdentity.DescribeAsync(connection, deadline.Token)).GetAwaiter().GetResult();
+                Task.Run(() => record.WriteAsync(target, deadline.Token)).GetAwaiter().GetResult();
+                if (!stopped) WriteVerbose($"Audit record: {target.Describe(record.Key)}");
             }
-            catch (MlLayoutException e)
+            catch (Exception e) when (!(e is PipelineStoppedException))
             {
                 // The changes are made; a lost audit record is reported, not fatal.
-                WriteWarning($"The audit record could not be written to {target.Describe(record.Key)}: {e.Message}");
+                if (!stopped) WriteWarning($"The audit record could not be written to {target.Describe(record.Key)}: {e.Message}");
             }
         }
 
@@ -161,7 +192,21 @@ namespace S3MlLayout.PowerShell.Common
                 try { await work(queue.Add, Cancellation).ConfigureAwait(false); }
                 finally { queue.CompleteAdding(); }
             });
-            foreach (var item in queue.GetConsumingEnumerable()) onItem(item);
+            try
+            {
+                foreach (var item in queue.GetConsumingEnumerable()) onItem(item);
+            }
+            finally
+            {
+                // If writing to the pipeline threw (it was stopped), let the work wind down before returning, so
+                // whatever it counts is complete when the caller writes its audit record.
+                if (!task.IsCompleted)
+                {
+                    if (!Cancellation.IsCancellationRequested) _stopping.Cancel();
+                    foreach (var _ in queue.GetConsumingEnumerable()) { }
+                    try { task.Wait(); } catch (AggregateException) { }
+                }
+            }
             try
             {
                 task.GetAwaiter().GetResult();
