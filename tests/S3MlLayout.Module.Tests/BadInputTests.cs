@@ -51,6 +51,14 @@ namespace S3MlLayout.Module.Tests
             Case("DateRangeTooLarge", ErrorCategory.LimitsExceeded, "$b | Add-MlDatePartition churn -From 2000-01-01 -To 2024-01-01", "3660"),
             Case("FolderKeyInvalid", ErrorCategory.InvalidArgument, "New-MlFolder -Bucket $b -Key 'a//b/'", "empty"),
             Case("FolderKeyInvalid", ErrorCategory.InvalidArgument, "New-MlFolder -Bucket $b -Key '/abs/'", "relative"),
+            // pipeline input that means nothing to the command, and the reserved .s3mllayout/ prefix
+            Case("InputObjectNotBound", ErrorCategory.InvalidArgument, "[Diagnostics.Process]::GetCurrentProcess() | New-MlFolder -Bucket $b", "Key"),
+            Case("InputObjectNotBound", ErrorCategory.InvalidArgument, "[pscustomobject]@{ Name = 'existing-bucket'; LocalPath = $d } | Add-MlSolution churn", "input"),
+            Case("InputObjectNotBound", ErrorCategory.InvalidArgument, "[pscustomobject]@{ Name = 'existing-bucket'; LocalPath = $d } | Get-MlLayoutDrift", "input"),
+            Case("KeyReserved", ErrorCategory.InvalidArgument, "New-MlFolder -Bucket $b -Key .s3mllayout/declared/solutions/churn.json", ".s3mllayout/"),
+            Case("KeyReserved", ErrorCategory.InvalidArgument, "'.S3MlLayout/audit/' | New-MlFolder -Bucket $b", ".s3mllayout/"),
+            Case("KeyReserved", ErrorCategory.InvalidArgument, "$n = @(Get-MlLayout simple-ml -Solution churn)[0]; $n.Key = '.s3mllayout/'; $n | New-MlFolder -Bucket $b", ".s3mllayout/"),
+            Case("KeyReserved", ErrorCategory.InvalidData, "$b | Add-MlSolution churn -Template (Write-Yaml 'reserved.yaml' \"name: t`nversion: 1.0.0`nfolders:`n  - raw`nbucketFolders:`n  - name: .s3mllayout`n    style: any`n\")", ".s3mllayout/"),
             Case("BucketNotFound", ErrorCategory.ObjectNotFound, "$gone = New-MlBucket -Override gone-bucket -LocalPath $d; [IO.Directory]::Delete($gone.LocalPath, $true); $before = $null; $gone | Add-MlSolution churn", "New-MlBucket"),
         };
 

@@ -36,6 +36,8 @@ namespace S3MlLayout.Engine.Drift
         private readonly SemaphoreSlim _gate;
         private readonly Action<DriftFinding> _emit;
         private long _settingRequests;
+        /// <summary>The solutions checked; null for the whole bucket. Links outside are reported only within them.</summary>
+        private HashSet<string>? _checked;
 
         public DriftDetector(IStorageTarget target, DriftOptions options, Action<DriftFinding> emit)
         {
@@ -59,8 +61,19 @@ namespace S3MlLayout.Engine.Drift
                         $"Solution '{solutions[i]}' has no declared layout in this bucket, so there is nothing to compare it with; provision it with Add-MlSolution first.");
 
             var checks = new List<Task>();
-            var solutionsListing = await List(LayoutExpander.SolutionsFolder + "/", cancellation).ConfigureAwait(false);
             bool wholeBucket = _options.Solutions == null;
+            _checked = wholeBucket ? null : new HashSet<string>(solutions, StringComparer.Ordinal);
+            PrefixListing solutionsListing;
+            try
+            {
+                solutionsListing = await List(LayoutExpander.SolutionsFolder + "/", cancellation).ConfigureAwait(false);
+            }
+            catch (MlLayoutException e) when (e.ErrorId == "PathOutsideBucket")
+            {
+                // solutions/ itself is a link out of the bucket: that is the finding, and nothing behind it is checked.
+                LinkOutside(LayoutExpander.SolutionsFolder + "/");
+                return solutions;
+            }
             var bucketFolders = new List<FolderNode>();
             for (int i = 0; i < solutions.Count; i++)
             {
@@ -69,6 +82,7 @@ namespace S3MlLayout.Engine.Drift
                 var tree = new DeclaredTree(nodes.Where(n => n.Solution.Length > 0), declared.ToTemplate().DefaultStyle);
                 bucketFolders.AddRange(nodes.Where(n => n.Solution.Length == 0 && bucketFolders.All(b => b.Key != n.Key)));
                 string root = $"{LayoutExpander.SolutionsFolder}/{declared.Solution}/";
+                if (solutionsListing.LinksOutside.Contains(root)) continue; // reported as LinkOutsideBucket by List
                 if (!solutionsListing.CommonPrefixes.Contains(root))
                     MissingSubtree(tree, tree.Node(root), declared.Solution);
                 else
@@ -93,7 +107,7 @@ namespace S3MlLayout.Engine.Drift
                     if (rootTree.Contains(prefix)) checks.Add(Folder(rootTree, rootTree.Node(prefix), "", cancellation));
                     else checks.Add(Undeclared(prefix, NamingStyle.KebabCase, "", cancellation));
                 }
-                foreach (var node in rootTree.Roots.Where(n => !top.CommonPrefixes.Contains(n.Key)))
+                foreach (var node in rootTree.Roots.Where(n => !top.CommonPrefixes.Contains(n.Key) && !top.LinksOutside.Contains(n.Key)))
                     MissingSubtree(rootTree, node, "");
                 if (_options.BucketSettings && _target is S3StorageTarget)
                     checks.Add(Settings(cancellation));
@@ -131,7 +145,7 @@ namespace S3MlLayout.Engine.Drift
                 else if (node.Partition != PartitionGranularity.None) work.Add(PartitionLevel(node, prefix, 0, 0, 0, solution, cancellation));
                 else work.Add(Undeclared(prefix, node.Kind == FolderKind.Solution ? tree.DefaultStyle : node.Style, solution, cancellation));
             }
-            foreach (var child in children.Where(c => !listing.CommonPrefixes.Contains(c.Key)))
+            foreach (var child in children.Where(c => !listing.CommonPrefixes.Contains(c.Key) && !listing.LinksOutside.Contains(c.Key)))
                 MissingSubtree(tree, child, solution);
             await Task.WhenAll(work).ConfigureAwait(false);
         }
@@ -214,8 +228,22 @@ namespace S3MlLayout.Engine.Drift
             return finding;
         }
 
-        private Task<PrefixListing> List(string prefix, CancellationToken cancellation) =>
-            Guarded(() => _target.ListAsync(prefix, delimited: true, cancellation), cancellation);
+        private async Task<PrefixListing> List(string prefix, CancellationToken cancellation)
+        {
+            var listing = await Guarded(() => _target.ListAsync(prefix, delimited: true, cancellation), cancellation).ConfigureAwait(false);
+            foreach (var link in listing.LinksOutside) LinkOutside(link);
+            return listing;
+        }
+
+        /// <summary>A link out of the bucket (local target), reported wherever a listing meets it, within the solutions checked.</summary>
+        private void LinkOutside(string key)
+        {
+            var parts = key.Split('/');
+            string solution = parts.Length > 2 && parts[0] == LayoutExpander.SolutionsFolder ? parts[1] : "";
+            if (_checked != null && !_checked.Contains(solution)) return;
+            Emit(DriftCategory.LinkOutsideBucket, solution, key, "a folder or object inside the bucket directory", "a symbolic link leading out of it",
+                "Replace the link with a real directory inside the bucket (move what it points to), or remove it; S3MlLayout never writes or deletes through it.", false);
+        }
 
         private async Task<T> Guarded<T>(Func<Task<T>> work, CancellationToken cancellation)
         {

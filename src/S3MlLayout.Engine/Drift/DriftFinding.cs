@@ -19,6 +19,11 @@ namespace S3MlLayout.Engine.Drift
         InvalidPartition,
         /// <summary>A bucket setting differs from what was declared.</summary>
         BucketSetting,
+        /// <summary>
+        /// Local target: a symbolic link that leads out of the bucket directory. It is never followed, written or
+        /// deleted through; what lies behind it is not checked.
+        /// </summary>
+        LinkOutsideBucket,
     }
 
     /// <summary>
@@ -62,7 +67,8 @@ namespace S3MlLayout.Engine.Drift
         public int NamingViolation { get; set; }
         public int InvalidPartition { get; set; }
         public int BucketSetting { get; set; }
-        public int Total => Missing + Implicit + Unexpected + NamingViolation + InvalidPartition + BucketSetting;
+        public int LinkOutsideBucket { get; set; }
+        public int Total => Missing + Implicit + Unexpected + NamingViolation + InvalidPartition + BucketSetting + LinkOutsideBucket;
         public bool InSync => Total == 0;
         /// <summary>Requests the check sent (LIST pages, GETs of declarations and settings).</summary>
         public long Requests { get; set; }
@@ -77,6 +83,7 @@ namespace S3MlLayout.Engine.Drift
                 case DriftCategory.NamingViolation: NamingViolation++; break;
                 case DriftCategory.InvalidPartition: InvalidPartition++; break;
                 case DriftCategory.BucketSetting: BucketSetting++; break;
+                case DriftCategory.LinkOutsideBucket: LinkOutsideBucket++; break;
             }
         }
 

@@ -61,6 +61,9 @@ namespace S3MlLayout.Engine.Layouts
             }
             context.AddFolders(template.SolutionFolders, $"{SolutionsFolder}/{solution}/", "", NamingStyle.KebabCase, 3, solution);
             context.AddFolders(template.BucketFolders, "", "/", NamingStyle.KebabCase, 1, "");
+            // Templates from YAML are checked when loaded; this also covers template objects built or changed in a script.
+            var reserved = nodes.FirstOrDefault(n => S3KeyRules.IsReserved(n.Key));
+            if (reserved != null) throw S3KeyRules.Reserved(reserved.Key, ErrorKind.InvalidData, template.Name);
             return nodes;
         }
 

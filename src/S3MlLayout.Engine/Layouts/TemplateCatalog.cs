@@ -84,6 +84,10 @@ namespace S3MlLayout.Engine.Layouts
             var renames = new List<RenameMigration>(baseTemplate?.Renames ?? Array.Empty<RenameMigration>());
             foreach (var (rename, location) in doc.Rename)
             {
+                // A bucket-level rename must neither move the module's own records nor move folders into them.
+                string from = rename.From.Trim('/');
+                if (rename.From.StartsWith("/", StringComparison.Ordinal) && (S3KeyRules.IsReserved(from) || (from.IndexOf('/') < 0 && S3KeyRules.IsReserved(rename.To))))
+                    throw Located("KeyReserved", location, $"rename: '{rename.From}' -> '{rename.To}' touches {S3KeyRules.ReservedPrefix}, which S3MlLayout reserves for its own records; choose another folder name.");
                 var (siblings, spec) = Find(solution, bucket, rename.From);
                 if (spec != null)
                 {
@@ -142,6 +146,8 @@ namespace S3MlLayout.Engine.Layouts
 
             CheckTree(solution, NamingStyle.KebabCase);
             CheckTree(bucket, NamingStyle.KebabCase);
+            foreach (var folder in bucket.Where(f => S3KeyRules.IsReserved(f.Name)))
+                throw Located("KeyReserved", folder.Location, $"bucket folder '{folder.Name}' would be {S3KeyRules.ReservedPrefix}, which S3MlLayout reserves for its own records (declared layouts and the audit log); choose another name.");
             chain.RemoveAt(chain.Count - 1);
             return new LayoutTemplate(doc.Name, doc.Version, doc.Description ?? baseTemplate?.Description, doc.Extends,
                 IsBuiltInSource(doc.File) ? "built-in" : doc.File, IsBuiltInSource(doc.File), partitionStyle,

@@ -1,4 +1,6 @@
+using System;
 using System.Text;
+using S3MlLayout.Engine.Errors;
 
 namespace S3MlLayout.Engine.Naming
 {
@@ -22,6 +24,23 @@ namespace S3MlLayout.Engine.Naming
             if (Encoding.UTF8.GetByteCount(segment) > 255) return $"'{segment}' is longer than 255 bytes";
             return null;
         }
+
+        /// <summary>The prefix S3MlLayout keeps its own records under (declared layouts, audit log): never a user folder.</summary>
+        public const string ReservedPrefix = Provisioning.DeclaredLayout.MetadataPrefix;
+
+        /// <summary>
+        /// Whether a key (relative to the bucket root) is at or under .s3mllayout/. Case and trailing dots or spaces
+        /// are ignored, because on Windows and macOS the local target would store those as the same directory.
+        /// </summary>
+        public static bool IsReserved(string key)
+        {
+            string first = key.TrimStart('/').Split('/')[0].TrimEnd('.', ' ');
+            return string.Equals(first + "/", ReservedPrefix, StringComparison.OrdinalIgnoreCase);
+        }
+
+        public static MlLayoutException Reserved(string key, ErrorKind kind, string? target = null) =>
+            new MlLayoutException("KeyReserved", kind, target ?? key,
+                $"'{key}' is at or under {ReservedPrefix}, which S3MlLayout reserves for its own records (declared layouts and the audit log); choose another folder name.");
 
         public static string? CheckKey(string key)
         {

@@ -57,6 +57,8 @@ namespace S3MlLayout.Engine.Provisioning
                 string from = KeyOf(rename.From, solution);
                 string parent = from.Substring(0, from.TrimEnd('/').LastIndexOf('/') + 1);
                 string to = parent + rename.To + "/";
+                if (Naming.S3KeyRules.IsReserved(from) || Naming.S3KeyRules.IsReserved(to))
+                    throw Naming.S3KeyRules.Reserved(Naming.S3KeyRules.IsReserved(from) ? from : to, Errors.ErrorKind.InvalidData, _target.Describe(from));
                 var listing = await _target.ListAsync(from, delimited: false, cancellation, MaxRenameEntries).ConfigureAwait(false);
                 var markers = listing.Objects.Where(o => o.IsFolderMarker).ToList();
                 int data = listing.Objects.Count(o => !o.IsFolderMarker);

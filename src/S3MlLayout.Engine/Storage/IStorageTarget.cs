@@ -34,14 +34,19 @@ namespace S3MlLayout.Engine.Storage
     /// <summary>A complete listing of one prefix (all pages), as ListObjectsV2 with or without Delimiter='/' returns it.</summary>
     public sealed class PrefixListing
     {
-        public PrefixListing(string prefix, IReadOnlyList<StoredObject> objects, IReadOnlyList<string> commonPrefixes)
+        public PrefixListing(string prefix, IReadOnlyList<StoredObject> objects, IReadOnlyList<string> commonPrefixes, IReadOnlyList<string>? linksOutside = null)
         {
-            Prefix = prefix; Objects = objects; CommonPrefixes = commonPrefixes;
+            Prefix = prefix; Objects = objects; CommonPrefixes = commonPrefixes; LinksOutside = linksOutside ?? Array.Empty<string>();
         }
         public string Prefix { get; }
         public IReadOnlyList<StoredObject> Objects { get; }
         /// <summary>With a delimiter: the child "folders" (keys ending in '/'), whether or not they have markers.</summary>
         public IReadOnlyList<string> CommonPrefixes { get; }
+        /// <summary>
+        /// Local target only: entries that are symbolic links leading out of the bucket directory (folders end in '/').
+        /// They are in neither list above and never followed; S3 has no links, so there this is always empty.
+        /// </summary>
+        public IReadOnlyList<string> LinksOutside { get; }
     }
 
     /// <summary>The content of a small object and the entity tag it was read at, for compare-and-swap writes.</summary>

@@ -15,29 +15,36 @@ namespace S3MlLayout.Engine.Storage
     /// A bucket and the target it lives on. Cmdlets pass it down the pipeline so that a pipeline states the
     /// target once: New-MlBucket ... | Add-MlSolution customer-churn.
     /// </summary>
+    /// <remarks>
+    /// Only the engine and the cmdlets make one (internal constructor and setters): with a public parameterless
+    /// constructor and setters, PowerShell would turn any hashtable or [pscustomobject] with a Name or a LocalPath
+    /// into a bucket and the cmdlets would write wherever it pointed.
+    /// </remarks>
     public sealed class MlBucket
     {
-        public string Name { get; set; } = "";
-        public StorageKind Target { get; set; }
+        internal MlBucket() { }
+
+        public string Name { get; internal set; } = "";
+        public StorageKind Target { get; internal set; }
         /// <summary>s3://name/ on S3; the directory on the local target.</summary>
-        public string Uri { get; set; } = "";
+        public string Uri { get; internal set; } = "";
         /// <summary>The bucket's directory on the local target.</summary>
-        public string? LocalPath { get; set; }
-        public string? Region { get; set; }
-        public string? CompanyPrefix { get; set; }
-        public string? Environment { get; set; }
-        public string? TenantId { get; set; }
+        public string? LocalPath { get; internal set; }
+        public string? Region { get; internal set; }
+        public string? CompanyPrefix { get; internal set; }
+        public string? Environment { get; internal set; }
+        public string? TenantId { get; internal set; }
         /// <summary>When the bucket was created by this tool (UTC), when known.</summary>
-        public DateTime? CreatedUtc { get; set; }
+        public DateTime? CreatedUtc { get; internal set; }
         /// <summary>The connection an S3 bucket is reached through (region, endpoint, credential source; no secrets).</summary>
-        public S3.S3Connection? Connection { get; set; }
+        public S3.S3Connection? Connection { get; internal set; }
         /// <summary>The S3-compatible endpoint, when not Amazon S3.</summary>
         public string? EndpointUrl => Connection?.EndpointUrl;
         /// <summary>The bucket's settings as read back from the target (null on the local target).</summary>
-        public S3.BucketSettings? Settings { get; set; }
+        public S3.BucketSettings? Settings { get; internal set; }
 
         /// <summary>True when this run created the bucket; false when it was already there.</summary>
-        public bool Created { get; set; }
+        public bool Created { get; internal set; }
 
         public override string ToString() => Uri;
     }

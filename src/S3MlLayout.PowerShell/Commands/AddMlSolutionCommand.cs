@@ -48,6 +48,13 @@ namespace S3MlLayout.PowerShell.Commands
         private void Provision(IStorageTarget target, LayoutTemplate template, AuditRecord audit)
         {
             var declarations = Run(ct => Task.WhenAll(Name.Select(solution => DeclaredLayout.ReadStoredAsync(target, solution, ct))));
+            // Which folders exist, read before anything is written: a folder the target refuses (a link out of a
+            // local bucket) stops the run here, with nothing declared.
+            var candidates = Name.Select((solution, i) => LayoutExpander.Expand(new LayoutRequest(template)
+            {
+                Solution = solution, Dates = Date, Include = Include.Union(declarations[i].Layout?.Include ?? Enumerable.Empty<string>(), StringComparer.Ordinal).ToArray(),
+            }).Select(n => n.Key)).SelectMany(k => k).Distinct(StringComparer.Ordinal).ToArray();
+            var folderPlan = PlanFolders(target, candidates);
             var plans = new List<SolutionPlan>();
             for (int i = 0; i < Name.Length; i++)
             {
@@ -89,7 +96,12 @@ namespace S3MlLayout.PowerShell.Commands
             foreach (var plan in plans)
                 foreach (var key in plan.Keys)
                     if (!owner.ContainsKey(key)) owner[key] = plan.Solution;
-            var tally = ProvisionFolders(target, owner.Keys.ToArray(), string.Join(", ", plans.Select(p => p.Solution)), audit);
+            // The plan read above covers these keys unless another run widened the includes meanwhile: then read again.
+            var planned = new HashSet<string>(candidates, StringComparer.Ordinal);
+            if (!owner.Keys.All(planned.Contains)) folderPlan = PlanFolders(target, owner.Keys.ToArray());
+            var keep = new HashSet<string>(owner.Keys, StringComparer.Ordinal);
+            folderPlan = new FolderPlan(folderPlan.Missing.Where(keep.Contains).ToList(), folderPlan.Present.Where(keep.Contains).ToList());
+            var tally = ProvisionFolders(target, folderPlan, string.Join(", ", plans.Select(p => p.Solution)), audit);
 
             var created = new HashSet<string>(tally.Created, StringComparer.Ordinal);
             var failed = new HashSet<string>(tally.Failed, StringComparer.Ordinal);

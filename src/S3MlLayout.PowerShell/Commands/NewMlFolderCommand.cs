@@ -23,21 +23,27 @@ namespace S3MlLayout.PowerShell.Commands
         [ValidateNotNull]
         public MlBucket? Bucket { get; set; }
 
+        /// <summary>
+        /// Folder nodes, key strings or objects with a Key property. Typed object, not string: a string parameter
+        /// taking pipeline input would take any object by its ToString() (Get-Process gave a folder per process).
+        /// </summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = NodeSet)]
-        public FolderNode[] InputObject { get; set; } = new FolderNode[0];
+        public object[] InputObject { get; set; } = new object[0];
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = KeySet)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = KeySet)]
         [ValidateNotNullOrEmpty]
         public string[] Key { get; set; } = new string[0];
 
         protected override void ProcessRecord()
         {
             // Collected here and written in EndProcessing: the writes run concurrently, results stream as they land.
-            var keys = ParameterSetName == NodeSet ? InputObject.Where(n => n != null).Select(n => n.Key) : Key;
+            var keys = ParameterSetName == NodeSet ? InputObject.Where(o => o != null).Select(KeyOf).Where(k => k != null).Select(k => k!) : Key;
             foreach (var key in keys)
             {
                 var problem = CheckKey(key);
-                if (problem != null)
+                if (S3KeyRules.IsReserved(key))
+                    Report(S3KeyRules.Reserved(key, ErrorKind.InvalidArgument));
+                else if (problem != null)
                     Report(new MlLayoutException("FolderKeyInvalid", ErrorKind.InvalidArgument, key, $"'{key}' is not a usable folder key: {problem}."));
                 else
                     _keys.Add(key.EndsWith("/") ? key : key + "/");
@@ -61,6 +67,22 @@ namespace S3MlLayout.PowerShell.Commands
             {
                 Fail(e);
             }
+        }
+
+        /// <summary>The key an input object stands for; null (with an InputObjectNotBound error) when it stands for none.</summary>
+        private string? KeyOf(object input)
+        {
+            var wrapped = PSObject.AsPSObject(input);
+            switch (wrapped.BaseObject)
+            {
+                case FolderNode node: return node.Key;
+                case string text: return text;
+            }
+            var value = wrapped.Properties["Key"]?.Value;
+            if ((value is PSObject inner ? inner.BaseObject : value) is string key) return key;
+            Report(new MlLayoutException("InputObjectNotBound", ErrorKind.InvalidArgument, $"{wrapped.BaseObject.GetType().FullName}: {wrapped}",
+                $"New-MlFolder takes folder nodes (from Get-MlLayout), key strings, or objects with a string Key property; a {wrapped.BaseObject.GetType().Name} has none of these, so nothing is created for it."));
+            return null;
         }
 
         private static string? CheckKey(string key)

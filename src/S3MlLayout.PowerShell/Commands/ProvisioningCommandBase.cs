@@ -79,11 +79,17 @@ namespace S3MlLayout.PowerShell.Commands
         /// Plans, approves (ShouldProcess per missing folder) and writes folders. Each result is counted into the
         /// tally and <paramref name="audit"/> as it lands, before anything is written to the pipeline.
         /// </summary>
-        protected ProvisionTally ProvisionFolders(IStorageTarget target, IReadOnlyCollection<string> keys, string label, AuditRecord? audit, Action<FolderResult>? onResult = null)
+        protected ProvisionTally ProvisionFolders(IStorageTarget target, IReadOnlyCollection<string> keys, string label, AuditRecord? audit, Action<FolderResult>? onResult = null) =>
+            ProvisionFolders(target, PlanFolders(target, keys), label, audit, onResult);
+
+        /// <summary>Which folders exist (by listing): read-only, so a key the target refuses stops the run before any write.</summary>
+        protected FolderPlan PlanFolders(IStorageTarget target, IReadOnlyCollection<string> keys) =>
+            Run(ct => new FolderProvisioner(target).PlanAsync(keys, ct));
+
+        protected ProvisionTally ProvisionFolders(IStorageTarget target, FolderPlan plan, string label, AuditRecord? audit, Action<FolderResult>? onResult = null)
         {
             var tally = new ProvisionTally();
             var provisioner = new FolderProvisioner(target, ThrottleLimit > 0 ? ThrottleLimit : (int?)null);
-            var plan = Run(ct => provisioner.PlanAsync(keys, ct));
             tally.AlreadyPresent = plan.Present.Count;
             WriteVerbose($"{label}: {plan.Present.Count} of {plan.Missing.Count + plan.Present.Count} folders already present ({target.Requests}).");
             if (onResult != null)
