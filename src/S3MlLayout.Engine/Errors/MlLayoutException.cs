@@ -54,7 +54,13 @@ namespace S3MlLayout.Engine.Errors
     public sealed class TemplateException : MlLayoutException
     {
         public TemplateException(string errorId, string source, int line, int column, string message, Exception? inner = null)
-            : base(errorId, ErrorKind.InvalidData, FormatLocation(source, line, column), FormatLocation(source, line, column) + ": " + message, inner)
+            : this(errorId, ErrorKind.InvalidData, source, line, column, message, inner)
+        {
+        }
+
+        /// <summary>A template problem of another kind than InvalidData: LimitsExceeded for the bounds of <c>TemplateLimits</c>.</summary>
+        public TemplateException(string errorId, ErrorKind kind, string source, int line, int column, string message, Exception? inner = null)
+            : base(errorId, kind, FormatLocation(source, line, column), FormatLocation(source, line, column) + ": " + message, inner)
         {
             File = source;
             Line = line;

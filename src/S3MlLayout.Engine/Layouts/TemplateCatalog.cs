@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Reflection;
@@ -59,7 +60,13 @@ namespace S3MlLayout.Engine.Layouts
         private static TemplateDocument ReadFile(string fullPath)
         {
             string text;
-            try { text = File.ReadAllText(fullPath, Encoding.UTF8); }
+            try
+            {
+                // Refused before it is read: a huge file would cost its size in memory before any other check.
+                long length = new FileInfo(fullPath).Length;
+                if (length > TemplateLimits.MaxFileBytes) throw TemplateParser.TooLarge(fullPath, length);
+                text = File.ReadAllText(fullPath, Encoding.UTF8);
+            }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
                 throw new MlLayoutException("TemplateFileUnreadable", ErrorKind.ReadError, fullPath, $"The template file '{fullPath}' cannot be read: {e.Message}", e);
@@ -111,6 +118,8 @@ namespace S3MlLayout.Engine.Layouts
                     throw Located("TemplatePathNotFound", location, $"remove: '{path}' is not a folder of the template being extended; check the path (relative to solutions/{{solution}}/, '/' for the bucket root).");
                 siblings!.Remove(spec);
             }
+            // The resolved tree is bounded too: each file is within the limits, what extends adds to may not be.
+            int total = doc.Add.Count > 0 ? CountFolders(solution) + CountFolders(bucket) : 0;
             foreach (var (under, folders, location) in doc.Add)
             {
                 List<FolderSpec> siblings;
@@ -127,10 +136,20 @@ namespace S3MlLayout.Engine.Layouts
                     siblings = parent.Folders;
                     inherited = EffectiveStyle(solution, bucket, under) ?? defaultStyle;
                 }
+                // A set of the names, not a search per added folder: adding many folders to one parent stays linear.
+                var names = new HashSet<string>(siblings.Select(s => s.Name), StringComparer.Ordinal);
+                int underDepth = under.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries).Length;
                 foreach (var folder in folders)
                 {
-                    if (siblings.Any(s => s.Name == folder.Name))
+                    if (!names.Add(folder.Name))
                         throw Located("TemplateDuplicateFolder", folder.Location, $"add: folder '{folder.Name}' already exists under '{(under.Length == 0 ? "the solution root" : under)}'; extend it with another 'add' entry whose 'under' is its path.");
+                    total += CountFolders(new[] { folder });
+                    if (total > TemplateLimits.MaxFolders)
+                        throw LimitAt("TemplateFolderLimit", folder.Location,
+                            $"add: with this folder the resolved template (with what it extends) has more than {TemplateLimits.MaxFolders.ToString("N0", CultureInfo.InvariantCulture)} folders; add fewer folders or split the layout into several templates.");
+                    if (FirstBeyondMaxDepth(folder, underDepth + 1) is FolderSpec tooDeep)
+                        throw LimitAt("TemplateDepthLimit", tooDeep.Location,
+                            $"add: under '{under}' this folder is nested more than {TemplateLimits.MaxDepth} levels deep in the resolved template; folders may nest at most {TemplateLimits.MaxDepth} levels. Add it higher up.");
                     folder.Style ??= inherited;
                     siblings.Add(folder);
                 }
@@ -253,5 +272,24 @@ namespace S3MlLayout.Engine.Layouts
 
         private static TemplateException Located(string errorId, SourceLocation location, string message) =>
             new TemplateException(errorId, location.File, location.Line, location.Column, message);
+
+        private static TemplateException LimitAt(string errorId, SourceLocation location, string message) =>
+            new TemplateException(errorId, ErrorKind.LimitsExceeded, location.File, location.Line, location.Column, message);
+
+        private static int CountFolders(IEnumerable<FolderSpec> folders)
+        {
+            int count = 0;
+            foreach (var folder in folders) count += 1 + CountFolders(folder.Folders);
+            return count;
+        }
+
+        /// <summary>The first folder of the subtree deeper than <see cref="TemplateLimits.MaxDepth"/>, the subtree's root being at <paramref name="depth"/>.</summary>
+        private static FolderSpec? FirstBeyondMaxDepth(FolderSpec folder, int depth)
+        {
+            if (depth > TemplateLimits.MaxDepth) return folder;
+            foreach (var child in folder.Folders)
+                if (FirstBeyondMaxDepth(child, depth + 1) is FolderSpec tooDeep) return tooDeep;
+            return null;
+        }
     }
 }

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Globalization;
 using System.Linq;
+using System.Text;
 using System.Text.RegularExpressions;
 using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Naming;
@@ -46,20 +48,34 @@ namespace S3MlLayout.Engine.Layouts
 
         public static TemplateDocument Parse(string yaml, string file)
         {
+            // Characters never outnumber UTF-8 bytes, so the byte count is needed only below the limit.
+            if (yaml.Length > TemplateLimits.MaxFileBytes || Encoding.UTF8.GetByteCount(yaml) > TemplateLimits.MaxFileBytes)
+                throw TooLarge(file, Encoding.UTF8.GetByteCount(yaml));
+
             var stream = new YamlStream();
+            var parser = new BoundedYamlParser(yaml, file);
             try
             {
-                stream.Load(new StringReader(yaml));
+                stream.Load(parser);
             }
             catch (YamlException e)
             {
                 throw new TemplateException("TemplateYamlInvalid", file, (int)e.Start.Line, (int)e.Start.Column,
                     $"this is not valid YAML ({Clean(e.Message)}); fix the syntax at that position.", e);
             }
+            catch (Exception e) when (!(e is MlLayoutException) && !(e is OutOfMemoryException))
+            {
+                // YamlDotNet's scanner throws plain exceptions for some malformed input (issue 7: InvalidOperationException
+                // for 'folders: [raw' followed by a block item); they are YAML errors too, at the scanner's position.
+                var at = parser.Position;
+                throw new TemplateException("TemplateYamlInvalid", file, (int)at.Line, (int)at.Column,
+                    $"this is not valid YAML (the parser stopped here: {Clean(e.Message)}); fix the syntax at that position.", e);
+            }
             if (stream.Documents.Count != 1 || !(stream.Documents[0].RootNode is YamlMappingNode root))
                 throw new TemplateException("TemplateYamlInvalid", file, 1, 1, "a template file holds one YAML mapping (name:, version:, folders: ...); see docs/templates.md.");
 
             var doc = new TemplateDocument { File = file, Yaml = yaml };
+            var budget = new FolderBudget();
             CheckKeys(root, TopKeys, file, "template");
 
             var nameNode = Require(root, "name", file);
@@ -80,8 +96,8 @@ namespace S3MlLayout.Engine.Layouts
             }
             if (Get(root, "style") is YamlNode style) doc.Style = ParseStyle(style, file);
             if (Get(root, "partitionStyle") is YamlNode partitionStyle) doc.PartitionStyle = ParsePartitionStyle(partitionStyle, file);
-            if (Get(root, "folders") is YamlNode folders) doc.Folders = ParseFolders(folders, file);
-            if (Get(root, "bucketFolders") is YamlNode bucketFolders) doc.BucketFolders = ParseFolders(bucketFolders, file);
+            if (Get(root, "folders") is YamlNode folders) doc.Folders = ParseFolders(folders, file, budget, 1);
+            if (Get(root, "bucketFolders") is YamlNode bucketFolders) doc.BucketFolders = ParseFolders(bucketFolders, file, budget, 1);
 
             if (Get(root, "add") is YamlNode add)
             {
@@ -91,7 +107,7 @@ namespace S3MlLayout.Engine.Layouts
                         throw Error("TemplateInvalidValue", file, entry, "each 'add' entry is a mapping with 'under:' (a path; '/' for the bucket root) and 'folders:'.");
                     CheckKeys(map, AddKeys, file, "add entry");
                     string under = Get(map, "under") is YamlNode u ? Scalar(u, file, "under") : "";
-                    doc.Add.Add((under, ParseFolders(Require(map, "folders", file), file), Loc(file, entry)));
+                    doc.Add.Add((under, ParseFolders(Require(map, "folders", file), file, budget, 1), Loc(file, entry)));
                 }
             }
             if (Get(root, "remove") is YamlNode remove)
@@ -125,21 +141,31 @@ namespace S3MlLayout.Engine.Layouts
             return doc;
         }
 
-        private static List<FolderSpec> ParseFolders(YamlNode node, string file)
+        /// <summary>Folders read so far from one file, aliases expanded: the walk stops at the limit, not after it.</summary>
+        private sealed class FolderBudget { public int Folders; }
+
+        private static List<FolderSpec> ParseFolders(YamlNode node, string file, FolderBudget budget, int depth)
         {
             var result = new List<FolderSpec>();
+            // By name: a linear search per folder made a wide tree quadratic (issue 7: 20 MB loaded in 76 s).
+            var byName = new Dictionary<string, FolderSpec>(StringComparer.Ordinal);
             foreach (var entry in Sequence(node, file, "folders"))
             {
-                var spec = ParseFolder(entry, file);
-                var twin = result.FirstOrDefault(f => f.Name == spec.Name);
-                if (twin != null)
+                if (depth > TemplateLimits.MaxDepth)
+                    throw Limit("TemplateDepthLimit", file, entry, $"this folder is nested {depth} levels deep; folders may nest at most {TemplateLimits.MaxDepth} levels. Flatten the tree.");
+                if (++budget.Folders > TemplateLimits.MaxFolders)
+                    throw Limit("TemplateFolderLimit", file, entry,
+                        $"this file declares more than {TemplateLimits.MaxFolders.ToString("N0", CultureInfo.InvariantCulture)} folders (aliases expanded); split the layout into several templates.");
+                var spec = ParseFolder(entry, file, budget, depth);
+                if (byName.TryGetValue(spec.Name, out var twin))
                     throw Error("TemplateDuplicateFolder", file, entry, $"folder '{spec.Name}' is declared twice under the same parent (first at line {twin.Location.Line}); merge the two entries.");
+                byName.Add(spec.Name, spec);
                 result.Add(spec);
             }
             return result;
         }
 
-        private static FolderSpec ParseFolder(YamlNode node, string file)
+        private static FolderSpec ParseFolder(YamlNode node, string file, FolderBudget budget, int depth)
         {
             // A bare scalar is shorthand for a folder with only a name.
             if (node is YamlScalarNode scalar)
@@ -169,7 +195,7 @@ namespace S3MlLayout.Engine.Layouts
                     throw Error("TemplateInvalidValue", file, optional, $"optional '{value}' must be true or false.");
                 spec.Optional = value == "true";
             }
-            if (Get(map, "folders") is YamlNode folders) spec.Folders = ParseFolders(folders, file);
+            if (Get(map, "folders") is YamlNode folders) spec.Folders = ParseFolders(folders, file, budget, depth + 1);
             return spec;
         }
 
@@ -237,6 +263,15 @@ namespace S3MlLayout.Engine.Layouts
 
         private static TemplateException Error(string errorId, string file, YamlNode node, string message) =>
             new TemplateException(errorId, file, (int)node.Start.Line, (int)node.Start.Column, message);
+
+        private static TemplateException Limit(string errorId, string file, YamlNode node, string message) =>
+            new TemplateException(errorId, ErrorKind.LimitsExceeded, file, (int)node.Start.Line, (int)node.Start.Column, message);
+
+        /// <summary>TemplateTooLarge, at the start of the file: nothing of it has been read as YAML.</summary>
+        internal static TemplateException TooLarge(string file, long bytes) =>
+            new TemplateException("TemplateTooLarge", ErrorKind.LimitsExceeded, file, 1, 1,
+                $"the template has {bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes; templates may have at most 4 MiB " +
+                $"({TemplateLimits.MaxFileBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes). Split the layout into several templates.");
 
         private static string Clean(string message) => message.Replace("\r", " ").Replace("\n", " ").Trim();
     }
