@@ -12,6 +12,7 @@ namespace S3MlLayout.Module.Tests
 {
     /// <summary>The cmdlets against a real S3 API (moto on loopback), through the hosted PowerShell engine.</summary>
     [Collection(S3Collection.Name)]
+    [Trait("Category", "S3")]
     public sealed class S3IntegrationTests
     {
         private readonly MotoServer _moto;
