@@ -67,6 +67,22 @@ namespace S3MlLayout.Module.Tests
         }
 
         [Fact]
+        public void A_self_signed_endpoint_without_SkipCertificateCheck_fails_at_once_naming_the_certificate_and_the_switch()
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var result = Run(NewBucket(), _moto.TlsEndpoint);
+            var took = watch.Elapsed;
+            var error = Assert.Single(result.Errors);
+            Assert.Equal("EndpointCertificateInvalid", error.FullyQualifiedErrorId.Split(',')[0]);
+            Assert.Equal(System.Management.Automation.ErrorCategory.ConnectionError, error.CategoryInfo.Category);
+            Assert.Equal(_moto.TlsEndpoint, error.TargetObject);
+            Assert.Contains("certificate", error.Exception.Message);
+            Assert.Contains("-SkipCertificateCheck", error.Exception.Message);
+            Assert.True(took < TimeSpan.FromSeconds(2), $"took {took}: certificate failures are not retried");
+            Assert.Throws<InvalidOperationException>(() => _moto.Aws($"s3api head-bucket --bucket {Bucket()}", tls: true));
+        }
+
+        [Fact]
         public void On_a_plain_HTTP_endpoint_the_TLS_policy_is_not_applied_and_a_warning_says_why()
         {
             var result = Run(NewBucket()).AssertNoErrors();
