@@ -39,11 +39,18 @@ namespace S3MlLayout.Module.Tests
                 System.IO.Directory.CreateDirectory(Directory);
                 File.WriteAllText(Path.Combine(Directory, "config"), config);
                 File.WriteAllText(Path.Combine(Directory, "credentials"), credentials);
+                File.WriteAllText(ProfileFile, ProfileCredentials);
                 foreach (var name in AmbientNames) Environment.SetEnvironmentVariable(name, null);
                 Environment.SetEnvironmentVariable("AWS_CONFIG_FILE", Path.Combine(Directory, "config"));
                 Environment.SetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE", Path.Combine(Directory, "credentials"));
                 foreach (var pair in set) Environment.SetEnvironmentVariable(pair.Key, pair.Value);
             }
+
+            /// <summary>
+            /// The profile for -ProfileLocation: the SDK reads AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE once per
+            /// process, so a profile named in them here is not seen; tests/run-tests.sh covers that in its own process.
+            /// </summary>
+            public static string ProfileFile => Path.Combine(Directory, "profile");
 
             public void Dispose()
             {
@@ -76,7 +83,8 @@ namespace S3MlLayout.Module.Tests
 
         private const string Keys = "-AccessKey $ak -SecretKey $sk";
         private const string ProfileConfig = "[default]\nregion = eu-central-1\n[profile ml]\nregion = eu-central-1\n";
-        private const string ProfileCredentials = "[ml]\naws_access_key_id = AKIAPROFILEKEY000001\naws_secret_access_key = profile-secret\n";
+        private const string ProfileCredentials = "[ml]\naws_access_key_id = AKIAPROFILEKEY000001\naws_secret_access_key = profile-secret\nregion = eu-central-1\n";
+        private static string Profile => $"-ProfileName ml -ProfileLocation '{Ambient.ProfileFile}'";
 
         [Fact]
         public void Without_ambient_settings_the_region_is_sent_once()
@@ -101,9 +109,9 @@ namespace S3MlLayout.Module.Tests
         [Fact]
         public void A_profile_region_does_not_add_a_second_constraint()
         {
-            Assert.Equal(new[] { "us-west-2" }, Constraints("-Region us-west-2 -ProfileName ml", new Ambient(new Dictionary<string, string?>(), ProfileConfig, ProfileCredentials)));
+            Assert.Equal(new[] { "us-west-2" }, Constraints($"-Region us-west-2 {Profile}", new Ambient(new Dictionary<string, string?>(), ProfileConfig, ProfileCredentials)));
             // Without -Region the profile's region is the one sent, once.
-            Assert.Equal(new[] { "eu-central-1" }, Constraints("-ProfileName ml", new Ambient(new Dictionary<string, string?>(), ProfileConfig, ProfileCredentials)));
+            Assert.Equal(new[] { "eu-central-1" }, Constraints(Profile, new Ambient(new Dictionary<string, string?>(), ProfileConfig, ProfileCredentials)));
         }
 
         [Fact]
@@ -111,7 +119,7 @@ namespace S3MlLayout.Module.Tests
         {
             var ambient = new Dictionary<string, string?> { ["AWS_REGION"] = "eu-west-1", ["AWS_DEFAULT_REGION"] = "ap-southeast-2" };
             Assert.Empty(Constraints($"-Region us-east-1 {Keys}", new Ambient(ambient, ProfileConfig, ProfileCredentials)));
-            Assert.Equal(new[] { "ap-southeast-2" }, Constraints($"-Region ap-southeast-2 -ProfileName ml", new Ambient(ambient, ProfileConfig, ProfileCredentials)));
+            Assert.Equal(new[] { "ap-southeast-2" }, Constraints($"-Region ap-southeast-2 {Profile}", new Ambient(ambient, ProfileConfig, ProfileCredentials)));
         }
     }
 }
