@@ -2,7 +2,8 @@
 """Loopback HTTP proxy in front of an S3 endpoint (moto_server) for tests and the benchmark.
 
 It adds a fixed delay to every request (to stand in for the network distance to S3), counts requests by kind,
-and can inject 503 SlowDown faults. Counters: GET /__proxy/stats (JSON); POST /__proxy/reset zeroes them.
+and can inject 503 SlowDown faults. Counters: GET /__proxy/stats (JSON); GET /__proxy/created: the CreateBucket request bodies;
+POST /__proxy/reset zeroes them.
 Only loopback addresses are accepted, for listening and upstream.
 """
 import argparse
@@ -30,6 +31,7 @@ class Stats:
             self.counts = {}
             self.faults = 0
             self.seen_puts = set()
+            self.created = []
 
     def add(self, kind):
         with self.lock:
@@ -101,12 +103,20 @@ def make_handler(upstream, stats, delay, fail_first_put, fail_key, forbid_bucket
             body = self._body()
             if url.path == "/__proxy/stats":
                 return self._reply(200, json.dumps(stats.snapshot()).encode(), [("Content-Type", "application/json")])
+            if url.path == "/__proxy/created":
+                # The CreateBucket bodies as sent, so tests can check the XML the client wrote.
+                with stats.lock:
+                    data = json.dumps(stats.created).encode()
+                return self._reply(200, data, [("Content-Type", "application/json")])
             if url.path == "/__proxy/reset":
                 stats.reset()
                 return self._reply(204, b"")
             query = urllib.parse.parse_qs(url.query, keep_blank_values=True)
             kind = classify(self.command, url.path, query)
             stats.add(kind)
+            if kind == "PUT_BUCKET" and not url.query:
+                with stats.lock:
+                    stats.created.append({"path": url.path, "body": body.decode("utf-8", "replace")})
             if delay:
                 time.sleep(delay)
             if forbid_bucket and (url.path == f"/{forbid_bucket}" or url.path.startswith(f"/{forbid_bucket}/")):

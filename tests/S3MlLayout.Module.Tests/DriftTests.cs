@@ -12,6 +12,7 @@ namespace S3MlLayout.Module.Tests
 {
     /// <summary>Drift, repair and template upgrades against moto, through the hosted engine.</summary>
     [Collection(S3Collection.Name)]
+    [Trait("Category", "S3")]
     public sealed class DriftTests
     {
         private readonly MotoServer _moto;

@@ -8,6 +8,7 @@ namespace S3MlLayout.Module.Tests
 {
     /// <summary>The README's quickstart script runs in the test suite, so it cannot rot.</summary>
     [Collection(S3Collection.Name)]
+    [Trait("Category", "S3")]
     public sealed class QuickstartTests
     {
         private readonly MotoServer _moto;

@@ -12,6 +12,7 @@ namespace S3MlLayout.Module.Tests
 {
     /// <summary>The cmdlets against a real S3 API (moto on loopback), through the hosted PowerShell engine.</summary>
     [Collection(S3Collection.Name)]
+    [Trait("Category", "S3")]
     public sealed class S3IntegrationTests
     {
         private readonly MotoServer _moto;
@@ -63,6 +64,22 @@ namespace S3MlLayout.Module.Tests
             Assert.Contains("\"Deny\"", policy);
             Assert.Equal("AES256", _moto.AwsJson($"s3api get-bucket-encryption --bucket {Bucket()}", tls: true).GetProperty("ServerSideEncryptionConfiguration")
                 .GetProperty("Rules")[0].GetProperty("ApplyServerSideEncryptionByDefault").GetProperty("SSEAlgorithm").GetString());
+        }
+
+        [Fact]
+        public void A_self_signed_endpoint_without_SkipCertificateCheck_fails_at_once_naming_the_certificate_and_the_switch()
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var result = Run(NewBucket(), _moto.TlsEndpoint);
+            var took = watch.Elapsed;
+            var error = Assert.Single(result.Errors);
+            Assert.Equal("EndpointCertificateInvalid", error.FullyQualifiedErrorId.Split(',')[0]);
+            Assert.Equal(System.Management.Automation.ErrorCategory.ConnectionError, error.CategoryInfo.Category);
+            Assert.Equal(_moto.TlsEndpoint, error.TargetObject);
+            Assert.Contains("certificate", error.Exception.Message);
+            Assert.Contains("-SkipCertificateCheck", error.Exception.Message);
+            Assert.True(took < TimeSpan.FromSeconds(2), $"took {took}: certificate failures are not retried");
+            Assert.Throws<InvalidOperationException>(() => _moto.Aws($"s3api head-bucket --bucket {Bucket()}", tls: true));
         }
 
         [Fact]

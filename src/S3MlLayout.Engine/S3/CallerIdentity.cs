@@ -12,7 +12,8 @@ namespace S3MlLayout.Engine.S3
     {
         public static async Task<string> DescribeAsync(S3Connection connection, CancellationToken cancellation)
         {
-            var config = new AmazonSecurityTokenServiceConfig { IgnoreConfiguredEndpointUrls = true, MaxErrorRetry = 1, Timeout = TimeSpan.FromSeconds(10) };
+            var config = new AmazonSecurityTokenServiceConfig { IgnoreConfiguredEndpointUrls = true, MaxErrorRetry = 1 };
+            connection.ApplyTransport(config); // same timeouts and certificate handling as the S3 requests
             if (connection.EndpointUrl != null)
             {
                 config.ServiceURL = connection.EndpointUrl;
@@ -28,7 +29,8 @@ namespace S3MlLayout.Engine.S3
                 var identity = await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellation).ConfigureAwait(false);
                 return identity.Arn;
             }
-            catch (Exception e) when (e is AmazonServiceException || e is AmazonClientException || e is System.Net.Http.HttpRequestException)
+            catch (Exception e) when (e is AmazonServiceException || e is AmazonClientException || e is System.Net.Http.HttpRequestException || e is Errors.MlLayoutException
+                                       || (e is OperationCanceledException && !cancellation.IsCancellationRequested))
             {
                 return $"unknown ({connection.CredentialSource}; STS: {e.GetType().Name})";
             }

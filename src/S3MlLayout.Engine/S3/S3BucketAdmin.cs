@@ -70,8 +70,10 @@ namespace S3MlLayout.Engine.S3
             Requests.CountPut();
             try
             {
-                var request = new PutBucketRequest { BucketName = _bucket };
-                // LocationConstraint, spelled as the region code (the SDK's S3Region would send the legacy "EU" for eu-west-1).
+                // UseClientRegion off: otherwise the SDK adds a second LocationConstraint of its own, taken from the client
+                // config or, with a custom endpoint, from AWS_REGION / the profile ("EU" for eu-west-1), and S3 refuses both.
+                var request = new PutBucketRequest { BucketName = _bucket, UseClientRegion = false };
+                // The one LocationConstraint: the resolved region's code (never the legacy "EU"); none for us-east-1.
                 if (_connection.Region != "us-east-1")
                     request.PutBucketConfiguration = new PutBucketConfiguration { LocationConstraint = new BucketLocationConstraint(_connection.Region) };
                 if (ownershipEnforced) request.ObjectOwnership = ObjectOwnership.BucketOwnerEnforced;

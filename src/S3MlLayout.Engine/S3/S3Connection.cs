@@ -23,6 +23,8 @@ namespace S3MlLayout.Engine.S3
         public string? ExpectedBucketOwner { get; set; }
         /// <summary>Accept any TLS certificate from a custom endpoint (self-signed MinIO, test servers). Never for Amazon S3.</summary>
         public bool SkipCertificateCheck { get; set; }
+        /// <summary>Seconds one S3 request may take, retries included (-TimeoutSec); null is <see cref="S3Connection.DefaultTimeoutSec"/>.</summary>
+        public int? TimeoutSec { get; set; }
     }
 
     /// <summary>
@@ -34,10 +36,18 @@ namespace S3MlLayout.Engine.S3
         private readonly object _gate = new object();
         private AmazonS3Client? _client;
 
+        /// <summary>Budget of one request with its retries: a silent endpoint fails after this, not after 5 x 30 s of retries.</summary>
+        public const int DefaultTimeoutSec = 30;
+        /// <summary>Longest wait for a TCP (and TLS) connection; an unreachable host is given up on and retried sooner.</summary>
+        public static readonly TimeSpan MaxConnectTimeout = TimeSpan.FromSeconds(5);
+        /// <summary>Longest wait for one attempt's response, so a retry still fits in the default budget.</summary>
+        public static readonly TimeSpan MaxAttemptTimeout = TimeSpan.FromSeconds(15);
+
         internal S3Connection(string region, string regionSource, string? endpointUrl, string endpointSource, bool forcePathStyle,
-            AWSCredentials credentials, string credentialSource, string? expectedBucketOwner, bool skipCertificateCheck)
+            AWSCredentials credentials, string credentialSource, string? expectedBucketOwner, bool skipCertificateCheck, int timeoutSec = DefaultTimeoutSec)
         {
             SkipCertificateCheck = skipCertificateCheck;
+            Timeout = TimeSpan.FromSeconds(timeoutSec);
             Region = region; RegionSource = regionSource; EndpointUrl = endpointUrl; EndpointSource = endpointSource;
             ForcePathStyle = forcePathStyle; Credentials = credentials; CredentialSource = credentialSource; ExpectedBucketOwner = expectedBucketOwner;
         }
@@ -52,6 +62,12 @@ namespace S3MlLayout.Engine.S3
         public string CredentialSource { get; }
         public string? ExpectedBucketOwner { get; }
         public bool SkipCertificateCheck { get; }
+        /// <summary>How long one request may take, retries included (-TimeoutSec).</summary>
+        public TimeSpan Timeout { get; }
+        public TimeSpan ConnectTimeout => Timeout < MaxConnectTimeout ? Timeout : MaxConnectTimeout;
+        public TimeSpan AttemptTimeout => Timeout < MaxAttemptTimeout ? Timeout : MaxAttemptTimeout;
+        /// <summary>The endpoint requests go to, for error messages and targets.</summary>
+        public string Endpoint => EndpointUrl ?? $"https://s3.{Region}.amazonaws.com";
         /// <summary>Plain http:// endpoint: requests travel without TLS (a TLS-only bucket policy would lock them out).</summary>
         public bool IsPlainHttp => EndpointUrl != null && EndpointUrl.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
         internal AWSCredentials Credentials { get; }
@@ -75,20 +91,20 @@ namespace S3MlLayout.Engine.S3
             var config = new AmazonS3Config
             {
                 ForcePathStyle = ForcePathStyle,
-                // Standard mode retries throttling (503 SlowDown), 5xx and timeouts with jittered exponential backoff.
+                // Standard mode retries throttling (503 SlowDown), 5xx and timeouts with jittered exponential backoff,
+                // within the request's budget (Timeout); refused connections and certificate failures are not retried.
                 RetryMode = RequestRetryMode.Standard,
                 MaxErrorRetry = 5,
                 MaxConnectionsPerServer = MaxConnections,
-                Timeout = TimeSpan.FromSeconds(30),
                 // Endpoints are resolved by this module (-EndpointUrl, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL), in that order.
                 IgnoreConfiguredEndpointUrls = true,
             };
+            ApplyTransport(config);
             if (EndpointUrl != null)
             {
                 config.RegionEndpoint = RegionEndpoint.GetBySystemName(Region);
                 config.ServiceURL = EndpointUrl;
                 config.AuthenticationRegion = Region;
-                if (SkipCertificateCheck) config.HttpClientFactory = new TrustingHttpClientFactory();
                 config.UseHttp = EndpointUrl.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
                 // S3-compatible stores often reject the flexible checksums Amazon S3 accepts by default.
                 config.RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED;
@@ -98,7 +114,14 @@ namespace S3MlLayout.Engine.S3
             {
                 config.RegionEndpoint = RegionEndpoint.GetBySystemName(Region);
             }
-            return new AmazonS3Client(Credentials, config);
+            return new BoundedS3Client(Credentials, config, this);
+        }
+
+        /// <summary>Timeouts, certificate handling and transport errors, for every client of this connection (S3, STS).</summary>
+        internal void ApplyTransport(Amazon.Runtime.ClientConfig config)
+        {
+            config.Timeout = AttemptTimeout;
+            config.HttpClientFactory = new BoundedHttpClientFactory(this);
         }
 
         public override string ToString() =>
@@ -111,20 +134,6 @@ namespace S3MlLayout.Engine.S3
                 _client?.Dispose();
                 _client = null;
             }
-        }
-    }
-
-    /// <summary>HTTP clients that accept any server certificate: only for -SkipCertificateCheck on a custom endpoint.</summary>
-    internal sealed class TrustingHttpClientFactory : HttpClientFactory
-    {
-        public override System.Net.Http.HttpClient CreateHttpClient(IClientConfig clientConfig)
-        {
-            var handler = new System.Net.Http.HttpClientHandler
-            {
-                ServerCertificateCustomValidationCallback = (message, certificate, chain, errors) => true,
-                MaxConnectionsPerServer = clientConfig.MaxConnectionsPerServer ?? 64,
-            };
-            return new System.Net.Http.HttpClient(handler) { Timeout = clientConfig.Timeout ?? TimeSpan.FromSeconds(100) };
         }
     }
 
@@ -223,8 +232,11 @@ namespace S3MlLayout.Engine.S3
             if (settings.SkipCertificateCheck && endpoint == null)
                 throw new MlLayoutException("SkipCertificateCheckWithoutEndpoint", ErrorKind.InvalidArgument, "SkipCertificateCheck",
                     "-SkipCertificateCheck is for S3-compatible endpoints with their own certificates (-EndpointUrl https://...); Amazon S3's certificates are always checked.");
+            if (settings.TimeoutSec is int t && (t < 1 || t > 3600))
+                throw new MlLayoutException("TimeoutInvalid", ErrorKind.InvalidArgument, "TimeoutSec",
+                    $"-TimeoutSec {t} is out of range: give the seconds one request may take, retries included, from 1 to 3600 (default {S3Connection.DefaultTimeoutSec}).");
             return new S3Connection(region, regionSource, endpoint?.TrimEnd('/'), endpointSource, settings.ForcePathStyle, credentials, credentialSource,
-                settings.ExpectedBucketOwner, settings.SkipCertificateCheck);
+                settings.ExpectedBucketOwner, settings.SkipCertificateCheck, settings.TimeoutSec ?? S3Connection.DefaultTimeoutSec);
         }
     }
 }

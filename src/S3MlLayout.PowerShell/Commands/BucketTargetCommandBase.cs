@@ -55,8 +55,14 @@ namespace S3MlLayout.PowerShell.Commands
         [ValidatePattern(@"^\d{12}$")]
         public string? ExpectedBucketOwner { get; set; }
 
+        /// <summary>Seconds one S3 request may take, retries included; connect and per-attempt waits are capped below it.</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int TimeoutSec { get; set; } = S3Connection.DefaultTimeoutSec;
+
         private bool AnyConnectionParameter =>
-            ProfileName != null || ProfileLocation != null || AccessKey != null || SecretKey != null || SessionToken != null || EndpointUrl != null || ForcePathStyle || SkipCertificateCheck || ExpectedBucketOwner != null;
+            ProfileName != null || ProfileLocation != null || AccessKey != null || SecretKey != null || SessionToken != null || EndpointUrl != null || ForcePathStyle || SkipCertificateCheck || ExpectedBucketOwner != null
+            || MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec));
 
         /// <summary>The bucket object for <paramref name="name"/> on the target the parameters name.</summary>
         protected MlBucket DescribeBucket(string name)
@@ -84,6 +90,7 @@ namespace S3MlLayout.PowerShell.Commands
                 Region = NullIfEmpty(Region), ProfileName = ProfileName, ProfileLocation = ProfileLocation == null ? null : ResolvePath(ProfileLocation),
                 AccessKey = AccessKey, SecretKey = SecretKey, SessionToken = SessionToken, EndpointUrl = EndpointUrl,
                 ForcePathStyle = ForcePathStyle, ExpectedBucketOwner = ExpectedBucketOwner, SkipCertificateCheck = SkipCertificateCheck,
+                TimeoutSec = TimeoutSec,
             }, debug: WriteDebug);
             bucket.Region = bucket.Connection.Region;
             return bucket;

@@ -158,6 +158,13 @@ with concurrent.futures.ThreadPoolExecutor(32) as pool:
 
         public int Count(string kind) => Stats().TryGetValue(kind, out var n) ? n : 0;
 
+        /// <summary>The CreateBucket requests the proxy saw: path and XML body, as sent.</summary>
+        public List<(string Path, string Body)> Created()
+        {
+            var json = JsonDocument.Parse(Http.GetStringAsync($"{Endpoint}/__proxy/created").GetAwaiter().GetResult()).RootElement;
+            return json.EnumerateArray().Select(e => (e.GetProperty("path").GetString()!, e.GetProperty("body").GetString()!)).ToList();
+        }
+
         public void Reset() => Http.PostAsync($"{Endpoint}/__proxy/reset", new StringContent("")).GetAwaiter().GetResult();
 
         public void Dispose() => LoopbackProcess.Stop(_process);
