@@ -15,6 +15,7 @@ namespace S3MlLayout.Module.Tests
     /// loopback proxy (bench/s3_proxy.py). Each test failed before its fix.
     /// </summary>
     [Collection(S3Collection.Name)]
+    [Trait("Category", "S3")]
     public sealed class UnattendedSafetyTests
     {
         private readonly MotoServer _moto;
@@ -75,6 +76,7 @@ namespace S3MlLayout.Module.Tests
             {
                 var result = Run($"Get-MlBucket {Bucket} @conn | Update-MlSolution churn -Template '{Path.Combine(templates, "v2.yaml")}'", proxy.Endpoint).AssertNoErrors();
                 Assert.True(proxy.Count("faults") >= 1, "the proxy wrote data at the old marker before the delete");
+                Assert.Equal("user data written during the run", ObjectBody("solutions/churn/data/interim/"));
                 // The conditional delete on the listed ETag was refused, so the marker key (now holding data) stays and is reported.
                 Assert.Equal(new[] { "solutions/churn/data/interim/" }, ((IEnumerable<string>)Prop(result.Output.Single(), "MarkersLeft")!).ToArray());
                 Assert.Contains(result.Warnings, w => w.Contains("left in place") && w.Contains("written at them after they were listed"));
@@ -94,6 +96,7 @@ namespace S3MlLayout.Module.Tests
             {
                 var result = Run($"Get-MlBucket {Bucket} @conn | Update-MlSolution churn -Template '{Path.Combine(templates, "v2.yaml")}'", proxy.Endpoint).AssertNoErrors();
                 Assert.True(proxy.Count("faults") >= 1, "the proxy wrote data at the old marker before the delete");
+                Assert.Equal("user data written during the run", ObjectBody("solutions/churn/data/interim/"));
                 Assert.Empty((IEnumerable<string>)Prop(result.Output.Single(), "MarkersLeft")!);
             }
             // The delete named the marker's version: the data written after it is the current object, untouched,
