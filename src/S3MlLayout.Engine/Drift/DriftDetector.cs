@@ -35,7 +35,6 @@ namespace S3MlLayout.Engine.Drift
         private readonly DriftOptions _options;
         private readonly SemaphoreSlim _gate;
         private readonly Action<DriftFinding> _emit;
-        private long _settingRequests;
         /// <summary>The solutions checked; null for the whole bucket. Links outside are reported only within them.</summary>
         private HashSet<string>? _checked;
 
@@ -48,7 +47,7 @@ namespace S3MlLayout.Engine.Drift
         }
 
         /// <summary>Requests sent so far (listings, declaration reads, setting reads).</summary>
-        public long Requests => _target.Requests.Total + Interlocked.Read(ref _settingRequests);
+        public long Requests => _target.Requests.Total;
 
         /// <summary>Runs the check; findings go to the callback as they are found (from worker threads).</summary>
         public async Task<IReadOnlyList<string>> RunAsync(CancellationToken cancellation)
@@ -109,7 +108,7 @@ namespace S3MlLayout.Engine.Drift
                 }
                 foreach (var node in rootTree.Roots.Where(n => !top.CommonPrefixes.Contains(n.Key) && !top.LinksOutside.Contains(n.Key)))
                     MissingSubtree(rootTree, node, "");
-                if (_options.BucketSettings && _target is S3StorageTarget)
+                if (_options.BucketSettings && _target.HasSettings)
                     checks.Add(Settings(cancellation));
             }
             await Task.WhenAll(checks).ConfigureAwait(false);
@@ -201,9 +200,7 @@ namespace S3MlLayout.Engine.Drift
         {
             var declared = await DeclaredBucket.ReadAsync(_target, cancellation).ConfigureAwait(false);
             if (declared?.Settings == null) return;
-            var admin = new S3BucketAdmin(_target.Bucket.Connection!, _target.Bucket.Name);
-            var actual = await Guarded(() => admin.ReadAsync(cancellation), cancellation).ConfigureAwait(false);
-            Interlocked.Add(ref _settingRequests, admin.Requests.Total);
+            var actual = await Guarded(async () => (await _target.ReadSettingsAsync(cancellation).ConfigureAwait(false))!, cancellation).ConfigureAwait(false);
             foreach (var difference in BucketSettings.Compare(declared.Settings, actual))
                 Emit(DriftCategory.BucketSetting, "", difference.Setting, difference.Expected, difference.Actual,
                     "Repair-MlLayout re-applies the declared setting.", true, uri: _target.Describe(""));

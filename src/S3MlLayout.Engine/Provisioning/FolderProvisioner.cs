@@ -143,23 +143,4 @@ namespace S3MlLayout.Engine.Provisioning
             }
         }
     }
-
-    /// <summary>The summary of provisioning one solution (Add-MlSolution, Add-MlDatePartition).</summary>
-    public sealed class SolutionProvisionResult
-    {
-        public string Bucket { get; set; } = "";
-        public string Solution { get; set; } = "";
-        public string Template { get; set; } = "";
-        public string TemplateVersion { get; set; } = "";
-        /// <summary>s3://bucket/solutions/{solution}/ or the local directory.</summary>
-        public string Uri { get; set; } = "";
-        public int Created { get; set; }
-        public int AlreadyPresent { get; set; }
-        public int Failed { get; set; }
-        /// <summary>Folders that -WhatIf or a declined confirmation left out.</summary>
-        public int Skipped { get; set; }
-        public IReadOnlyList<string> CreatedKeys { get; set; } = Array.Empty<string>();
-        public IReadOnlyList<string> FailedKeys { get; set; } = Array.Empty<string>();
-        public override string ToString() => $"{Solution}: {Created} created, {AlreadyPresent} already present, {Failed} failed";
-    }
 }

@@ -127,23 +127,4 @@ namespace S3MlLayout.Engine.Provisioning
         public List<string> Left { get; } = new List<string>();
         public MarkerDeleteOutcome LeftBecause { get; set; } = MarkerDeleteOutcome.Deleted;
     }
-
-    /// <summary>The summary of Update-MlSolution for one solution.</summary>
-    public sealed class SolutionUpdateResult
-    {
-        public string Bucket { get; set; } = "";
-        public string Solution { get; set; } = "";
-        public string Template { get; set; } = "";
-        public string FromVersion { get; set; } = "";
-        public string ToVersion { get; set; } = "";
-        public string Uri { get; set; } = "";
-        public int Created { get; set; }
-        public IReadOnlyList<string> Renamed { get; set; } = Array.Empty<string>();
-        /// <summary>Renames not applied, with the reason (the old prefix holds data).</summary>
-        public IReadOnlyList<string> RenamesSkipped { get; set; } = Array.Empty<string>();
-        /// <summary>Old rename markers left in place because they changed since they were listed, or the store cannot delete on a condition.</summary>
-        public IReadOnlyList<string> MarkersLeft { get; set; } = Array.Empty<string>();
-        public int Failed { get; set; }
-        public override string ToString() => $"{Solution}: {Template} {FromVersion} -> {ToVersion}, {Created} created, {Renamed.Count} renamed, {RenamesSkipped.Count} renames left alone";
-    }
 }

@@ -45,6 +45,16 @@ namespace S3MlLayout.Engine.S3
         public int? AbortIncompleteMultipartUploadDays { get; set; }
         public List<LifecycleRuleSpec>? LifecycleRules { get; set; }
 
+        /// <summary>The setting a difference belongs to, as changes name them (Tag:x -> Tag, KmsKeyId -> Encryption ...).</summary>
+        public static string SettingOf(string difference) => difference switch
+        {
+            nameof(BucketSettings.KmsKeyId) or nameof(BucketSettings.BucketKeyEnabled) => nameof(BucketSettings.Encryption),
+            nameof(BucketSettings.AbortIncompleteMultipartUploadDays) => "Lifecycle",
+            _ when difference.StartsWith("LifecycleRule:", StringComparison.Ordinal) => "Lifecycle",
+            _ when difference.StartsWith("Tag:", StringComparison.Ordinal) => "Tag",
+            _ => difference,
+        };
+
         public const string ManagedBy = "S3MlLayout";
         public const string AbortRuleId = "s3mllayout-abort-incomplete-multipart-uploads";
 

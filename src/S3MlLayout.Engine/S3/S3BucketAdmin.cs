@@ -149,7 +149,7 @@ namespace S3MlLayout.Engine.S3
             var changes = new List<BucketChange>();
             foreach (var setting in AppliedSettings)
             {
-                var relevant = differences.Where(d => SettingOf(d.Setting) == setting).ToList();
+                var relevant = differences.Where(d => BucketSettings.SettingOf(d.Setting) == setting).ToList();
                 if (relevant.Count == 0) continue;
                 string Side(Func<SettingDifference, string> value) =>
                     string.Join(", ", relevant.Select(d => d.Setting == setting ? value(d) : $"{d.Setting.Substring(d.Setting.IndexOf(':') + 1)}={value(d)}"));
@@ -161,15 +161,6 @@ namespace S3MlLayout.Engine.S3
         private static readonly string[] AppliedSettings =
             { nameof(BucketSettings.BlockPublicAccess), nameof(BucketSettings.ObjectOwnership), nameof(BucketSettings.Encryption), nameof(BucketSettings.Versioning), nameof(BucketSettings.TlsOnlyPolicy), "Tag", "Lifecycle" };
 
-        /// <summary>The setting a difference belongs to, as changes name them (Tag:x -> Tag, KmsKeyId -> Encryption ...).</summary>
-        internal static string SettingOf(string difference) => difference switch
-        {
-            nameof(BucketSettings.KmsKeyId) or nameof(BucketSettings.BucketKeyEnabled) => nameof(BucketSettings.Encryption),
-            nameof(BucketSettings.AbortIncompleteMultipartUploadDays) => "Lifecycle",
-            _ when difference.StartsWith("LifecycleRule:", StringComparison.Ordinal) => "Lifecycle",
-            _ when difference.StartsWith("Tag:", StringComparison.Ordinal) => "Tag",
-            _ => difference,
-        };
 
         /// <summary>
         /// Applies the planned changes the caller approved (ShouldProcess runs on the caller's thread, before this),

@@ -46,6 +46,32 @@ namespace S3MlLayout.Engine.S3
         public Task<bool> BucketExistsAsync(CancellationToken cancellation) =>
             new S3BucketAdmin(_connection, Bucket.Name, Requests).ExistsAsync(cancellation);
 
+        private S3BucketAdmin Admin => new S3BucketAdmin(_connection, Bucket.Name, Requests);
+
+        public async Task<bool> CreateBucketAsync(BucketSettings desired, CancellationToken cancellation) =>
+            await Admin.CreateAsync(desired.ObjectOwnership != null, cancellation).ConfigureAwait(false) == BucketCreateOutcome.Created;
+
+        public bool HasSettings => true;
+
+        public string? Restrict(BucketSettings desired)
+        {
+            if (!_connection.IsPlainHttp || desired.TlsOnlyPolicy != true) return null;
+            // Every request through this endpoint is plain HTTP: the policy would lock this tool (and everyone) out.
+            desired.TlsOnlyPolicy = null;
+            return $"The endpoint {_connection.EndpointUrl} is plain HTTP, so the TLS-only bucket policy was not applied (it would deny every request made through it). Use an https:// endpoint to apply it.";
+        }
+
+        public async Task<BucketSettings?> ReadSettingsAsync(CancellationToken cancellation) => await Admin.ReadAsync(cancellation).ConfigureAwait(false);
+
+        public IReadOnlyList<BucketChange> PlanSettings(BucketSettings desired, BucketSettings actual) => S3BucketAdmin.Plan(desired, actual);
+
+        public Task<IReadOnlyList<BucketChange>> ApplySettingsAsync(BucketSettings desired, BucketSettings actual, IReadOnlyCollection<BucketChange> approved, CancellationToken cancellation) =>
+            Admin.ApplyAsync(desired, actual, approved, cancellation);
+
+        public Task<string> DescribeCallerAsync(CancellationToken cancellation) => CallerIdentity.DescribeAsync(_connection, cancellation);
+
+        public string CallerWithoutRequest => $"unknown ({_connection.CredentialSource}; run stopped)";
+
         public async Task<ISet<string>> FindFolderMarkersAsync(IReadOnlyCollection<string> folderKeys, CancellationToken cancellation)
         {
             var found = new HashSet<string>(StringComparer.Ordinal);

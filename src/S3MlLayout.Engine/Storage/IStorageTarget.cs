@@ -112,6 +112,36 @@ namespace S3MlLayout.Engine.Storage
 
         Task<bool> BucketExistsAsync(CancellationToken cancellation);
 
+        /// <summary>
+        /// Creates the bucket (on the local target: its directory; on S3 in the connection's region, ACLs off when the
+        /// desired settings say so). False when it was already there and ours.
+        /// </summary>
+        Task<bool> CreateBucketAsync(S3.BucketSettings desired, CancellationToken cancellation);
+
+        /// <summary>Whether the target has bucket settings (S3: public access, encryption, versioning ...); a local directory has none.</summary>
+        bool HasSettings { get; }
+
+        /// <summary>
+        /// Why a desired setting cannot be applied through this target, with the setting cleared from
+        /// <paramref name="desired"/> (a TLS-only policy over a plain http:// endpoint would lock every request out); null when none.
+        /// </summary>
+        string? Restrict(S3.BucketSettings desired);
+
+        /// <summary>The settings as the target reports them now; null where the target has none.</summary>
+        Task<S3.BucketSettings?> ReadSettingsAsync(CancellationToken cancellation);
+
+        /// <summary>The changes that would bring the actual settings to the desired ones, one per setting, in the order they are applied.</summary>
+        IReadOnlyList<S3.BucketChange> PlanSettings(S3.BucketSettings desired, S3.BucketSettings actual);
+
+        /// <summary>Applies the approved changes, one setting at a time; returns what was applied.</summary>
+        Task<IReadOnlyList<S3.BucketChange>> ApplySettingsAsync(S3.BucketSettings desired, S3.BucketSettings actual, IReadOnlyCollection<S3.BucketChange> approved, CancellationToken cancellation);
+
+        /// <summary>Who is making the changes, for audit records: the caller's ARN on S3 where STS answers, else the local user. Never fails.</summary>
+        Task<string> DescribeCallerAsync(CancellationToken cancellation);
+
+        /// <summary>Who is making the changes without asking anyone (a stopped run has no time for a request).</summary>
+        string CallerWithoutRequest { get; }
+
         /// <summary>Which of the given folder keys already have a marker (found by listing, not one request per key).</summary>
         Task<ISet<string>> FindFolderMarkersAsync(IReadOnlyCollection<string> folderKeys, CancellationToken cancellation);
 

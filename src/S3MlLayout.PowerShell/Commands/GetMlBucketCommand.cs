@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Provisioning;
-using S3MlLayout.Engine.S3;
 using S3MlLayout.Engine.Storage;
 
 namespace S3MlLayout.PowerShell.Commands
@@ -22,8 +21,7 @@ namespace S3MlLayout.PowerShell.Commands
                     Report(new MlLayoutException("BucketNotFound", ErrorKind.ObjectNotFound, bucket.Uri, $"There is no bucket '{bucket.Name}' at {bucket.Uri}; create it with New-MlBucket."));
                     return;
                 }
-                if (bucket.Target == StorageKind.S3)
-                    bucket.Settings = Run(ct => new S3BucketAdmin(bucket.Connection!, bucket.Name).ReadAsync(ct));
+                bucket.Settings = Run(ct => target.ReadSettingsAsync(ct));
                 Run(ct => DeclaredBucket.ReadAsync(target, ct))?.ApplyTo(bucket);
                 WriteObject(bucket);
             }

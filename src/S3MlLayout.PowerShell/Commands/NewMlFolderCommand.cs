@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using S3MlLayout.Engine.Audit;
+using S3MlLayout.Engine.Operations;
 using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Layouts;
 using S3MlLayout.Engine.Naming;
@@ -56,12 +56,8 @@ namespace S3MlLayout.PowerShell.Commands
             try
             {
                 using var target = OpenExistingBucket(Bucket!);
-                Audited(target, new AuditRecord(), audit =>
-                {
-                    var tally = ProvisionFolders(target, _keys, $"{_keys.Count} folders", audit, WriteObject);
-                    if (tally.Failed.Count > 0)
-                        WriteWarning($"{tally.Failed.Count} of {_keys.Distinct().Count()} folders failed; run the command again to create them.");
-                });
+                var plan = Run(ct => CreateFoldersPlan.CreateAsync(ContextFor(target), _keys, ct));
+                Execute(plan, plan.ApplyAsync);
             }
             catch (MlLayoutException e)
             {

@@ -8,7 +8,9 @@ using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Audit;
 using S3MlLayout.Engine.Layouts;
 using S3MlLayout.Engine.S3;
+using S3MlLayout.Engine.Operations;
 using S3MlLayout.Engine.Storage;
+using System.Collections.Generic;
 
 namespace S3MlLayout.PowerShell.Common
 {
@@ -50,7 +52,7 @@ namespace S3MlLayout.PowerShell.Common
             Fail(new MlLayoutException(errorId, kind, target, message));
 
         /// <summary>Reports one failed item; the command goes on with the others.</summary>
-        protected void Report(MlLayoutException e) => WriteError(ToErrorRecord(e));
+        protected internal void Report(MlLayoutException e) => WriteError(ToErrorRecord(e));
 
         /// <summary>A path as the user typed it (relative, ~, PS drive) made absolute for the file system provider.</summary>
         protected string ResolvePath(string path)
@@ -88,62 +90,39 @@ namespace S3MlLayout.PowerShell.Common
 
         private static readonly string[] SecretParameters = { "SecretKey", "SessionToken", "AccessKey" };
 
-        /// <summary>
-        /// Runs a mutating body and then writes the run's audit record exactly once, whether the body completed, was
-        /// stopped (Ctrl+C) or failed: the record says what was created, failed, interrupted and never attempted.
-        /// </summary>
-        protected void Audited(IStorageTarget target, AuditRecord record, Action<AuditRecord> body) => Audited(target, record, () => body(record));
-
-        protected void Audited(IStorageTarget target, AuditRecord record, Action body)
+        /// <summary>The bound parameters as plain data for the audit record: never a secret.</summary>
+        private IReadOnlyDictionary<string, object?> AuditParameters()
         {
-            record.Outcome = "Failed";
-            try
-            {
-                body();
-                record.Outcome = "Completed";
-            }
-            catch (PipelineStoppedException) { record.Outcome = "Stopped"; throw; }
-            catch (MlLayoutException e) { record.Error = e.ErrorId; throw; }
-            catch (RuntimeException e) { record.Error = e.ErrorRecord?.FullyQualifiedErrorId?.Split(',')[0]; throw; }
-            finally
-            {
-                if (Cancellation.IsCancellationRequested) record.Outcome = "Stopped";
-                WriteAudit(target, record);
-            }
-        }
-
-        /// <summary>
-        /// Writes the run's audit record into the bucket it changed (only when something changed or failed, never
-        /// under -WhatIf), with the bound parameters less every secret and the caller's identity where it can be had.
-        /// A stopped run still writes it, on its own short deadline (the run's cancellation has fired by then).
-        /// </summary>
-        protected void WriteAudit(IStorageTarget target, AuditRecord record)
-        {
-            if (!record.IsWorthWriting) return;
-            bool stopped = Cancellation.IsCancellationRequested;
-            record.RunId = target.RunId;
-            record.Cmdlet = MyInvocation.MyCommand.Name;
+            var parameters = new Dictionary<string, object?>();
             foreach (var pair in MyInvocation.BoundParameters)
                 if (!SecretParameters.Contains(pair.Key, StringComparer.OrdinalIgnoreCase))
-                    record.Parameters[pair.Key] = AuditRecord.Plain(pair.Value is PSObject wrapped ? wrapped.BaseObject : pair.Value is SwitchParameter sw ? sw.IsPresent : pair.Value);
-            record.Bucket = target.Bucket.Name;
-            record.Target = target.Bucket.Target.ToString();
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            try
-            {
-                var connection = target.Bucket.Connection;
-                record.Caller = connection == null ? CallerIdentity.Local()
-                    : stopped ? $"unknown ({connection.CredentialSource}; run stopped)"
-                    : Task.Run(() => CallerIdentity.DescribeAsync(connection, deadline.Token)).GetAwaiter().GetResult();
-                Task.Run(() => record.WriteAsync(target, deadline.Token)).GetAwaiter().GetResult();
-                if (!stopped) WriteVerbose($"Audit record: {target.Describe(record.Key)}");
-            }
-            catch (Exception e) when (!(e is PipelineStoppedException))
-            {
-                // The changes are made; a lost audit record is reported, not fatal.
-                if (!stopped) WriteWarning($"The audit record could not be written to {target.Describe(record.Key)}: {e.Message}");
-            }
+                    parameters[pair.Key] = AuditRecord.Plain(pair.Value is PSObject wrapped ? wrapped.BaseObject : pair.Value is SwitchParameter sw ? sw.IsPresent : pair.Value);
+            return parameters;
         }
+
+        /// <summary>What an engine operation needs to know of this run against <paramref name="target"/>.</summary>
+        protected OperationContext ContextFor(IStorageTarget target, int? concurrency = null) =>
+            new OperationContext(target, MyInvocation.MyCommand.Name, AuditParameters(), concurrency);
+
+        /// <summary>
+        /// The shape of every change: the plan's notes, warnings and problems go to their streams, ShouldProcess is
+        /// asked once per planned change (so -WhatIf prints the exact plan), and the approved changes go back to the
+        /// engine, whose output, errors and progress stream to the pipeline as they happen.
+        /// </summary>
+        protected void Execute<TPlan>(TPlan plan, Func<IReadOnlyCollection<PlannedChange>, IOperationSink, CancellationToken, Task> apply) where TPlan : ChangePlan
+        {
+            foreach (var note in plan.Notes) WriteVerbose(note);
+            foreach (var warning in plan.Warnings) WriteWarning(warning);
+            foreach (var problem in plan.Problems) Report(problem);
+            var approved = plan.Changes.Where(c => !c.NeedsApproval || ShouldProcess(c.Target, c.Action)).ToList();
+            int activity = System.Threading.Interlocked.Increment(ref s_nextActivityId);
+            string title = $"Changing {plan.Context.Target.Bucket.Uri}";
+            bool progressShown = false;
+            RunStreaming<Action>((emit, ct) => apply(approved, new PipelineSink(emit, this, activity, title, () => progressShown = true), ct), action => action());
+            if (progressShown) WriteProgress(new ProgressRecord(activity, title, "done") { RecordType = ProgressRecordType.Completed });
+        }
+
+        private static int s_nextActivityId = 1000;
 
         /// <summary>Runs engine work synchronously on the pipeline thread, turning cancellation into a clean stop.</summary>
         protected T Run<T>(Func<CancellationToken, Task<T>> work)
@@ -220,5 +199,36 @@ namespace S3MlLayout.PowerShell.Common
                 throw Unexpected(e);
             }
         }
+    }
+
+    /// <summary>Relays what the engine produces on worker threads to the pipeline thread, in order.</summary>
+    internal sealed class PipelineSink : IOperationSink
+    {
+        private readonly Action<Action> _post;
+        private readonly MlCmdlet _cmdlet;
+        private readonly int _activity;
+        private readonly string _title;
+        private readonly Action _onProgress;
+
+        public PipelineSink(Action<Action> post, MlCmdlet cmdlet, int activity, string title, Action onProgress)
+        {
+            _post = post; _cmdlet = cmdlet; _activity = activity; _title = title; _onProgress = onProgress;
+        }
+
+        public void Output(object item) => _post(() => _cmdlet.WriteObject(item));
+        public void Error(MlLayoutException error) => _post(() => _cmdlet.Report(error));
+        public void Warning(string message) => _post(() => _cmdlet.WriteWarning(message));
+        public void Verbose(string message) => _post(() => _cmdlet.WriteVerbose(message));
+
+        public void FolderWritten(Engine.Provisioning.FolderResult result, int done, int total) => _post(() =>
+        {
+            _onProgress();
+            // A fresh record per update: hosts may keep the object they were given.
+            _cmdlet.WriteProgress(new ProgressRecord(_activity, _title, $"{done} of {total} folders")
+            {
+                PercentComplete = (int)(100L * done / Math.Max(1, total)),
+                CurrentOperation = result.Uri,
+            });
+        });
     }
 }

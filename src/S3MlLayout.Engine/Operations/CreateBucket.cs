@@ -1,0 +1,96 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using S3MlLayout.Engine.Audit;
+using S3MlLayout.Engine.Provisioning;
+using S3MlLayout.Engine.S3;
+using S3MlLayout.Engine.Storage;
+
+namespace S3MlLayout.Engine.Operations
+{
+    /// <summary>
+    /// Creates a bucket with secure defaults, or converges an existing one to them: the bucket, one change per
+    /// setting that differs (S3 only: a local directory has no settings, and the plan says so), and the declaration
+    /// of what the bucket should be (compare-and-swap, written before the settings are applied).
+    /// </summary>
+    public sealed class CreateBucketPlan : ChangePlan
+    {
+        private CreateBucketPlan(OperationContext context, BucketSettings desired) : base(context) { Desired = desired; }
+
+        public BucketSettings Desired { get; }
+        public bool Exists { get; private set; }
+        private DeclaredBucket? _declared;
+        private StoredContent? _read;
+        private BucketSettings _actual = new BucketSettings();
+
+        public static async Task<CreateBucketPlan> CreateAsync(OperationContext context, BucketSettings desired, CancellationToken cancellation)
+        {
+            var target = context.Target;
+            var bucket = target.Bucket;
+            var plan = new CreateBucketPlan(context, desired);
+            if (target.Restrict(desired) is string restriction) plan.Warnings.Add(restriction);
+            plan.Exists = await target.BucketExistsAsync(cancellation).ConfigureAwait(false);
+            if (!plan.Exists)
+                plan.Changes.Add(new PlannedChange(ChangeKind.CreateBucket, bucket.Uri, target.HasSettings ? $"Create bucket in {bucket.Region}" : "Create bucket"));
+            else
+                (plan._declared, plan._read) = await DeclaredBucket.ReadStoredAsync(target, cancellation).ConfigureAwait(false);
+
+            int settings = 0;
+            if (target.HasSettings)
+            {
+                if (plan.Exists) plan._actual = (await target.ReadSettingsAsync(cancellation).ConfigureAwait(false))!;
+                foreach (var change in target.PlanSettings(desired, plan._actual))
+                {
+                    plan.Changes.Add(new PlannedChange(ChangeKind.SetBucketSetting, bucket.Uri, $"Set {change}", change.Setting) { Detail = change });
+                    settings++;
+                }
+                if (!plan.Exists || settings > 0 || plan._declared == null)
+                    plan.Changes.Add(new PlannedChange(ChangeKind.RecordDeclaration, target.Describe(DeclaredBucket.Key), "Record declared bucket settings", DeclaredBucket.Key));
+            }
+            else
+            {
+                plan.Notes.Add(plan.Exists ? $"Bucket '{bucket.Uri}' already exists; nothing to create." : $"{bucket.Uri} is a directory: it has no bucket settings, so the secure defaults apply on S3 only.");
+            }
+            plan.AddAuditChange();
+            return plan;
+        }
+
+        /// <summary>Creates, declares, applies and reads back what was approved; emits the bucket object (none when it does not exist after all). Audited.</summary>
+        public async Task ApplyAsync(IReadOnlyCollection<PlannedChange> approved, IOperationSink sink, CancellationToken cancellation)
+        {
+            var target = Target;
+            var bucket = target.Bucket;
+            bool create = approved.Any(c => c.Kind == ChangeKind.CreateBucket);
+            if (!Exists && !create) return; // -WhatIf (or a declined confirmation) for a bucket that does not exist yet
+            var settings = Changes.Where(c => c.Kind == ChangeKind.SetBucketSetting && approved.Contains(c)).Select(c => (BucketChange)c.Detail!).ToList();
+            var audit = new AuditRecord { Template = Desired.Tags != null && Desired.Tags.TryGetValue("template", out var t) ? t : null };
+            await AuditedRun.RunAsync(Context, audit, sink, async () =>
+            {
+                if (create)
+                {
+                    // False: another run created it between the plan and now; it is ours all the same.
+                    bucket.Created = await target.CreateBucketAsync(Desired, cancellation).ConfigureAwait(false);
+                    audit.BucketCreated = bucket.Created;
+                    bucket.CreatedUtc = DateTime.UtcNow;
+                }
+                _declared?.ApplyTo(bucket);
+                bool declare = !target.HasSettings ? create : approved.Any(c => c.Kind == ChangeKind.RecordDeclaration) && (bucket.Created || settings.Count > 0 || _declared == null);
+                if (declare)
+                {
+                    // Declared first, then converged: if a setting fails, the declaration still says what the bucket should be.
+                    bucket.CreatedUtc ??= DateTime.UtcNow;
+                    await DeclaredBucket.From(bucket, target.HasSettings ? Desired : null).DeclareAsync(target, _read, cancellation).ConfigureAwait(false);
+                }
+                if (!target.HasSettings) return;
+                var applied = settings.Count == 0 ? settings : await target.ApplySettingsAsync(Desired, _actual, settings, cancellation).ConfigureAwait(false);
+                lock (audit) audit.SettingsChanged.AddRange(applied.Select(c => c.ToString()));
+                // As the target reports them, not as requested.
+                bucket.Settings = applied.Count > 0 || bucket.Created ? await target.ReadSettingsAsync(cancellation).ConfigureAwait(false) : _actual;
+                foreach (var change in applied) sink.Verbose($"{bucket.Uri}: {change}");
+            }, cancellation).ConfigureAwait(false);
+            sink.Output(bucket);
+        }
+    }
+}
