@@ -109,7 +109,7 @@ namespace S3MlLayout.PowerShell.Common
         /// asked once per planned change (so -WhatIf prints the exact plan), and the approved changes go back to the
         /// engine, whose output, errors and progress stream to the pipeline as they happen.
         /// </summary>
-        protected void Execute<TPlan>(TPlan plan, Func<IReadOnlyCollection<PlannedChange>, IOperationSink, CancellationToken, Task> apply) where TPlan : ChangePlan
+        protected void Execute(ChangePlan plan, Func<IReadOnlyCollection<PlannedChange>, IOperationSink, CancellationToken, Task> apply)
         {
             foreach (var note in plan.Notes) WriteVerbose(note);
             foreach (var warning in plan.Warnings) WriteWarning(warning);
