@@ -58,13 +58,7 @@ namespace S3MlLayout.Engine.Audit
         [JsonIgnore]
         public string Key => string.Format(CultureInfo.InvariantCulture, "{0}{1:yyyy}/{1:MM}/{1:dd}/{1:HHmmss}Z-{2}.json", Prefix, TimeUtc, RunId);
 
-        private static readonly JsonSerializerOptions Json = new JsonSerializerOptions
-        {
-            WriteIndented = true,
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // files, not HTML: keep '->' and non-ASCII readable
-            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        };
+        private static JsonSerializerOptions Json => RecordJson.Options;
 
         public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
 

@@ -11,6 +11,22 @@ namespace S3MlLayout.Engine.Layouts
     /// <summary>How the date levels are spelled: 2024/01/31 (seed 000) or year=2024/month=01/day=31 (Athena/Glue).</summary>
     public enum PartitionStyle { Ymd, Hive }
 
+    /// <summary>How partition styles are written in templates and declarations: "YYYY/MM/DD" and "hive".</summary>
+    public static class PartitionStyles
+    {
+        public static string ToText(PartitionStyle style) => style == PartitionStyle.Hive ? "hive" : "YYYY/MM/DD";
+
+        /// <summary>A template's partitionStyle: YYYY/MM/DD (or ymd), or hive.</summary>
+        public static bool TryParse(string? text, out PartitionStyle style)
+        {
+            style = text == "hive" ? PartitionStyle.Hive : PartitionStyle.Ymd;
+            return text == "hive" || text == "YYYY/MM/DD" || text == "ymd";
+        }
+
+        /// <summary>The style a declaration names; anything but "hive" is YYYY/MM/DD.</summary>
+        public static PartitionStyle Parse(string? text) => text == "hive" ? PartitionStyle.Hive : PartitionStyle.Ymd;
+    }
+
     /// <summary>Where a template node came from, for error messages.</summary>
     public readonly struct SourceLocation
     {

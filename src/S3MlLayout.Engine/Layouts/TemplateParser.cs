@@ -218,13 +218,8 @@ namespace S3MlLayout.Engine.Layouts
         private static PartitionStyle ParsePartitionStyle(YamlNode node, string file)
         {
             string value = Scalar(node, file, "partitionStyle");
-            return value switch
-            {
-                "YYYY/MM/DD" => PartitionStyle.Ymd,
-                "ymd" => PartitionStyle.Ymd,
-                "hive" => PartitionStyle.Hive,
-                _ => throw Error("TemplateInvalidValue", file, node, $"partitionStyle '{value}' is not one of: YYYY/MM/DD (or ymd), hive."),
-            };
+            return PartitionStyles.TryParse(value, out var style) ? style
+                : throw Error("TemplateInvalidValue", file, node, $"partitionStyle '{value}' is not one of: YYYY/MM/DD (or ymd), hive.");
         }
 
         private static void CheckKeys(YamlMappingNode map, string[] allowed, string file, string what)

@@ -23,7 +23,7 @@ namespace S3MlLayout.Engine.Provisioning
         public S3.BucketSettings? Settings { get; set; }
         public string ToolVersion { get; set; } = "";
 
-        private static readonly JsonSerializerOptions Json = new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+        private static JsonSerializerOptions Json => RecordJson.Options;
 
         public static DeclaredBucket From(MlBucket bucket, S3.BucketSettings? settings = null) => new DeclaredBucket
         {

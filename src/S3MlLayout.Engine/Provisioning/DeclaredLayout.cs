@@ -44,7 +44,7 @@ namespace S3MlLayout.Engine.Provisioning
             Template = template.Name,
             TemplateVersion = template.Version,
             TemplateSource = template.Source,
-            PartitionStyle = template.PartitionStyle == Layouts.PartitionStyle.Hive ? "hive" : "YYYY/MM/DD",
+            PartitionStyle = PartitionStyles.ToText(template.PartitionStyle),
             Style = NamingStyles.ToYaml(template.DefaultStyle),
             // The template's own includes and the caller's, so expanding the declaration again gives the same folders.
             Include = template.Includes.Concat(include).Select(p => p.TrimEnd('/')).Distinct().ToList(),
@@ -57,20 +57,14 @@ namespace S3MlLayout.Engine.Provisioning
 
         /// <summary>The declared tree as a template again, to expand with <see cref="LayoutExpander"/>.</summary>
         public LayoutTemplate ToTemplate() => new LayoutTemplate(Template, TemplateVersion, null, null, TemplateSource, false,
-            PartitionStyle == "hive" ? Layouts.PartitionStyle.Hive : Layouts.PartitionStyle.Ymd,
+            PartitionStyles.Parse(PartitionStyle),
             Folders.Select(f => f.ToSpec()).ToList(), BucketFolders.Select(f => f.ToSpec()).ToList(),
             Renames.Select(r => new RenameMigration(r.From, r.To)).ToList(), Include, "")
         {
             DefaultStyle = NamingStyles.TryParse(Style, out var style) ? style : NamingStyle.KebabCase,
         };
 
-        private static readonly JsonSerializerOptions Json = new JsonSerializerOptions
-        {
-            WriteIndented = true,
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // files, not HTML: keep '->' and non-ASCII readable
-            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        };
+        private static JsonSerializerOptions Json => RecordJson.Options;
 
         public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
 
@@ -166,7 +160,7 @@ namespace S3MlLayout.Engine.Provisioning
             Description = spec.Description,
             Style = spec.Style is NamingStyle style ? NamingStyles.ToYaml(style) : null,
             Partition = spec.Partition == PartitionGranularity.None ? null : spec.Partition.ToString().ToLowerInvariant(),
-            PartitionStyle = spec.PartitionStyle is Layouts.PartitionStyle ps ? (ps == Layouts.PartitionStyle.Hive ? "hive" : "YYYY/MM/DD") : null,
+            PartitionStyle = spec.PartitionStyle is Layouts.PartitionStyle ps ? PartitionStyles.ToText(ps) : null,
             Optional = spec.Optional,
             Folders = spec.Folders.Count == 0 ? null : spec.Folders.Select(From).ToList(),
         };
@@ -177,7 +171,7 @@ namespace S3MlLayout.Engine.Provisioning
             Description = Description,
             Style = Style != null && NamingStyles.TryParse(Style, out var style) ? style : (NamingStyle?)null,
             Partition = Partition == "daily" ? PartitionGranularity.Daily : Partition == "monthly" ? PartitionGranularity.Monthly : PartitionGranularity.None,
-            PartitionStyle = PartitionStyle == null ? (Layouts.PartitionStyle?)null : PartitionStyle == "hive" ? Layouts.PartitionStyle.Hive : Layouts.PartitionStyle.Ymd,
+            PartitionStyle = PartitionStyle == null ? (Layouts.PartitionStyle?)null : PartitionStyles.Parse(PartitionStyle),
             Optional = Optional,
             Folders = Folders?.Select(f => f.ToSpec()).ToList() ?? new List<FolderSpec>(),
         };

@@ -6,7 +6,7 @@ using S3MlLayout.Engine.Storage;
 namespace S3MlLayout.PowerShell.Commands
 {
     /// <summary>What Get-MlLayoutDrift and Test-MlLayout share: the bucket, the solutions and the walk itself.</summary>
-    public abstract class DriftCommandBase : ProvisioningCommandBase
+    public abstract class DriftCommandBase : Common.MlCmdlet
     {
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
         [ValidateNotNull]
@@ -15,6 +15,11 @@ namespace S3MlLayout.PowerShell.Commands
         [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
         public string[]? Solution { get; set; }
+
+        /// <summary>Listings in flight at once (16 when not given).</summary>
+        [Parameter]
+        [ValidateRange(1, 256)]
+        public int ThrottleLimit { get; set; }
 
         /// <summary>Checks the bucket; each finding goes to <paramref name="onFinding"/> on the pipeline thread as it is found.</summary>
         protected DriftSummary CheckDrift(bool detailed, Action<DriftFinding> onFinding)
@@ -36,50 +41,6 @@ namespace S3MlLayout.PowerShell.Commands
             });
             WriteVerbose($"{Bucket!.Uri}: {summary.Total} findings in {summary.Solutions.Count} solutions; {summary.Requests} requests ({target.Requests}).");
             return summary;
-        }
-    }
-
-    /// <summary>Compares a bucket with its declared layout and settings, and streams one object per difference.</summary>
-    [Cmdlet(VerbsCommon.Get, "MlLayoutDrift")]
-    [OutputType(typeof(DriftFinding), typeof(DriftSummary))]
-    public sealed class GetMlLayoutDriftCommand : DriftCommandBase
-    {
-        [Parameter]
-        public SwitchParameter Detailed { get; set; }
-
-        [Parameter]
-        public SwitchParameter Summary { get; set; }
-
-        protected override void ProcessRecord()
-        {
-            try
-            {
-                var summary = CheckDrift(Detailed, finding => { if (!Summary) WriteObject(finding); });
-                if (Summary) WriteObject(summary);
-            }
-            catch (Engine.Errors.MlLayoutException e)
-            {
-                Fail(e);
-            }
-        }
-    }
-
-    /// <summary>$true when the bucket matches its declared layout and settings, $false when it has drifted: for CI gates.</summary>
-    [Cmdlet(VerbsDiagnostic.Test, "MlLayout")]
-    [OutputType(typeof(bool))]
-    public sealed class TestMlLayoutCommand : DriftCommandBase
-    {
-        protected override void ProcessRecord()
-        {
-            try
-            {
-                var summary = CheckDrift(false, finding => WriteVerbose(finding.ToString()));
-                WriteObject(summary.InSync);
-            }
-            catch (Engine.Errors.MlLayoutException e)
-            {
-                Fail(e);
-            }
         }
     }
 }

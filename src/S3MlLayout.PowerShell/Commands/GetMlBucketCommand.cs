@@ -15,12 +15,7 @@ namespace S3MlLayout.PowerShell.Commands
             try
             {
                 var bucket = DescribeBucket(ResolveBucketName());
-                using var target = StorageTargets.Open(bucket);
-                if (!Run(ct => target.BucketExistsAsync(ct)))
-                {
-                    Report(new MlLayoutException("BucketNotFound", ErrorKind.ObjectNotFound, bucket.Uri, $"There is no bucket '{bucket.Name}' at {bucket.Uri}; create it with New-MlBucket."));
-                    return;
-                }
+                using var target = OpenExistingBucket(bucket);
                 bucket.Settings = Run(ct => target.ReadSettingsAsync(ct));
                 Run(ct => DeclaredBucket.ReadAsync(target, ct))?.ApplyTo(bucket);
                 WriteObject(bucket);

@@ -66,10 +66,8 @@ namespace S3MlLayout.PowerShell.Commands
                         _keys.AddRange(InputObject.Where(n => n != null).Select(n => n.Key));
                         break;
                     case BucketSet:
-                        using (var target = StorageTargets.Open(Bucket!))
+                        using (var target = OpenExistingBucket(Bucket!))
                         {
-                            if (!Run(ct => target.BucketExistsAsync(ct)))
-                                throw new MlLayoutException("BucketNotFound", ErrorKind.ObjectNotFound, Bucket!.Uri, $"The bucket '{Bucket!.Uri}' does not exist; create it with New-MlBucket.");
                             string prefix = Prefix.Length == 0 || Prefix.EndsWith("/", StringComparison.Ordinal) ? Prefix : Prefix + "/";
                             var listing = Run(ct => target.ListAsync(prefix, delimited: false, ct));
                             var folders = listing.Objects.SelectMany(o => FoldersOf(o.Key))

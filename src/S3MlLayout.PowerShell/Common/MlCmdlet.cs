@@ -100,6 +100,18 @@ namespace S3MlLayout.PowerShell.Common
             return parameters;
         }
 
+        /// <summary>The target of a bucket that must exist (BucketNotFound otherwise).</summary>
+        protected IStorageTarget OpenExistingBucket(MlBucket bucket)
+        {
+            var target = StorageTargets.Open(bucket);
+            if (!Run(ct => target.BucketExistsAsync(ct)))
+            {
+                target.Dispose();
+                throw BucketErrors.NotFound(bucket);
+            }
+            return target;
+        }
+
         /// <summary>What an engine operation needs to know of this run against <paramref name="target"/>.</summary>
         protected OperationContext ContextFor(IStorageTarget target, int? concurrency = null) =>
             new OperationContext(target, MyInvocation.MyCommand.Name, AuditParameters(), concurrency);

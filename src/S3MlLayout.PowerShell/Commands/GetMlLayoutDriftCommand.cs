@@ -1,0 +1,30 @@
+using System.Management.Automation;
+using S3MlLayout.Engine.Drift;
+
+namespace S3MlLayout.PowerShell.Commands
+{
+    /// <summary>Compares a bucket with its declared layout and settings, and streams one object per difference.</summary>
+    [Cmdlet(VerbsCommon.Get, "MlLayoutDrift")]
+    [OutputType(typeof(DriftFinding), typeof(DriftSummary))]
+    public sealed class GetMlLayoutDriftCommand : DriftCommandBase
+    {
+        [Parameter]
+        public SwitchParameter Detailed { get; set; }
+
+        [Parameter]
+        public SwitchParameter Summary { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            try
+            {
+                var summary = CheckDrift(Detailed, finding => { if (!Summary) WriteObject(finding); });
+                if (Summary) WriteObject(summary);
+            }
+            catch (Engine.Errors.MlLayoutException e)
+            {
+                Fail(e);
+            }
+        }
+    }
+}

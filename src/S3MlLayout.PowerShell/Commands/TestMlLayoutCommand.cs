@@ -1,0 +1,23 @@
+using System.Management.Automation;
+
+namespace S3MlLayout.PowerShell.Commands
+{
+    /// <summary>$true when the bucket matches its declared layout and settings, $false when it has drifted: for CI gates.</summary>
+    [Cmdlet(VerbsDiagnostic.Test, "MlLayout")]
+    [OutputType(typeof(bool))]
+    public sealed class TestMlLayoutCommand : DriftCommandBase
+    {
+        protected override void ProcessRecord()
+        {
+            try
+            {
+                var summary = CheckDrift(false, finding => WriteVerbose(finding.ToString()));
+                WriteObject(summary.InSync);
+            }
+            catch (Engine.Errors.MlLayoutException e)
+            {
+                Fail(e);
+            }
+        }
+    }
+}
