@@ -109,7 +109,7 @@ namespace S3MlLayout.Engine.Drift
                 }
                 foreach (var node in rootTree.Roots.Where(n => !top.CommonPrefixes.Contains(n.Key) && !top.LinksOutside.Contains(n.Key)))
                     MissingSubtree(rootTree, node, "");
-                if (_options.BucketSettings && _target is S3StorageTarget)
+                if (_options.BucketSettings && _target.Bucket.Target == StorageKind.S3)
                     checks.Add(Settings(cancellation));
             }
             await Task.WhenAll(checks).ConfigureAwait(false);
@@ -201,7 +201,7 @@ namespace S3MlLayout.Engine.Drift
         {
             var declared = await DeclaredBucket.ReadAsync(_target, cancellation).ConfigureAwait(false);
             if (declared?.Settings == null) return;
-            var admin = new S3BucketAdmin(_target.Bucket.Connection!, _target.Bucket.Name);
+            var admin = EngineComponents.S3.SettingsReader(_target.Bucket);
             var actual = await Guarded(() => admin.ReadAsync(cancellation), cancellation).ConfigureAwait(false);
             Interlocked.Add(ref _settingRequests, admin.Requests.Total);
             foreach (var difference in BucketSettings.Compare(declared.Settings, actual))

@@ -23,7 +23,7 @@ namespace S3MlLayout.PowerShell.Commands
                     return;
                 }
                 if (bucket.Target == StorageKind.S3)
-                    bucket.Settings = Run(ct => new S3BucketAdmin(bucket.Connection!, bucket.Name).ReadAsync(ct));
+                    bucket.Settings = Run(ct => new S3BucketAdmin(S3Buckets.ConnectionOf(bucket), bucket.Name).ReadAsync(ct));
                 Run(ct => DeclaredBucket.ReadAsync(target, ct))?.ApplyTo(bucket);
                 WriteObject(bucket);
             }

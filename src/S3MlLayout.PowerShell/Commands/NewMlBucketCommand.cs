@@ -76,7 +76,7 @@ namespace S3MlLayout.PowerShell.Commands
 
         private void CreateOnS3(MlBucket bucket, BucketSettings desired)
         {
-            var connection = bucket.Connection!;
+            var connection = S3Buckets.ConnectionOf(bucket);
             if (connection.IsPlainHttp && desired.TlsOnlyPolicy == true)
             {
                 // Every request through this endpoint is plain HTTP: the policy would lock this tool (and everyone) out.

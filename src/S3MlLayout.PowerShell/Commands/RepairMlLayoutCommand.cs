@@ -88,7 +88,7 @@ namespace S3MlLayout.PowerShell.Commands
 
             if (declared != null)
             {
-                var admin = new S3BucketAdmin(bucket.Connection!, bucket.Name);
+                var admin = new S3BucketAdmin(S3Buckets.ConnectionOf(bucket), bucket.Name);
                 var actual = Run(ct => admin.ReadAsync(ct));
                 var plan = S3BucketAdmin.Plan(declared, actual);
                 var approved = plan.Where(change => ShouldProcess(bucket.Uri, $"Set {change}")).ToList();

@@ -131,7 +131,7 @@ namespace S3MlLayout.PowerShell.Common
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
             try
             {
-                var connection = target.Bucket.Connection;
+                var connection = S3Buckets.ConnectionOrNull(target.Bucket);
                 record.Caller = connection == null ? CallerIdentity.Local()
                     : stopped ? $"unknown ({connection.CredentialSource}; run stopped)"
                     : Task.Run(() => CallerIdentity.DescribeAsync(connection, deadline.Token)).GetAwaiter().GetResult();
