@@ -49,9 +49,6 @@ namespace S3MlLayout.PowerShell.Common
         private static MethodInfo? s_loadFromPath;
         private static readonly Dictionary<string, Assembly> s_loaded = new Dictionary<string, Assembly>(StringComparer.OrdinalIgnoreCase);
 
-        /// <summary>True when the isolated set runs in its own load context (PowerShell 7).</summary>
-        internal static bool IsIsolated => s_loadContext != null;
-
         /// <summary>Import-Module (each import, in any runspace): installs the resolver and loads the engine core.</summary>
         internal static void Hook()
         {
@@ -85,7 +82,12 @@ namespace S3MlLayout.PowerShell.Common
             }
         }
 
-        private static void LoadCore() => _ = typeof(S3MlLayout.Engine.Storage.MlBucket).Assembly;
+        /// <summary>The engine core, as the cmdlets bound it: in the default context, from bin/ (set by the first import).</summary>
+        private static Assembly? s_core;
+
+        private static bool IsCore(string name) => string.Equals(name, "S3MlLayout.Engine", StringComparison.OrdinalIgnoreCase);
+
+        private static void LoadCore() => s_core ??= typeof(S3MlLayout.Engine.Storage.MlBucket).Assembly;
 
         private static HashSet<string> Names(string directory) =>
             new HashSet<string>(
@@ -105,7 +107,11 @@ namespace S3MlLayout.PowerShell.Common
         private static Assembly? OnAssemblyResolve(object? sender, ResolveEventArgs args)
         {
             var name = new AssemblyName(args.Name).Name;
-            if (name == null || s_dependencies == null || !s_dependencies.Contains(name) || s_beside!.Contains(name)) return null;
+            if (name == null || s_dependencies == null) return null;
+            // Windows PowerShell: an isolated assembly (LoadFrom bin/Dependencies) asking for the engine core gets the
+            // one copy the cmdlets use. (PowerShell 7 answers this in OnContextResolving, or never asks.)
+            if (IsCore(name)) return IsOurs(args.RequestingAssembly) ? s_core : null;
+            if (!s_dependencies.Contains(name) || s_beside!.Contains(name)) return null;
 
             // Answer only for requests that come from our own assemblies, or for our two isolated engine assemblies
             // (which the core and the cmdlets reference); anything else is another module's business.
@@ -173,8 +179,7 @@ namespace S3MlLayout.PowerShell.Common
             if (name == null) return null;
             // The engine core (and the cmdlet assembly): the default context's copy, never a second one in here, so
             // that S3MlLayout.Engine.S3 and .Yaml implement the core's interfaces and fill in the core's MlBucket.
-            var core = typeof(S3MlLayout.Engine.Storage.MlBucket).Assembly;
-            if (string.Equals(name, core.GetName().Name, StringComparison.OrdinalIgnoreCase)) return core;
+            if (IsCore(name)) return s_core;
             if (s_beside!.Contains(name)) return Assembly.LoadFrom(Path.Combine(ModuleDirectory, name + ".dll"));
             // A dependency the runtime does not supply (a netstandard2.0 support assembly): from Dependencies, in here.
             var path = Path.Combine(DependencyDirectory, name + ".dll");
