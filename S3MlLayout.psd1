@@ -34,7 +34,9 @@
     FileList               = @(
         'S3MlLayout.psd1'
         'bin/S3MlLayout.PowerShell.dll'
-        'bin/Dependencies/S3MlLayout.Engine.dll'
+        'bin/S3MlLayout.Engine.dll'
+        'bin/Dependencies/S3MlLayout.Engine.S3.dll'
+        'bin/Dependencies/S3MlLayout.Engine.Yaml.dll'
         'module/S3MlLayout.Format.ps1xml'
         'module/S3MlLayout.Types.ps1xml'
         'module/templates/master-solution.yaml'

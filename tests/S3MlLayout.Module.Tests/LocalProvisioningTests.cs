@@ -154,20 +154,25 @@ namespace S3MlLayout.Module.Tests
         }
 
         [Fact]
-        public void The_engine_and_its_dependencies_load_in_the_module_private_context()
+        public void The_engine_types_load_in_the_default_context_and_its_third_party_half_in_the_module_private_context()
         {
             var result = Run(@"
+function ContextOf($assembly) { [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($assembly).Name }
 $template = Get-MlLayoutTemplate simple-ml
-$context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($template.GetType().Assembly)
-$context.Name
-$context.Assemblies | ForEach-Object { $_.GetName().Name }
-[System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext((Get-Command Get-MlLayout).ImplementingType.Assembly).Name").AssertNoErrors();
+ContextOf $template.GetType().Assembly
+ContextOf (Get-Command Get-MlLayout).ImplementingType.Assembly
+$private = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'S3MlLayout'
+@($private).Count
+$private.Assemblies | ForEach-Object { $_.GetName().Name }").AssertNoErrors();
             var lines = result.Strings.ToList();
-            Assert.Equal("S3MlLayout", lines[0]);
-            Assert.Contains("YamlDotNet", lines);
-            Assert.Contains("AWSSDK.Core", lines);
-            Assert.Contains("AWSSDK.S3", lines);
-            Assert.Equal("Default", lines.Last()); // the cmdlet assembly itself is PowerShell's to load
+            Assert.Equal("Default", lines[0]); // the engine core: every parameter and output type
+            Assert.Equal("Default", lines[1]); // the cmdlet assembly itself is PowerShell's to load
+            Assert.Equal("1", lines[2]);
+            var isolated = lines.Skip(3).ToList();
+            foreach (var name in new[] { "S3MlLayout.Engine.S3", "S3MlLayout.Engine.Yaml", "YamlDotNet", "AWSSDK.Core", "AWSSDK.S3", "AWSSDK.SecurityToken" })
+                Assert.Contains(name, isolated);
+            Assert.DoesNotContain("S3MlLayout.Engine", isolated); // one core, shared: one MlBucket type
+            Assert.DoesNotContain("S3MlLayout.PowerShell", isolated);
         }
 
         [Fact]

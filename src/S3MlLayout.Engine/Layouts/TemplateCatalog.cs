@@ -40,7 +40,7 @@ namespace S3MlLayout.Engine.Layouts
 
         /// <summary>Parses YAML text as a template (for tests and in-memory use); extends resolves among the built-ins.</summary>
         public static LayoutTemplate Parse(string yaml, string sourceName) =>
-            Resolve(TemplateParser.Parse(yaml, sourceName), new List<string>());
+            Resolve(EngineComponents.TemplateParser.Parse(yaml, sourceName), new List<string>());
 
         private static IReadOnlyList<LayoutTemplate> LoadBuiltIns()
         {
@@ -54,7 +54,7 @@ namespace S3MlLayout.Engine.Layouts
             using var stream = typeof(TemplateCatalog).Assembly.GetManifestResourceStream(ResourcePrefix + fileName)
                 ?? throw new MlLayoutException("TemplateNotFound", ErrorKind.ObjectNotFound, fileName, $"The built-in template '{fileName}' is missing from the engine assembly; rebuild the module.");
             using var reader = new StreamReader(stream, Encoding.UTF8);
-            return TemplateParser.Parse(reader.ReadToEnd(), "built-in:" + fileName);
+            return EngineComponents.TemplateParser.Parse(reader.ReadToEnd(), "built-in:" + fileName);
         }
 
         private static TemplateDocument ReadFile(string fullPath)
@@ -64,14 +64,14 @@ namespace S3MlLayout.Engine.Layouts
             {
                 // Refused before it is read: a huge file would cost its size in memory before any other check.
                 long length = new FileInfo(fullPath).Length;
-                if (length > TemplateLimits.MaxFileBytes) throw TemplateParser.TooLarge(fullPath, length);
+                if (length > TemplateLimits.MaxFileBytes) throw TemplateLimits.TooLarge(fullPath, length);
                 text = File.ReadAllText(fullPath, Encoding.UTF8);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
                 throw new MlLayoutException("TemplateFileUnreadable", ErrorKind.ReadError, fullPath, $"The template file '{fullPath}' cannot be read: {e.Message}", e);
             }
-            return TemplateParser.Parse(text, fullPath);
+            return EngineComponents.TemplateParser.Parse(text, fullPath);
         }
 
         private static bool IsBuiltInSource(string file) => file.StartsWith("built-in:", StringComparison.Ordinal);

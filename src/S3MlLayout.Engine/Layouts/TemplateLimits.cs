@@ -1,3 +1,6 @@
+using System.Globalization;
+using S3MlLayout.Engine.Errors;
+
 namespace S3MlLayout.Engine.Layouts
 {
     /// <summary>
@@ -27,5 +30,11 @@ namespace S3MlLayout.Engine.Layouts
         /// <see cref="MaxDepth"/> is nested 2 * MaxDepth + 3 deep (inside add / folders lists); the rest is slack.
         /// </summary>
         public const int MaxYamlNesting = 2 * MaxDepth + 8;
+
+        /// <summary>TemplateTooLarge, at the start of the file: nothing of it has been read as YAML.</summary>
+        internal static TemplateException TooLarge(string file, long bytes) =>
+            new TemplateException("TemplateTooLarge", ErrorKind.LimitsExceeded, file, 1, 1,
+                $"the template has {bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes; templates may have at most 4 MiB " +
+                $"({MaxFileBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes). Split the layout into several templates.");
     }
 }

@@ -113,8 +113,8 @@ namespace S3MlLayout.Engine.Naming
         /// <summary>Whether the SDK knows the region code (us-west-2, eu-central-1 ...).</summary>
         public static bool IsKnownRegion(string region) => KnownRegions.Contains(region, StringComparer.Ordinal);
 
-        public static IReadOnlyList<string> KnownRegions { get; } =
-            Amazon.RegionEndpoint.EnumerableAllRegions.Select(r => r.SystemName).Distinct().OrderBy(r => r, StringComparer.Ordinal).ToArray();
+        /// <summary>The region codes the SDK knows (from S3MlLayout.Engine.S3, loaded on first use).</summary>
+        public static IReadOnlyList<string> KnownRegions => EngineComponents.S3.KnownRegions;
 
         private static void CheckPart(string part, string value)
         {

@@ -37,7 +37,12 @@ namespace S3MlLayout.Engine.Storage
         /// <summary>When the bucket was created by this tool (UTC), when known.</summary>
         public DateTime? CreatedUtc { get; internal set; }
         /// <summary>The connection an S3 bucket is reached through (region, endpoint, credential source; no secrets).</summary>
-        public S3.S3Connection? Connection { get; internal set; }
+        public BucketConnection? Connection { get; internal set; }
+        /// <summary>
+        /// The resolved connection (S3MlLayout.Engine.S3's S3Connection: credentials and the reused client), opaque
+        /// to the core so that the core needs no AWSSDK. It lives as long as this object, in this process only.
+        /// </summary>
+        internal object? Handle { get; set; }
         /// <summary>The S3-compatible endpoint, when not Amazon S3.</summary>
         public string? EndpointUrl => Connection?.EndpointUrl;
         /// <summary>The bucket's settings as read back from the target (null on the local target).</summary>

@@ -9,7 +9,7 @@ namespace S3MlLayout.Engine.Storage
         public static IStorageTarget Open(MlBucket bucket) => bucket.Target switch
         {
             StorageKind.Local => new LocalDirectoryTarget(bucket),
-            StorageKind.S3 => new S3.S3StorageTarget(bucket),
+            StorageKind.S3 => EngineComponents.S3.Open(bucket),
             _ => throw new MlLayoutException("TargetUnsupported", ErrorKind.InvalidArgument, bucket.Uri, $"The bucket '{bucket.Name}' is on target {bucket.Target}, which this build cannot open."),
         };
     }

@@ -85,14 +85,15 @@ namespace S3MlLayout.PowerShell.Commands
             }
             bucket.Target = StorageKind.S3;
             bucket.Uri = $"s3://{name}/";
-            bucket.Connection = S3ConnectionResolver.Resolve(new S3ConnectionSettings
+            var connection = S3ConnectionResolver.Resolve(new S3ConnectionSettings
             {
                 Region = NullIfEmpty(Region), ProfileName = ProfileName, ProfileLocation = ProfileLocation == null ? null : ResolvePath(ProfileLocation),
                 AccessKey = AccessKey, SecretKey = SecretKey, SessionToken = SessionToken, EndpointUrl = EndpointUrl,
                 ForcePathStyle = ForcePathStyle, ExpectedBucketOwner = ExpectedBucketOwner, SkipCertificateCheck = SkipCertificateCheck,
                 TimeoutSec = TimeoutSec,
             }, debug: WriteDebug);
-            bucket.Region = bucket.Connection.Region;
+            S3Buckets.Attach(bucket, connection);
+            bucket.Region = connection.Region;
             return bucket;
         }
 

@@ -15,18 +15,8 @@ namespace S3MlLayout.Engine.S3
 {
     public enum BucketCreateOutcome { Created, AlreadyOwned }
 
-    /// <summary>One bucket-level change New-MlBucket made (or would make, under -WhatIf).</summary>
-    public sealed class BucketChange
-    {
-        public BucketChange(string setting, string from, string to) { Setting = setting; From = from; To = to; }
-        public string Setting { get; }
-        public string From { get; }
-        public string To { get; }
-        public override string ToString() => $"{Setting}: {From} -> {To}";
-    }
-
     /// <summary>Creates buckets and reads and applies their settings. Existing user policy statements, tags and lifecycle rules are kept.</summary>
-    public sealed class S3BucketAdmin
+    public sealed class S3BucketAdmin : Storage.IBucketSettingsReader
     {
         private const string TlsStatementId = "S3MlLayoutDenyInsecureTransport";
         private readonly S3Connection _connection;

@@ -60,6 +60,8 @@ namespace S3MlLayout.Engine.S3
         public bool ForcePathStyle { get; }
         /// <summary>Where the credentials came from (never the credentials themselves).</summary>
         public string CredentialSource { get; }
+        /// <summary>The AWS profile the credentials (or the region) were read from, if any.</summary>
+        public string? ProfileName { get; internal set; }
         public string? ExpectedBucketOwner { get; }
         public bool SkipCertificateCheck { get; }
         /// <summary>How long one request may take, retries included (-TimeoutSec).</summary>
@@ -236,7 +238,7 @@ namespace S3MlLayout.Engine.S3
                 throw new MlLayoutException("TimeoutInvalid", ErrorKind.InvalidArgument, "TimeoutSec",
                     $"-TimeoutSec {t} is out of range: give the seconds one request may take, retries included, from 1 to 3600 (default {S3Connection.DefaultTimeoutSec}).");
             return new S3Connection(region, regionSource, endpoint?.TrimEnd('/'), endpointSource, settings.ForcePathStyle, credentials, credentialSource,
-                settings.ExpectedBucketOwner, settings.SkipCertificateCheck, settings.TimeoutSec ?? S3Connection.DefaultTimeoutSec);
+                settings.ExpectedBucketOwner, settings.SkipCertificateCheck, settings.TimeoutSec ?? S3Connection.DefaultTimeoutSec) { ProfileName = profile?.Name };
         }
     }
 }

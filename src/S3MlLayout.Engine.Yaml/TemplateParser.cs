@@ -12,26 +12,6 @@ using YamlDotNet.RepresentationModel;
 
 namespace S3MlLayout.Engine.Layouts
 {
-    /// <summary>What one YAML template file says, before what it extends is merged in.</summary>
-    internal sealed class TemplateDocument
-    {
-        public string File = "";
-        public string Yaml = "";
-        public string Name = "";
-        public string Version = "";
-        public string? Description;
-        public string? Extends;
-        public SourceLocation ExtendsLocation;
-        public NamingStyle? Style;
-        public PartitionStyle? PartitionStyle;
-        public List<FolderSpec>? Folders;
-        public List<FolderSpec>? BucketFolders;
-        public List<(string Under, List<FolderSpec> Folders, SourceLocation Location)> Add = new List<(string, List<FolderSpec>, SourceLocation)>();
-        public List<(string Path, SourceLocation Location)> Remove = new List<(string, SourceLocation)>();
-        public List<(RenameMigration Rename, SourceLocation Location)> Rename = new List<(RenameMigration, SourceLocation)>();
-        public List<(string Path, SourceLocation Location)> Include = new List<(string, SourceLocation)>();
-    }
-
     /// <summary>
     /// Reads a template file through YamlDotNet's node model, so that every error can name its file, line and column.
     /// The format is documented in docs/templates.md.
@@ -263,10 +243,7 @@ namespace S3MlLayout.Engine.Layouts
             new TemplateException(errorId, ErrorKind.LimitsExceeded, file, (int)node.Start.Line, (int)node.Start.Column, message);
 
         /// <summary>TemplateTooLarge, at the start of the file: nothing of it has been read as YAML.</summary>
-        internal static TemplateException TooLarge(string file, long bytes) =>
-            new TemplateException("TemplateTooLarge", ErrorKind.LimitsExceeded, file, 1, 1,
-                $"the template has {bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes; templates may have at most 4 MiB " +
-                $"({TemplateLimits.MaxFileBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes). Split the layout into several templates.");
+        internal static TemplateException TooLarge(string file, long bytes) => TemplateLimits.TooLarge(file, bytes);
 
         private static string Clean(string message) => message.Replace("\r", " ").Replace("\n", " ").Trim();
     }

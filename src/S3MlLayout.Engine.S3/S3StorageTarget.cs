@@ -26,7 +26,7 @@ namespace S3MlLayout.Engine.S3
         public S3StorageTarget(MlBucket bucket)
         {
             Bucket = bucket;
-            _connection = bucket.Connection ?? throw new ArgumentException("An S3 bucket object carries its connection.", nameof(bucket));
+            _connection = S3Buckets.ConnectionOf(bucket);
         }
 
         public MlBucket Bucket { get; }

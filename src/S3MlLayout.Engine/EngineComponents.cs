@@ -1,0 +1,82 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using S3MlLayout.Engine.Errors;
+using S3MlLayout.Engine.Layouts;
+using S3MlLayout.Engine.S3;
+using S3MlLayout.Engine.Storage;
+
+namespace S3MlLayout.Engine.Layouts
+{
+    /// <summary>Reads one template file (S3MlLayout.Engine.Yaml: YamlDotNet).</summary>
+    internal interface ITemplateParser
+    {
+        TemplateDocument Parse(string yaml, string file);
+    }
+}
+
+namespace S3MlLayout.Engine.Storage
+{
+    /// <summary>Reads a bucket's settings, counting its requests (S3BucketAdmin).</summary>
+    internal interface IBucketSettingsReader
+    {
+        RequestCounter Requests { get; }
+        Task<BucketSettings> ReadAsync(CancellationToken cancellation);
+    }
+
+    /// <summary>What the core needs of S3 (S3MlLayout.Engine.S3: AWSSDK).</summary>
+    internal interface IS3Support
+    {
+        /// <summary>The target of a bucket with <see cref="StorageKind.S3"/>; its connection is the bucket's handle.</summary>
+        IStorageTarget Open(MlBucket bucket);
+        IBucketSettingsReader SettingsReader(MlBucket bucket);
+        /// <summary>The region codes the SDK knows, sorted.</summary>
+        IReadOnlyList<string> KnownRegions { get; }
+    }
+}
+
+namespace S3MlLayout.Engine
+{
+    /// <summary>
+    /// The seams between the engine core and its two halves that carry third-party code. The core (this assembly)
+    /// has no package reference and loads in the host's default context, so its types (buckets, folder nodes,
+    /// findings, results) resolve by name; S3MlLayout.Engine.S3 (AWSSDK) and S3MlLayout.Engine.Yaml (YamlDotNet)
+    /// reference the core and are found here at run time, by one well-known type each, on first use.
+    /// </summary>
+    /// <remarks>
+    /// Loading is by assembly name, like any reference: in the module, the cmdlet assembly's resolver answers
+    /// with the copies in its private load context (bin/Dependencies); in the engine tests, they sit beside the
+    /// tests. Either way the implementation's view of the core is this very assembly, so the casts below hold.
+    /// </remarks>
+    internal static class EngineComponents
+    {
+        internal const string S3AssemblyName = "S3MlLayout.Engine.S3";
+        internal const string YamlAssemblyName = "S3MlLayout.Engine.Yaml";
+
+        private static readonly Lazy<ITemplateParser> s_templateParser =
+            new Lazy<ITemplateParser>(() => Create<ITemplateParser>("S3MlLayout.Engine.Layouts.YamlTemplateParser", YamlAssemblyName, "read template files"));
+
+        private static readonly Lazy<IS3Support> s_s3 =
+            new Lazy<IS3Support>(() => Create<IS3Support>("S3MlLayout.Engine.S3.S3Support", S3AssemblyName, "reach S3"));
+
+        public static ITemplateParser TemplateParser => s_templateParser.Value;
+
+        public static IS3Support S3 => s_s3.Value;
+
+        private static T Create<T>(string typeName, string assemblyName, string purpose) where T : class
+        {
+            try
+            {
+                var type = Type.GetType($"{typeName}, {assemblyName}", throwOnError: true)!;
+                return (T)Activator.CreateInstance(type, nonPublic: true)!;
+            }
+            catch (Exception e) when (!(e is MlLayoutException))
+            {
+                throw new MlLayoutException("EngineComponentMissing", ErrorKind.NotSpecified, assemblyName,
+                    $"{assemblyName}, which the engine needs to {purpose}, cannot be loaded ({e.GetType().Name}: {e.Message}). " +
+                    "Reinstall the module: it ships in bin/Dependencies beside the cmdlets.", e);
+            }
+        }
+    }
+}
