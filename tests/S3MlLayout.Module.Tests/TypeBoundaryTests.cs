@@ -26,10 +26,10 @@ namespace S3MlLayout.Module.Tests
         {
             "S3MlLayout.Engine.Storage.MlBucket", "S3MlLayout.Engine.Storage.StorageKind", "S3MlLayout.Engine.Storage.BucketConnection",
             "S3MlLayout.Engine.Layouts.FolderNode", "S3MlLayout.Engine.Layouts.LayoutTemplate", "S3MlLayout.Engine.Layouts.FolderSpec",
-            "S3MlLayout.Engine.Provisioning.FolderResult", "S3MlLayout.Engine.Provisioning.SolutionProvisionResult",
-            "S3MlLayout.Engine.Provisioning.SolutionUpdateResult", "S3MlLayout.Engine.Drift.DriftFinding", "S3MlLayout.Engine.Drift.DriftSummary",
-            "S3MlLayout.Engine.Drift.RepairResult", "S3MlLayout.Engine.S3.BucketSettings", "S3MlLayout.Engine.S3.LifecycleRuleSpec",
-            "S3MlLayout.Engine.S3.BucketChange", "S3MlLayout.Engine.S3.BucketDefault", "S3MlLayout.Engine.Errors.MlLayoutException",
+            "S3MlLayout.Engine.Provisioning.FolderResult", "S3MlLayout.Engine.Operations.SolutionProvisionResult",
+            "S3MlLayout.Engine.Operations.SolutionUpdateResult", "S3MlLayout.Engine.Drift.DriftFinding", "S3MlLayout.Engine.Drift.DriftSummary",
+            "S3MlLayout.Engine.Operations.RepairResult", "S3MlLayout.Engine.S3.BucketSettings", "S3MlLayout.Engine.S3.LifecycleRuleSpec",
+            "S3MlLayout.Engine.S3.BucketChange", "S3MlLayout.Engine.S3.BucketDefault", "S3MlLayout.Engine.Errors.MlLayoutException", "S3MlLayout.Engine.Operations.PlannedChange", "S3MlLayout.Engine.Operations.ChangeKind",
         };
 
         [Fact]
