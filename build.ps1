@@ -109,12 +109,12 @@ function Get-PowerShellCommand {
         $path = Join-Path $PSHOME $name
         if (-not (Test-Path -LiteralPath $path -PathType Leaf)) { continue }
         if ($name -eq 'pwsh' -and (Get-Item -LiteralPath $path).PSObject.Properties['UnixMode'] -and (Get-Item -LiteralPath $path).UnixMode -notmatch 'x') { continue }
-        return , @($path)
+        return $path
     }
     $dll = Join-Path $PSHOME 'pwsh.dll'
     if (Test-Path -LiteralPath $dll -PathType Leaf) {
         $dotnet = if ($underDotnet) { $process } else { 'dotnet' }
-        return , @($dotnet, $dll)
+        return $dotnet, $dll
     }
     throw "No PowerShell executable found in $PSHOME."
 }

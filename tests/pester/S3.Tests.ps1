@@ -3,7 +3,7 @@
 Describe 'S3 target' -Tag Integration {
     BeforeAll {
         Import-Module ([IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../../S3MlLayout.psd1'))) -Force
-        . (Join-Path $PSScriptRoot 'MotoServer.ps1')
+        . (Join-Path $PSScriptRoot 'TestSupport.ps1')
         $moto = Start-MotoServer
         $conn = @{ EndpointUrl = $moto.Endpoint; AccessKey = 'AKIAPESTERTEST000001'; SecretKey = 'pester-secret'; ForcePathStyle = $true }
     }
