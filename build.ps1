@@ -24,9 +24,10 @@
 .EXAMPLE
     powershell.exe -NoProfile -File ./build.ps1 -Task Pester      # the Pester suite in Windows PowerShell 5.1
 #>
-[CmdletBinding()]
+[CmdletBinding(PositionalBinding = $false)]
 param(
     # Clean, Build, Docs, Test, Pester, Package.
+    [Parameter(Position = 0)]
     [string[]] $Task = @('Build', 'Test'),
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
