@@ -102,10 +102,6 @@ function Get-PowerShellCommand {
     #>
     $process = (Get-Process -Id $PID).Path
     $underDotnet = [IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet'
-    if ($underDotnet -and -not $env:DOTNET_ROOT) {
-        # The apphost finds the runtime this process runs on, wherever dotnet is installed.
-        $env:DOTNET_ROOT = Split-Path -Parent $process
-    }
     foreach ($name in 'pwsh.exe', 'pwsh', 'powershell.exe') {
         $path = Join-Path $PSHOME $name
         if (-not (Test-Path -LiteralPath $path -PathType Leaf)) { continue }
@@ -146,13 +142,22 @@ function Invoke-PesterSuite {
         '-File', (Join-Path $root 'tests/pester/Invoke-PesterSuite.ps1'), '-PesterModule', $pester, '-OutputPath', $output)
     Write-Verbose "$($command[0]) $($arguments -join ' ')" -Verbose
     $empty = [IO.Path]::GetTempFileName()
+    $dotnetRoot = $env:DOTNET_ROOT
+    $process = (Get-Process -Id $PID).Path
+    if (-not $dotnetRoot -and [IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
+        # Under `dotnet pwsh`, $PSHOME's apphost must find the runtime this process runs on, wherever dotnet is installed.
+        $env:DOTNET_ROOT = Split-Path -Parent $process
+    }
     try {
         Invoke-WithoutAmbientAws @{ AWS_CONFIG_FILE = $empty; AWS_SHARED_CREDENTIALS_FILE = $empty } {
             & $command[0] @arguments | Out-Host
         }
         $exitCode = $LASTEXITCODE
     }
-    finally { Remove-Item -LiteralPath $empty -Force -ErrorAction SilentlyContinue }
+    finally {
+        $env:DOTNET_ROOT = $dotnetRoot
+        Remove-Item -LiteralPath $empty -Force -ErrorAction SilentlyContinue
+    }
     $results = [xml](Get-Content -LiteralPath $output -Raw -ErrorAction SilentlyContinue)
     $count = @{ Passed = 0; Failed = 0; Skipped = 0 }
     if ($results) {
