@@ -2,7 +2,7 @@
 .SYNOPSIS
     The S3MlLayout side of the benchmark: provisions master-solution for every environment and solution in
     existing buckets, through the loopback proxy, and reports wall time and the proxy's request counts as JSON.
-    Run by bench/run.py; uses only core cmdlets so it runs in tools/S3MlLayout.Host as well as in pwsh.
+    Run by bench/run.py in `dotnet pwsh` (PowerShell 7.6.9 as a local .NET tool).
 #>
 param(
     [Parameter(Mandatory)] [string] $Endpoint,

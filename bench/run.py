@@ -57,8 +57,9 @@ def main():
     import boto3
     from botocore.config import Config
 
-    subprocess.run(["dotnet", "build", os.path.join(ROOT, "tools", "S3MlLayout.Host"), "-c", "Release", "--nologo", "-v", "quiet"], check=True)
-    host = os.path.join(ROOT, "tools", "S3MlLayout.Host", "bin", "Release", "net10.0", "S3MlLayout.Host.dll")
+    # PowerShell 7.6.9 as a local .NET tool (.config/dotnet-tools.json), and the module built in Release.
+    subprocess.run(["dotnet", "tool", "restore"], cwd=ROOT, check=True)
+    subprocess.run(["dotnet", "build", os.path.join(ROOT, "src", "S3MlLayout.PowerShell"), "-c", "Release", "--nologo", "-v", "quiet"], check=True)
 
     moto_port, proxy_port = free_port(), free_port()
     moto = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(moto_port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -77,12 +78,13 @@ def main():
                 direct.create_bucket(Bucket=f"{company}-{environment}-a001-us-east-1")
 
         def s3mllayout(company, throttle=0, keys_file=None):
-            args = ["dotnet", host, os.path.join(ROOT, "bench", "provision.ps1"), "-Endpoint", proxy, "-Company", company]
+            args = ["dotnet", "pwsh", "-NoProfile", "-NonInteractive", "-File", os.path.join(ROOT, "bench", "provision.ps1"),
+                    "-Endpoint", proxy, "-Company", company]
             if throttle:
                 args += ["-ThrottleLimit", str(throttle)]
             if keys_file:
                 args += ["-KeysFile", keys_file]
-            done = subprocess.run(args, capture_output=True, text=True, env=env)
+            done = subprocess.run(args, capture_output=True, text=True, env=env, cwd=ROOT)
             if done.returncode != 0:
                 raise SystemExit(f"S3MlLayout run failed:\n{done.stdout}\n{done.stderr}")
             out = done.stdout

@@ -5,7 +5,9 @@
 .DESCRIPTION
     The embedded default needs no AWS account: the bucket is a directory named after the bucket.
     Builds the module first when it has not been built. Safe to run again: what exists is left alone.
-    Uses only PowerShell's core cmdlets, so it runs in any host (pwsh, Windows PowerShell, tools/S3MlLayout.Host).
+    Runs in PowerShell 7 (dotnet pwsh, pwsh) and Windows PowerShell 5.1.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./examples/quickstart.ps1
 .EXAMPLE
     pwsh ./examples/quickstart.ps1
 .EXAMPLE

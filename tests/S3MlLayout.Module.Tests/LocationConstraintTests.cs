@@ -48,7 +48,7 @@ namespace S3MlLayout.Module.Tests
 
             /// <summary>
             /// The profile for -ProfileLocation: the SDK reads AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE once per
-            /// process, so a profile named in them here is not seen; tests/run-tests.sh covers that in its own process.
+            /// process, so a profile named in them here is not seen; build.ps1 -Task Test covers that in its own process.
             /// </summary>
             public static string ProfileFile => Path.Combine(Directory, "profile");
 

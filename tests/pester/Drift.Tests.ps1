@@ -22,7 +22,8 @@ Describe 'Drift on the local target' {
         New-Item -ItemType Directory (Join-Path $root 'notebooks/Scratch-Pad') | Out-Null
         New-Item -ItemType Directory (Join-Path $root 'data/raw/2024-01-05') | Out-Null
         $findings = $bucket | Get-MlLayoutDrift
-        $findings.Category | Sort-Object | Should -Be @('InvalidPartition', 'Missing', 'NamingViolation')
+        # Category is an enum: sort by its name, not its number.
+        $findings | ForEach-Object { $_.Category.ToString() } | Sort-Object | Should -Be @('InvalidPartition', 'Missing', 'NamingViolation')
         ($findings | ConvertTo-Json -Depth 3 | ConvertFrom-Json).Count | Should -Be 3
         $bucket | Test-MlLayout | Should -BeFalse
     }

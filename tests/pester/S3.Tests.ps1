@@ -1,22 +1,15 @@
 # Pester 5, tagged Integration. Mirrors tests/S3MlLayout.Module.Tests/S3IntegrationTests.cs against moto_server
 # on a free loopback port; fails (never skips) when moto_server cannot start.
-BeforeAll {
-    Import-Module ([IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../../S3MlLayout.psd1'))) -Force
-    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-    $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
-    $moto = Start-Process moto_server -ArgumentList '-H', '127.0.0.1', '-p', $port -PassThru -ErrorAction Stop
-    $endpoint = "http://127.0.0.1:$port"
-    $deadline = (Get-Date).AddSeconds(30)
-    do {
-        try { Invoke-WebRequest "$endpoint/moto-api/" -UseBasicParsing -TimeoutSec 2 | Out-Null; $up = $true } catch { Start-Sleep -Milliseconds 200 }
-    } until ($up -or (Get-Date) -gt $deadline)
-    if (-not $up) { throw "moto_server did not start on $endpoint" }
-    $conn = @{ EndpointUrl = $endpoint; AccessKey = 'AKIAPESTERTEST000001'; SecretKey = 'pester-secret'; ForcePathStyle = $true }
-}
-
-AfterAll { if ($moto) { Stop-Process -Id $moto.Id -Force -ErrorAction Ignore } }
-
 Describe 'S3 target' -Tag Integration {
+    BeforeAll {
+        Import-Module ([IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../../S3MlLayout.psd1'))) -Force
+        . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+        $moto = Start-MotoServer
+        $conn = @{ EndpointUrl = $moto.Endpoint; AccessKey = 'AKIAPESTERTEST000001'; SecretKey = 'pester-secret'; ForcePathStyle = $true }
+    }
+
+    AfterAll { Stop-MotoServer $moto }
+
     It 'creates a secure bucket, provisions solutions, and a re-run creates nothing' {
         $company = 'p' + [guid]::NewGuid().ToString('N').Substring(0, 8)
         $bucket = New-MlBucket -CompanyPrefix $company -Environment dev -TenantId a001 -Region us-east-1 @conn -WarningAction SilentlyContinue

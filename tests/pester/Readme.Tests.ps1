@@ -1,0 +1,88 @@
+# Pester 5. The README's "Use" blocks run as written, each in a new PowerShell process (the one of $PSHOME) in the
+# repository root: the first on the local target, as on a fresh machine; the second (Amazon S3, profile ml-admin)
+# against moto_server, with that profile and AWS_ENDPOINT_URL_S3 in its environment.
+BeforeAll {
+    $root = [IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+
+    function Get-ReadmeBlock {
+        <# The ```powershell blocks of the README between the heading $Section and the next heading. #>
+        param([string] $Section)
+        $blocks = New-Object System.Collections.Generic.List[string]
+        $inSection = $false
+        $current = $null
+        foreach ($line in [IO.File]::ReadAllLines((Join-Path $root 'README.md'))) {
+            if ($null -ne $current) {
+                if ($line -match '^```\s*$') { $blocks.Add(($current -join "`n")); $current = $null }
+                else { $current += $line }
+                continue
+            }
+            if ($line -match '^#{1,6} ') { $inSection = $line -eq $Section; continue }
+            if ($inSection -and $line -match '^```powershell\s*$') { $current = @() }
+        }
+        , $blocks.ToArray()
+    }
+
+    # Errors stop the script, and a native command (dotnet build) that fails stops it too (PowerShell 7.4+).
+    $prelude = "`$ErrorActionPreference = 'Stop'`n`$PSNativeCommandUseErrorActionPreference = `$true`n"
+    $blocks = Get-ReadmeBlock '## Use'
+    $buckets = Join-Path $root 'out/buckets'
+}
+
+Describe 'README "Use"' {
+    It 'has two PowerShell blocks: the local target, then Amazon S3' {
+        $blocks.Count | Should -Be 2
+        $blocks[0] | Should -Match '-LocalPath ./out/buckets'
+        $blocks[0] | Should -Not -Match '-ProfileName|-EndpointUrl|~'
+        $blocks[1] | Should -Match '-ProfileName ml-admin'
+    }
+
+    It 'runs the local block as written' {
+        $run = Invoke-PowerShellScript -Text ($prelude + $blocks[0]) -WorkingDirectory $root
+        $run.Errors | Should -BeNullOrEmpty
+        $run.ExitCode | Should -Be 0 -Because ($run.Output -join "`n")
+        $run.Output | Should -Contain 'edge-prod-b001-us-west-2'
+        $run.Output | Should -Contain 's3://edge-dev-a001-us-west-2/'
+        ($run.Output -match '^What if: ').Count | Should -BeGreaterThan 10
+        $bucket = Join-Path $buckets 'edge-dev-a001-us-west-2/solutions'
+        Join-Path $bucket 'fraud-detection/data/raw/archive' | Should -Exist
+        Join-Path $bucket 'customer-churn/data/raw/2024/01/31' | Should -Exist
+        Join-Path $bucket 'demand-forecasting/models' | Should -Exist
+        Join-Path $bucket 'recommendation-engine' | Should -Not -Exist
+    }
+}
+
+Describe 'README "Use" on Amazon S3' -Tag Integration {
+    BeforeAll {
+        Import-Module (Join-Path $root 'S3MlLayout.psd1') -Force
+        $moto = Start-MotoServer
+        $profiles = Join-Path ([IO.Path]::GetTempPath()) ('s3mllayout-readme-' + [guid]::NewGuid().ToString('N'))
+        $null = New-Item -ItemType Directory $profiles
+        [IO.File]::WriteAllText((Join-Path $profiles 'config'), "[profile ml-admin]`nregion = us-west-2`n")
+        [IO.File]::WriteAllText((Join-Path $profiles 'credentials'), "[ml-admin]`naws_access_key_id = AKIAREADMETEST000001`naws_secret_access_key = readme-secret`n")
+        $environment = @{
+            AWS_CONFIG_FILE = Join-Path $profiles 'config'; AWS_SHARED_CREDENTIALS_FILE = Join-Path $profiles 'credentials'
+            AWS_ENDPOINT_URL_S3 = $moto.Endpoint; AWS_EC2_METADATA_DISABLED = 'true'
+        }
+    }
+
+    AfterAll {
+        Stop-MotoServer $moto
+        if ($profiles) { Remove-Item -LiteralPath $profiles -Recurse -Force -ErrorAction SilentlyContinue }
+    }
+
+    It 'runs the S3 block as written, after the import of the first block' {
+        $import = @($blocks[0] -split "`n" | Where-Object { $_ -match '^Import-Module ' })
+        $import.Count | Should -Be 1
+        $run = Invoke-PowerShellScript -Text ($prelude + $import[0] + "`n" + $blocks[1]) -WorkingDirectory $root -Environment $environment
+        $run.Errors | Should -BeNullOrEmpty
+        $run.ExitCode | Should -Be 0 -Because ($run.Output -join "`n")
+
+        $conn = @{ EndpointUrl = $moto.Endpoint; AccessKey = 'AKIAREADMETEST000001'; SecretKey = 'readme-secret' }
+        $bucket = Get-MlBucket edge-prod-a001-us-west-2 -Region us-west-2 @conn
+        $bucket | Test-MlLayout | Should -BeTrue
+        $today = (Get-Date).ToString('yyyy/MM/dd')
+        $partitions = $bucket | Add-MlDatePartition customer-churn -Date (Get-Date)
+        $partitions.Created | Should -Be 0 -Because "the block created the partitions of $today"
+    }
+}
