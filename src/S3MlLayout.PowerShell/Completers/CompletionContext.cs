@@ -27,12 +27,29 @@ namespace S3MlLayout.PowerShell.Completers
         /// <summary>A path as typed (relative, ~, PS drive) on the file system, relative to the current location; null when it is not one.</summary>
         internal static string? FileSystemPath(string path)
         {
+            var result = InSession("param($p) $r = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($p, [ref]$null, [ref]$null); " +
+                                   "$provider = $null; $null = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($p, [ref]$provider, [ref]$null); " +
+                                   "if ($provider.Name -eq 'FileSystem') { $r }", path.Length == 0 ? "." : path);
+            return result as string;
+        }
+
+        /// <summary>The value of a variable in the session the completion runs in.</summary>
+        internal static object? VariableValue(string name) => InSession("param($n) Get-Variable -Name $n -ValueOnly -ErrorAction Ignore", name);
+
+        /// <summary>
+        /// Runs a small script in the runspace the completion runs in (a nested pipeline on its own thread: the only
+        /// way a completer may read the current location or a variable); null on any failure.
+        /// </summary>
+        private static object? InSession(string script, string argument)
+        {
             try
             {
-                var sessionPath = Runspace.DefaultRunspace?.SessionStateProxy.Path;
-                if (sessionPath == null) return Path.GetFullPath(path);
-                string resolved = sessionPath.GetUnresolvedProviderPathFromPSPath(path.Length == 0 ? "." : path, out var provider, out _);
-                return provider.Name == "FileSystem" ? resolved : null;
+                if (Runspace.DefaultRunspace == null) return null;
+                using var shell = System.Management.Automation.PowerShell.Create(RunspaceMode.CurrentRunspace);
+                var output = shell.AddScript(script).AddArgument(argument).Invoke();
+                if (shell.HadErrors || output.Count == 0) return null;
+                var value = output[0];
+                return value is PSObject wrapped ? wrapped.BaseObject : value;
             }
             catch (Exception e) when (!(e is OutOfMemoryException))
             {

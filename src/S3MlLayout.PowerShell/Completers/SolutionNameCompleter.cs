@@ -36,15 +36,7 @@ namespace S3MlLayout.PowerShell.Completers
             int index = pipeline.PipelineElements.IndexOf(commandAst);
             if (index < 1 || !(pipeline.PipelineElements[index - 1] is CommandExpressionAst expression)
                           || !(expression.Expression is VariableExpressionAst variable)) return null;
-            try
-            {
-                var value = Runspace.DefaultRunspace?.SessionStateProxy.PSVariable.GetValue(variable.VariablePath.UserPath);
-                return (value is PSObject wrapped ? wrapped.BaseObject : value) as MlBucket;
-            }
-            catch (Exception e) when (!(e is OutOfMemoryException))
-            {
-                return null;
-            }
+            return CompletionContext.VariableValue(variable.VariablePath.UserPath) as MlBucket;
         }
     }
 
