@@ -107,6 +107,15 @@ namespace S3MlLayout.Engine.S3
             config.HttpClientFactory = new BoundedHttpClientFactory(this);
         }
 
+        /// <summary>The names of the buckets the credentials own (ListBuckets), for argument completion.</summary>
+        public async System.Threading.Tasks.Task<IReadOnlyList<string>> ListBucketNamesAsync(System.Threading.CancellationToken cancellation)
+        {
+            var response = await Client.ListBucketsAsync(new Amazon.S3.Model.ListBucketsRequest(), cancellation).ConfigureAwait(false);
+            var names = new List<string>();
+            foreach (var bucket in response.Buckets ?? new List<Amazon.S3.Model.S3Bucket>()) names.Add(bucket.BucketName);
+            return names;
+        }
+
         public override string ToString() =>
             $"region {Region} ({RegionSource}), {(EndpointUrl != null ? $"endpoint {EndpointUrl} ({EndpointSource})" : "Amazon S3")}, credentials from {CredentialSource}";
 

@@ -253,8 +253,9 @@ namespace S3MlLayout.Module.Tests
 
             foreach (var text in records.Concat(result.Debug).Concat(result.Verbose).Concat(result.Warnings).Concat(result.HostLines).Concat(result.Strings))
                 Assert.DoesNotContain(MotoServer.SecretKey, text);
-            Assert.Contains(result.Debug, d => d.StartsWith("Credentials: explicit keys"));
-            Assert.Contains(result.Debug, d => d.StartsWith("Endpoint: " + _moto.Endpoint));
+            // The connection sources go to -Verbose (-Debug prompts in pwsh 7 and fails under -NonInteractive).
+            Assert.Contains(result.Verbose, d => d.StartsWith("Credentials: explicit keys"));
+            Assert.Contains(result.Verbose, d => d.StartsWith("Endpoint: " + _moto.Endpoint));
         }
 
         [Fact]
@@ -342,10 +343,10 @@ namespace S3MlLayout.Module.Tests
         {
             string file = Path.GetTempFileName();
             File.WriteAllText(file, "[ml-admin]\naws_access_key_id = AKIAPROFILEKEY000001\naws_secret_access_key = profile-secret\nregion = us-east-1\n");
-            var ok = ModuleSession.Run($"$DebugPreference = 'Continue'; New-MlBucket -Override {_company}-profile-test -ProfileName ml-admin -ProfileLocation $file -EndpointUrl $endpoint -ForcePathStyle",
+            var ok = ModuleSession.Run($"New-MlBucket -Override {_company}-profile-test -ProfileName ml-admin -ProfileLocation $file -EndpointUrl $endpoint -ForcePathStyle -Verbose",
                 _moto.Variables(new Dictionary<string, object?> { ["file"] = file })).AssertNoErrors();
-            Assert.Contains(ok.Debug, d => d == "Credentials: profile 'ml-admin' (-ProfileName).");
-            Assert.Contains(ok.Debug, d => d == "Region: us-east-1 (profile 'ml-admin').");
+            Assert.Contains(ok.Verbose, d => d == "Credentials: profile 'ml-admin' (-ProfileName).");
+            Assert.Contains(ok.Verbose, d => d == "Region: us-east-1 (profile 'ml-admin').");
 
             var missing = ModuleSession.Run($"New-MlBucket -Override {_company}-profile-test2 -ProfileName nobody -ProfileLocation $file -EndpointUrl $endpoint",
                 _moto.Variables(new Dictionary<string, object?> { ["file"] = file }));

@@ -21,6 +21,24 @@ namespace S3MlLayout.Engine.Drift
         /// <summary>Compare the bucket settings with the declared ones (S3 only).</summary>
         public bool BucketSettings { get; set; } = true;
         public int Concurrency { get; set; } = 16;
+        /// <summary>Called (from worker threads) after each listing and each finished solution, for a progress bar.</summary>
+        public Action<DriftProgress>? Progress { get; set; }
+    }
+
+    /// <summary>How far a drift check has come: a snapshot, never updated after it is handed out.</summary>
+    public sealed class DriftProgress
+    {
+        public DriftProgress(int solutionsChecked, int solutionsTotal, int foldersChecked)
+        {
+            SolutionsChecked = solutionsChecked; SolutionsTotal = solutionsTotal; FoldersChecked = foldersChecked;
+        }
+
+        public int SolutionsChecked { get; }
+        public int SolutionsTotal { get; }
+        /// <summary>Listings done so far (one per declared folder that exists, plus the bucket root and solutions/).</summary>
+        public int FoldersChecked { get; }
+
+        public override string ToString() => $"{SolutionsChecked} of {SolutionsTotal} solutions, {FoldersChecked} folders checked";
     }
 
     /// <summary>
@@ -37,6 +55,9 @@ namespace S3MlLayout.Engine.Drift
         private readonly Action<DriftFinding> _emit;
         /// <summary>The solutions checked; null for the whole bucket. Links outside are reported only within them.</summary>
         private HashSet<string>? _checked;
+        private int _foldersChecked;
+        private int _solutionsChecked;
+        private int _solutionsTotal;
 
         public DriftDetector(IStorageTarget target, DriftOptions options, Action<DriftFinding> emit)
         {
@@ -60,6 +81,7 @@ namespace S3MlLayout.Engine.Drift
                         $"Solution '{solutions[i]}' has no declared layout in this bucket, so there is nothing to compare it with; provision it with Add-MlSolution first.");
 
             var checks = new List<Task>();
+            _solutionsTotal = solutions.Count;
             bool wholeBucket = _options.Solutions == null;
             _checked = wholeBucket ? null : new HashSet<string>(solutions, StringComparer.Ordinal);
             PrefixListing solutionsListing;
@@ -83,9 +105,12 @@ namespace S3MlLayout.Engine.Drift
                 string root = $"{LayoutExpander.SolutionsFolder}/{declared.Solution}/";
                 if (solutionsListing.LinksOutside.Contains(root)) continue; // reported as LinkOutsideBucket by List
                 if (!solutionsListing.CommonPrefixes.Contains(root))
+                {
                     MissingSubtree(tree, tree.Node(root), declared.Solution);
+                    SolutionDone();
+                }
                 else
-                    checks.Add(Folder(tree, tree.Node(root), declared.Solution, cancellation));
+                    checks.Add(CountSolution(Folder(tree, tree.Node(root), declared.Solution, cancellation)));
             }
             bool solutionsMarker = solutionsListing.Objects.Any(o => o.Key == LayoutExpander.SolutionsFolder + "/");
             bool solutionsAnything = solutionsListing.Objects.Count + solutionsListing.CommonPrefixes.Count > 0;
@@ -115,10 +140,28 @@ namespace S3MlLayout.Engine.Drift
             return solutions;
         }
 
-        private async Task<IReadOnlyList<string>> DeclaredSolutionsAsync(CancellationToken cancellation)
+        private Task<IReadOnlyList<string>> DeclaredSolutionsAsync(CancellationToken cancellation) => DeclaredSolutionsAsync(_target, cancellation);
+
+        private async Task CountSolution(Task check)
+        {
+            try { await check.ConfigureAwait(false); }
+            finally { SolutionDone(); }
+        }
+
+        private void SolutionDone()
+        {
+            Interlocked.Increment(ref _solutionsChecked);
+            ReportProgress();
+        }
+
+        private void ReportProgress() =>
+            _options.Progress?.Invoke(new DriftProgress(Volatile.Read(ref _solutionsChecked), _solutionsTotal, Volatile.Read(ref _foldersChecked)));
+
+        /// <summary>The solutions declared in the bucket (.s3mllayout/declared/solutions/*.json): one listing, no reads.</summary>
+        internal static async Task<IReadOnlyList<string>> DeclaredSolutionsAsync(IStorageTarget target, CancellationToken cancellation)
         {
             string prefix = DeclaredLayout.MetadataPrefix + "declared/solutions/";
-            var listing = await _target.ListAsync(prefix, delimited: true, cancellation).ConfigureAwait(false);
+            var listing = await target.ListAsync(prefix, delimited: true, cancellation).ConfigureAwait(false);
             return listing.Objects.Where(o => o.Key.EndsWith(".json", StringComparison.Ordinal))
                 .Select(o => o.Key.Substring(prefix.Length, o.Key.Length - prefix.Length - ".json".Length)).ToList();
         }
@@ -217,7 +260,7 @@ namespace S3MlLayout.Engine.Drift
         {
             var finding = new DriftFinding
             {
-                Category = category, Bucket = _target.Bucket.Name, Solution = solution, Key = key, Uri = uri ?? _target.Describe(key),
+                Kind = category, Bucket = _target.Bucket.Name, Solution = solution, Key = key, Uri = uri ?? _target.Describe(key),
                 Expected = expected, Actual = actual, SuggestedFix = fix, Repairable = repairable, ObjectCount = count, Size = size,
                 Source = _target.Bucket,
             };
@@ -229,6 +272,8 @@ namespace S3MlLayout.Engine.Drift
         {
             var listing = await Guarded(() => _target.ListAsync(prefix, delimited: true, cancellation), cancellation).ConfigureAwait(false);
             foreach (var link in listing.LinksOutside) LinkOutside(link);
+            Interlocked.Increment(ref _foldersChecked);
+            ReportProgress();
             return listing;
         }
 

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Text.Json.Serialization;
 using S3MlLayout.Engine.Storage;
@@ -32,7 +33,14 @@ namespace S3MlLayout.Engine.Drift
     /// </summary>
     public sealed class DriftFinding
     {
-        public DriftCategory Category { get; set; }
+        /// <summary>
+        /// The category's name (Missing, BucketSetting ...), so ConvertTo-Json writes names on Windows PowerShell and
+        /// PowerShell 7 alike, and Where-Object/Sort-Object see names; the engine works with <see cref="Kind"/>.
+        /// Setting it (findings read back from JSON) takes a name or the number older JSON holds.
+        /// </summary>
+        public string Category { get => Kind.ToString(); set => Kind = DriftCategories.Parse(value); }
+        [JsonIgnore]
+        internal DriftCategory Kind { get; set; }
         public string Bucket { get; set; } = "";
         /// <summary>The solution the finding belongs to; empty for bucket-level findings.</summary>
         public string Solution { get; set; } = "";
@@ -53,7 +61,16 @@ namespace S3MlLayout.Engine.Drift
         [JsonIgnore]
         internal MlBucket? Source { get; set; }
 
-        public override string ToString() => $"{Category} {Uri}{(Expected != null ? $" (expected {Expected}, actual {Actual})" : "")}";
+        public override string ToString() => $"{Kind} {Uri}{(Expected != null ? $" (expected {Expected}, actual {Actual})" : "")}";
+    }
+
+    internal static class DriftCategories
+    {
+        internal static DriftCategory Parse(string? value)
+        {
+            if (value != null && Enum.TryParse(value.Trim(), true, out DriftCategory category) && Enum.IsDefined(typeof(DriftCategory), category)) return category;
+            throw new ArgumentException($"'{value}' is not a drift category; one of {string.Join(", ", Enum.GetNames(typeof(DriftCategory)))}.", nameof(value));
+        }
     }
 
     /// <summary>The totals of one drift check (Get-MlLayoutDrift -Summary).</summary>

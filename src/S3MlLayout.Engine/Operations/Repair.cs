@@ -29,7 +29,9 @@ namespace S3MlLayout.Engine.Operations
     /// <summary>What Repair-MlLayout did about one finding.</summary>
     public sealed class RepairResult
     {
-        public DriftCategory Category { get; set; }
+        /// <summary>The finding's category by name (see <see cref="DriftFinding.Category"/>).</summary>
+        public string Category { get => Kind.ToString(); set => Kind = DriftCategories.Parse(value); }
+        internal DriftCategory Kind { get; set; }
         public string Uri { get; set; } = "";
         public string Key { get; set; } = "";
         public RepairAction Action { get; set; }
@@ -52,14 +54,14 @@ namespace S3MlLayout.Engine.Operations
         private BucketSettings? _declared;
         private BucketSettings? _actual;
 
-        private static bool FixesMarker(DriftFinding f) => f.Category == DriftCategory.Missing || f.Category == DriftCategory.Implicit;
+        private static bool FixesMarker(DriftFinding f) => f.Kind == DriftCategory.Missing || f.Kind == DriftCategory.Implicit;
 
         public static async Task<RepairPlan> CreateAsync(OperationContext context, IReadOnlyList<DriftFinding> findings, CancellationToken cancellation)
         {
             var plan = new RepairPlan(context, findings);
             var target = context.Target;
             // Read what to re-apply before changing anything, so a missing declaration stops the repair cleanly.
-            if (findings.Any(f => f.Category == DriftCategory.BucketSetting) && target.HasSettings)
+            if (findings.Any(f => f.Kind == DriftCategory.BucketSetting) && target.HasSettings)
             {
                 plan._declared = (await DeclaredBucket.ReadAsync(target, cancellation).ConfigureAwait(false))?.Settings
                     ?? throw new MlLayoutException("DeclarationMissing", ErrorKind.ObjectNotFound, target.Describe(DeclaredBucket.Key),
@@ -91,7 +93,7 @@ namespace S3MlLayout.Engine.Operations
                 if (_byKey.Count > 0)
                 {
                     RepairResult Result(FolderResult r, RepairAction action, string? detail = null) =>
-                        new RepairResult { Category = _byKey[r.Key].Category, Uri = r.Uri, Key = r.Key, Action = action, Detail = detail ?? r.Error?.Message ?? "folder marker" };
+                        new RepairResult { Kind = _byKey[r.Key].Kind, Uri = r.Uri, Key = r.Key, Action = action, Detail = detail ?? r.Error?.Message ?? "folder marker" };
                     foreach (var key in _folders.Present) sink.Output(Result(new FolderResult(key, Target.Describe(key), FolderOutcome.AlreadyExists), RepairAction.AlreadyPresent));
                     var tally = await FolderWrites.ApplyAsync(Context, _folders, FolderWrites.KeysOf(approved, ChangeKind.WriteMarker), audit, sink, cancellation,
                         r => sink.Output(Result(r, r.Outcome switch
@@ -111,24 +113,24 @@ namespace S3MlLayout.Engine.Operations
                     var toApply = Changes.Where(c => c.Kind == ChangeKind.SetBucketSetting && approved.Contains(c)).Select(c => (BucketChange)c.Detail!).ToList();
                     var applied = toApply.Count == 0 ? toApply : await Target.ApplySettingsAsync(_declared, _actual!, toApply, cancellation).ConfigureAwait(false);
                     lock (audit) audit.SettingsChanged.AddRange(applied.Select(c => c.ToString()));
-                    foreach (var finding in Findings.Where(f => f.Category == DriftCategory.BucketSetting))
+                    foreach (var finding in Findings.Where(f => f.Kind == DriftCategory.BucketSetting))
                     {
                         string group = BucketSettings.SettingOf(finding.Key);
                         var change = applied.FirstOrDefault(c => c.Setting == group);
                         sink.Output(new RepairResult
                         {
-                            Category = finding.Category, Uri = finding.Uri, Key = finding.Key,
+                            Kind = finding.Kind, Uri = finding.Uri, Key = finding.Key,
                             Action = change != null ? RepairAction.SettingApplied : planned.Any(p => p.Setting == group) ? RepairAction.Skipped : RepairAction.AlreadyPresent,
                             Detail = change?.ToString() ?? $"{finding.Key}: {finding.Expected}",
                         });
                     }
                 }
 
-                var leftAlone = Findings.Where(f => !FixesMarker(f) && f.Category != DriftCategory.BucketSetting).ToList();
+                var leftAlone = Findings.Where(f => !FixesMarker(f) && f.Kind != DriftCategory.BucketSetting).ToList();
                 foreach (var finding in leftAlone)
-                    sink.Output(new RepairResult { Category = finding.Category, Uri = finding.Uri, Key = finding.Key, Action = RepairAction.LeftAlone, Detail = finding.SuggestedFix });
+                    sink.Output(new RepairResult { Kind = finding.Kind, Uri = finding.Uri, Key = finding.Key, Action = RepairAction.LeftAlone, Detail = finding.SuggestedFix });
                 if (leftAlone.Count > 0)
-                    sink.Warning($"{leftAlone.Count} findings left alone ({string.Join(", ", leftAlone.Select(f => f.Category).Distinct())}): Repair-MlLayout never moves, renames or deletes data. See each result's Detail.");
+                    sink.Warning($"{leftAlone.Count} findings left alone ({string.Join(", ", leftAlone.Select(f => f.Kind).Distinct())}): Repair-MlLayout never moves, renames or deletes data. See each result's Detail.");
             }, cancellation);
         }
     }

@@ -7,6 +7,6 @@ namespace S3MlLayout.Engine.Storage
     {
         public static MlLayoutException NotFound(MlBucket bucket) =>
             new MlLayoutException("BucketNotFound", ErrorKind.ObjectNotFound, bucket.Uri,
-                $"The bucket '{bucket.Uri}' does not exist; create it with New-MlBucket first, or check its name{(bucket.Target == StorageKind.S3 ? ", -Region and -EndpointUrl" : " and -LocalPath")}.");
+                $"The bucket '{bucket.Uri}' does not exist; create it with New-MlBucket first, or check its name{(bucket.Kind == StorageKind.S3 ? ", -Region and -EndpointUrl" : " and -LocalPath")}.");
     }
 }

@@ -25,7 +25,12 @@ namespace S3MlLayout.Engine.Storage
         internal MlBucket() { }
 
         public string Name { get; internal set; } = "";
-        public StorageKind Target { get; internal set; }
+        /// <summary>
+        /// Local or S3, as a name: ConvertTo-Json writes enums as numbers (Windows PowerShell has no -EnumsAsStrings),
+        /// so the public property is the name and the engine keeps the enum in <see cref="Kind"/>.
+        /// </summary>
+        public string Target => Kind.ToString();
+        internal StorageKind Kind { get; set; }
         /// <summary>s3://name/ on S3; the directory on the local target.</summary>
         public string Uri { get; internal set; } = "";
         /// <summary>The bucket's directory on the local target.</summary>

@@ -6,7 +6,7 @@ namespace S3MlLayout.Engine.Storage
     /// <summary>Opens the target a bucket object carries.</summary>
     public static class StorageTargets
     {
-        public static IStorageTarget Open(MlBucket bucket) => bucket.Target switch
+        public static IStorageTarget Open(MlBucket bucket) => bucket.Kind switch
         {
             StorageKind.Local => new LocalDirectoryTarget(bucket),
             StorageKind.S3 => EngineComponents.S3.Open(bucket),

@@ -23,6 +23,7 @@ namespace S3MlLayout.PowerShell.Commands
 
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(SolutionNameCompleter))]
         public string[] Solution { get; set; } = new string[0];
 
         [Parameter(ParameterSetName = DatesSet)]
@@ -36,7 +37,7 @@ namespace S3MlLayout.PowerShell.Commands
         public DateTime To { get; set; }
 
         [Parameter]
-        [ArgumentCompleter(typeof(TemplateNameCompleter))]
+        [ArgumentCompleter(typeof(TemplateCompleter))]
         public object? Template { get; set; }
 
         protected override void ProcessRecord()

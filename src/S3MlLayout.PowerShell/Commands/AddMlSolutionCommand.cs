@@ -11,7 +11,7 @@ namespace S3MlLayout.PowerShell.Commands
     public sealed class AddMlSolutionCommand : SolutionCommandBase
     {
         [Parameter]
-        [ArgumentCompleter(typeof(TemplateNameCompleter))]
+        [ArgumentCompleter(typeof(TemplateCompleter))]
         public object Template { get; set; } = "master-solution";
 
         [Parameter]

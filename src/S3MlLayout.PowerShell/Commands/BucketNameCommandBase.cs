@@ -30,6 +30,7 @@ namespace S3MlLayout.PowerShell.Commands
 
         [Parameter(ParameterSetName = OverrideSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("BucketName", "Name")]
+        [ArgumentCompleter(typeof(BucketNameCompleter))]
         public string Override { get; set; } = "";
 
         [Parameter]

@@ -20,6 +20,7 @@ namespace S3MlLayout.PowerShell.Commands
         [Parameter]
         [Alias("AWSProfileName")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(Completers.ProfileNameCompleter))]
         public string? ProfileName { get; set; }
 
         [Parameter]
@@ -78,12 +79,12 @@ namespace S3MlLayout.PowerShell.Commands
                 if (AnyConnectionParameter)
                     throw new MlLayoutException("LocalPathWithConnection", ErrorKind.InvalidArgument, LocalPath,
                         "-LocalPath selects the local target; the S3 connection parameters (-EndpointUrl, -ProfileName, -AccessKey ...) do not apply to it. Give one or the other.");
-                bucket.Target = StorageKind.Local;
+                bucket.Kind = StorageKind.Local;
                 bucket.LocalPath = Path.Combine(ResolveDirectory(LocalPath), name);
                 bucket.Uri = bucket.LocalPath + Path.DirectorySeparatorChar;
                 return bucket;
             }
-            bucket.Target = StorageKind.S3;
+            bucket.Kind = StorageKind.S3;
             bucket.Uri = $"s3://{name}/";
             var connection = S3ConnectionResolver.Resolve(new S3ConnectionSettings
             {
@@ -91,7 +92,7 @@ namespace S3MlLayout.PowerShell.Commands
                 AccessKey = AccessKey, SecretKey = SecretKey, SessionToken = SessionToken, EndpointUrl = EndpointUrl,
                 ForcePathStyle = ForcePathStyle, ExpectedBucketOwner = ExpectedBucketOwner, SkipCertificateCheck = SkipCertificateCheck,
                 TimeoutSec = TimeoutSec,
-            }, debug: WriteDebug);
+            }, debug: WriteVerbose); // -Verbose, not -Debug: -Debug prompts per line in pwsh 7 and fails under -NonInteractive
             S3Buckets.Attach(bucket, connection);
             bucket.Region = connection.Region;
             return bucket;

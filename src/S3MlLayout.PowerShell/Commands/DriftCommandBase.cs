@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Management.Automation;
 using S3MlLayout.Engine.Drift;
 using S3MlLayout.Engine.Storage;
@@ -8,12 +9,16 @@ namespace S3MlLayout.PowerShell.Commands
     /// <summary>What Get-MlLayoutDrift and Test-MlLayout share: the bucket, the solutions and the walk itself.</summary>
     public abstract class DriftCommandBase : Common.MlCmdlet
     {
+        /// <summary>Progress updates closer together than this are dropped: a check lists hundreds of folders a second.</summary>
+        private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
         [ValidateNotNull]
         public MlBucket? Bucket { get; set; }
 
         [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(Completers.SolutionNameCompleter))]
         public string[]? Solution { get; set; }
 
         /// <summary>Listings in flight at once (16 when not given).</summary>
@@ -26,21 +31,41 @@ namespace S3MlLayout.PowerShell.Commands
         {
             using var target = OpenExistingBucket(Bucket!);
             var summary = new DriftSummary { Bucket = Bucket!.Name };
-            RunStreaming<DriftFinding>(async (emit, ct) =>
+            int activity = NextActivityId();
+            string title = $"Checking {Bucket!.Uri} for drift";
+            var sinceLast = Stopwatch.StartNew();
+            bool first = true;
+            // Findings and progress share one queue, so both reach the pipeline thread in order.
+            RunStreaming<Action>(async (emit, ct) =>
             {
                 var checker = new DriftDetector(target, new DriftOptions
                 {
                     Solutions = Solution, Detailed = detailed, Concurrency = ThrottleLimit > 0 ? ThrottleLimit : 16,
-                }, emit);
+                    Progress = p => emit(() => Progress(activity, title, p, ref first, sinceLast)),
+                }, finding => emit(() =>
+                {
+                    summary.Count(finding.Kind);
+                    onFinding(finding);
+                }));
                 summary.Solutions = await checker.RunAsync(ct).ConfigureAwait(false);
                 summary.Requests = checker.Requests;
-            }, finding =>
-            {
-                summary.Count(finding.Category);
-                onFinding(finding);
-            });
+            }, action => action());
+            if (!first)
+                WriteProgress(new ProgressRecord(activity, title, $"{summary.Solutions.Count} solutions checked, {summary.Total} findings")
+                    { RecordType = ProgressRecordType.Completed, PercentComplete = 100 });
             WriteVerbose($"{Bucket!.Uri}: {summary.Total} findings in {summary.Solutions.Count} solutions; {summary.Requests} requests ({target.Requests}).");
             return summary;
+        }
+
+        private void Progress(int activity, string title, DriftProgress progress, ref bool first, Stopwatch sinceLast)
+        {
+            if (!first && sinceLast.Elapsed < ProgressInterval) return;
+            first = false;
+            sinceLast.Restart();
+            // A fresh record per update: hosts may keep the object they were given.
+            var record = new ProgressRecord(activity, title, progress.ToString());
+            if (progress.SolutionsTotal > 0) record.PercentComplete = Math.Min(99, 100 * progress.SolutionsChecked / progress.SolutionsTotal);
+            WriteProgress(record);
         }
     }
 }

@@ -12,7 +12,7 @@ namespace S3MlLayout.PowerShell.Commands
     public sealed class GetMlLayoutCommand : Common.MlCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-        [ArgumentCompleter(typeof(TemplateNameCompleter))]
+        [ArgumentCompleter(typeof(TemplateCompleter))]
         public object? Template { get; set; }
 
         [Parameter(Position = 1)]

@@ -30,6 +30,7 @@ namespace S3MlLayout.PowerShell.Commands
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(PowerShell.Completers.TemplateCompleter))]
         public string? Template { get; set; }
 
         [Parameter]

@@ -23,7 +23,7 @@ namespace S3MlLayout.PowerShell.Commands
         private readonly List<string> _keys = new List<string>();
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = TemplateSet)]
-        [ArgumentCompleter(typeof(TemplateNameCompleter))]
+        [ArgumentCompleter(typeof(TemplateCompleter))]
         public object? Template { get; set; }
 
         [Parameter(ParameterSetName = TemplateSet)]

@@ -16,6 +16,7 @@ namespace S3MlLayout.PowerShell.Commands
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNullOrEmpty]
         [Alias("Solution")]
+        [ArgumentCompleter(typeof(Completers.SolutionNameCompleter))]
         public string[] Name { get; set; } = new string[0];
 
         [Parameter]

@@ -16,7 +16,7 @@ namespace S3MlLayout.PowerShell.Commands
     public sealed class UpdateMlSolutionCommand : SolutionCommandBase
     {
         [Parameter(Mandatory = true)]
-        [ArgumentCompleter(typeof(TemplateNameCompleter))]
+        [ArgumentCompleter(typeof(TemplateCompleter))]
         public object? Template { get; set; }
 
         protected override object? TemplateArgument => Template;

@@ -127,7 +127,7 @@ namespace S3MlLayout.PowerShell.Common
             foreach (var warning in plan.Warnings) WriteWarning(warning);
             foreach (var problem in plan.Problems) Report(problem);
             var approved = plan.Changes.Where(c => !c.NeedsApproval || ShouldProcess(c.Target, c.Action)).ToList();
-            int activity = System.Threading.Interlocked.Increment(ref s_nextActivityId);
+            int activity = NextActivityId();
             string title = $"Changing {plan.Context.Target.Bucket.Uri}";
             bool progressShown = false;
             RunStreaming<Action>((emit, ct) => apply(approved, new PipelineSink(emit, this, activity, title, () => progressShown = true), ct), action => action());
@@ -135,6 +135,9 @@ namespace S3MlLayout.PowerShell.Common
         }
 
         private static int s_nextActivityId = 1000;
+
+        /// <summary>A progress activity id of its own, so two bars of one pipeline never overwrite each other.</summary>
+        protected static int NextActivityId() => System.Threading.Interlocked.Increment(ref s_nextActivityId);
 
         /// <summary>Runs engine work synchronously on the pipeline thread, turning cancellation into a clean stop.</summary>
         protected T Run<T>(Func<CancellationToken, Task<T>> work)

@@ -23,7 +23,7 @@ public sealed class OperationTests : IDisposable
 
     private LocalDirectoryTarget Local()
     {
-        var target = new LocalDirectoryTarget(new MlBucket { Name = "edge-dev-a001-us-west-2", Target = StorageKind.Local, LocalPath = _temp.PathOf("edge-dev-a001-us-west-2") });
+        var target = new LocalDirectoryTarget(new MlBucket { Name = "edge-dev-a001-us-west-2", Kind = StorageKind.Local, LocalPath = _temp.PathOf("edge-dev-a001-us-west-2") });
         target.CreateBucketDirectory();
         return target;
     }
@@ -258,7 +258,7 @@ public sealed class OperationTests : IDisposable
     [Fact]
     public async Task Create_bucket_on_the_local_target_says_it_has_no_settings_and_creates_the_directory()
     {
-        var bucket = new MlBucket { Name = "edge-dev-a001-us-west-2", Target = StorageKind.Local, LocalPath = _temp.PathOf("b", "edge-dev-a001-us-west-2"), Uri = "b" };
+        var bucket = new MlBucket { Name = "edge-dev-a001-us-west-2", Kind = StorageKind.Local, LocalPath = _temp.PathOf("b", "edge-dev-a001-us-west-2"), Uri = "b" };
         Directory.CreateDirectory(_temp.PathOf("b"));
         using var target = new LocalDirectoryTarget(bucket);
         var plan = await CreateBucketPlan.CreateAsync(Context(target), BucketSettings.SecureDefaults(new Dictionary<string, string>()), None);
@@ -295,8 +295,8 @@ public sealed class OperationTests : IDisposable
         await plan.ApplyAsync(All(plan), sink, None);
         var results = sink.Of<RepairResult>().ToList();
         Assert.Contains(results, r => r.Key == "solutions/churn/models/" && r.Action == RepairAction.Created);
-        Assert.Contains(results, r => r.Category == DriftCategory.BucketSetting && r.Action == RepairAction.SettingApplied);
-        Assert.Contains(results, r => r.Category == DriftCategory.Unexpected && r.Action == RepairAction.LeftAlone);
+        Assert.Contains(results, r => r.Kind == DriftCategory.BucketSetting && r.Action == RepairAction.SettingApplied);
+        Assert.Contains(results, r => r.Kind == DriftCategory.Unexpected && r.Action == RepairAction.LeftAlone);
         Assert.Equal("Enabled", target.Settings.Versioning);
         Assert.Contains("solutions/churn/scratch/x.csv", target.Keys);
     }

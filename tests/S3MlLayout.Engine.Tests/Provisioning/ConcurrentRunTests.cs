@@ -18,7 +18,7 @@ public sealed class ConcurrentRunTests : IDisposable
 
     public ConcurrentRunTests()
     {
-        _target = new LocalDirectoryTarget(new MlBucket { Name = "edge-dev-a001-us-west-2", Target = StorageKind.Local, LocalPath = _temp.PathOf("bucket") });
+        _target = new LocalDirectoryTarget(new MlBucket { Name = "edge-dev-a001-us-west-2", Kind = StorageKind.Local, LocalPath = _temp.PathOf("bucket") });
         _target.CreateBucketDirectory();
     }
 
@@ -97,10 +97,10 @@ public sealed class ConcurrentRunTests : IDisposable
     [Fact]
     public async Task A_bucket_declaration_changed_by_another_run_is_not_overwritten()
     {
-        var bucket = new MlBucket { Name = "edge-dev-a001-us-west-2", Environment = "dev", Target = StorageKind.Local };
+        var bucket = new MlBucket { Name = "edge-dev-a001-us-west-2", Environment = "dev", Kind = StorageKind.Local };
         var (_, read) = await DeclaredBucket.ReadStoredAsync(_target, None);
         await DeclaredBucket.From(bucket).DeclareAsync(_target, read, None);
-        var other = new MlBucket { Name = "edge-dev-a001-us-west-2", Environment = "prod", Target = StorageKind.Local };
+        var other = new MlBucket { Name = "edge-dev-a001-us-west-2", Environment = "prod", Kind = StorageKind.Local };
         var error = await Assert.ThrowsAsync<MlLayoutException>(() => DeclaredBucket.From(other).DeclareAsync(_target, read, None));
         Assert.Equal("BucketDeclarationChanged", error.ErrorId);
         Assert.Equal("dev", (await DeclaredBucket.ReadAsync(_target, None))!.Environment);

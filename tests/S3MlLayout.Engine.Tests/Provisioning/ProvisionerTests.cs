@@ -16,7 +16,7 @@ public sealed class ProvisionerTests : IDisposable
 
     public ProvisionerTests()
     {
-        _target = new LocalDirectoryTarget(new MlBucket { Name = "edge-dev-a001-us-west-2", Target = StorageKind.Local, LocalPath = _temp.PathOf("bucket") });
+        _target = new LocalDirectoryTarget(new MlBucket { Name = "edge-dev-a001-us-west-2", Kind = StorageKind.Local, LocalPath = _temp.PathOf("bucket") });
         _target.CreateBucketDirectory();
     }
 

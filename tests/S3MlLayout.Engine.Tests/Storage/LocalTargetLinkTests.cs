@@ -17,7 +17,7 @@ public sealed class LocalTargetLinkTests : IDisposable
     public LocalTargetLinkTests()
     {
         Directory.CreateDirectory(_temp.PathOf("outside"));
-        _target = new LocalDirectoryTarget(new MlBucket { Name = "b", Target = StorageKind.Local, LocalPath = _temp.PathOf("bucket") });
+        _target = new LocalDirectoryTarget(new MlBucket { Name = "b", Kind = StorageKind.Local, LocalPath = _temp.PathOf("bucket") });
         _target.CreateBucketDirectory();
         Directory.CreateDirectory(_temp.PathOf("bucket", "solutions"));
     }
@@ -162,7 +162,7 @@ public sealed class LocalTargetLinkTests : IDisposable
     {
         Directory.CreateDirectory(_temp.PathOf("real-parent"));
         Directory.CreateSymbolicLink(_temp.PathOf("linked-parent"), _temp.PathOf("real-parent"));
-        using var target = new LocalDirectoryTarget(new MlBucket { Name = "c", Target = StorageKind.Local, LocalPath = _temp.PathOf("linked-parent", "c") });
+        using var target = new LocalDirectoryTarget(new MlBucket { Name = "c", Kind = StorageKind.Local, LocalPath = _temp.PathOf("linked-parent", "c") });
 
         Assert.True(target.CreateBucketDirectory());
         Assert.Equal(MarkerOutcome.Created, await target.CreateFolderMarkerAsync("solutions/churn/old/", None));

@@ -12,7 +12,7 @@ public sealed class LocalTargetTests : IDisposable
 
     public LocalTargetTests()
     {
-        _target = new LocalDirectoryTarget(new MlBucket { Name = "edge-dev-a001-us-west-2", Target = StorageKind.Local, LocalPath = _temp.PathOf("bucket") });
+        _target = new LocalDirectoryTarget(new MlBucket { Name = "edge-dev-a001-us-west-2", Kind = StorageKind.Local, LocalPath = _temp.PathOf("bucket") });
     }
 
     public void Dispose()
@@ -26,13 +26,13 @@ public sealed class LocalTargetTests : IDisposable
     [Fact]
     public void Constructor_WithoutLocalPath_Throws()
     {
-        Assert.Throws<ArgumentException>(() => new LocalDirectoryTarget(new MlBucket { Name = "b", Target = StorageKind.Local }));
+        Assert.Throws<ArgumentException>(() => new LocalDirectoryTarget(new MlBucket { Name = "b", Kind = StorageKind.Local }));
     }
 
     [Fact]
     public void StorageTargets_OpensALocalBucket()
     {
-        using var target = StorageTargets.Open(new MlBucket { Name = "b", Target = StorageKind.Local, LocalPath = _temp.PathOf("b") });
+        using var target = StorageTargets.Open(new MlBucket { Name = "b", Kind = StorageKind.Local, LocalPath = _temp.PathOf("b") });
         Assert.IsType<LocalDirectoryTarget>(target);
         Assert.Equal(1, target.DefaultConcurrency);
     }

@@ -18,7 +18,7 @@ public sealed class InMemoryS3Target : IStorageTarget
 
     public InMemoryS3Target(string name = "edge-dev-a001-us-east-1")
     {
-        Bucket = new MlBucket { Name = name, Target = StorageKind.S3, Uri = $"s3://{name}/", Region = "us-east-1" };
+        Bucket = new MlBucket { Name = name, Kind = StorageKind.S3, Uri = $"s3://{name}/", Region = "us-east-1" };
     }
 
     public MlBucket Bucket { get; }
