@@ -107,6 +107,8 @@ namespace S3MlLayout.Engine.Operations
         /// </summary>
         public Task ApplyAsync(IReadOnlyCollection<PlannedChange> approved, IOperationSink sink, CancellationToken cancellation)
         {
+            // -WhatIf, or every removal declined: nothing to do and nothing to report.
+            if (!approved.Any(c => c.Kind == ChangeKind.DeleteMarker || c.Kind == ChangeKind.DeleteDeclaration)) return Task.CompletedTask;
             var audit = new AuditRecord { Template = Declared.Template, TemplateVersion = Declared.TemplateVersion, Solutions = { Solution } };
             return AuditedRun.RunAsync(Context, audit, sink, async () =>
             {
