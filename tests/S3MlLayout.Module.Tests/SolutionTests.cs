@@ -33,7 +33,7 @@ $null = New-MlBucket -CompanyPrefix acme -Environment dev -TenantId a003 -Region
 'none=' + @(Get-MlBucket -LocalPath $d -Tenant zz*).Count
 $one = Get-MlBucket -LocalPath $d -Tenant b002
 'type=' + $one.GetType().FullName + ' ' + $one.Target + ' ' + $one.Environment
-'named=' + (Get-MlBucket edge-dev-a001-us-west-2 -LocalPath $d).Name
+'named=' + (Get-MlBucket edge-dev-a001-us-west-2 -LocalPath $d).Name + ' ' + @(Get-MlBucket -Region us-west-2 -LocalPath $d).Count
 ").AssertNoErrors();
             Assert.Equal(new[]
             {
@@ -42,7 +42,7 @@ $one = Get-MlBucket -LocalPath $d -Tenant b002
                 "tenant=edge-dev-a001-us-west-2",
                 "none=0",
                 "type=S3MlLayout.Engine.Storage.MlBucket Local prod",
-                "named=edge-dev-a001-us-west-2",
+                "named=edge-dev-a001-us-west-2 3",
             }, result.Strings);
         }
 

@@ -28,6 +28,13 @@ namespace S3MlLayout.PowerShell.Commands
         [ArgumentCompleter(typeof(EnvironmentCompleter))]
         public new string Environment { get => base.Environment; set => base.Environment = value; }
 
+        // -Region names the connection's region for a listing too (Amazon S3 lists the buckets of that region).
+        [Parameter(ParameterSetName = PartsSet, Mandatory = true)]
+        [Parameter(ParameterSetName = OverrideSet)]
+        [Parameter(ParameterSetName = ListSet)]
+        [ArgumentCompleter(typeof(RegionCompleter))]
+        public new string Region { get => base.Region; set => base.Region = value; }
+
         /// <summary>Lists only the buckets of the tenants that match (wildcards).</summary>
         [Parameter(ParameterSetName = ListSet)]
         [SupportsWildcards]
