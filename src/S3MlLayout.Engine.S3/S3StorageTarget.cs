@@ -243,6 +243,41 @@ namespace S3MlLayout.Engine.S3
             }
         }
 
+        public async Task<MarkerDeleteOutcome> DeleteRecordAsync(string key, StoredContent read, CancellationToken cancellation)
+        {
+            try
+            {
+                if (await ConditionalDeletesAsync(cancellation).ConfigureAwait(false))
+                {
+                    // On a versioned bucket this leaves the record as a noncurrent version: its history stays.
+                    Requests.CountOther();
+                    try
+                    {
+                        await Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket.Name, Key = key, IfMatch = read.ETag, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false);
+                        return MarkerDeleteOutcome.Deleted;
+                    }
+                    catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed || e.StatusCode == HttpStatusCode.NotFound || e.ErrorCode == "ConditionalRequestConflict")
+                    {
+                        return MarkerDeleteOutcome.Changed;
+                    }
+                }
+                if (!await VersioningEnabledAsync(cancellation).ConfigureAwait(false)) return MarkerDeleteOutcome.LeftUnconditional;
+                // The version that holds what was read: whatever was written since is a newer version and stays current.
+                Requests.CountOther();
+                GetObjectMetadataResponse head;
+                try { head = await Client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Bucket.Name, Key = key, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false); }
+                catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound) { return MarkerDeleteOutcome.Changed; }
+                if (head.ETag != read.ETag || string.IsNullOrEmpty(head.VersionId) || head.VersionId == "null") return MarkerDeleteOutcome.Changed;
+                Requests.CountOther();
+                await Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket.Name, Key = key, VersionId = head.VersionId, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false);
+                return MarkerDeleteOutcome.Deleted;
+            }
+            catch (AmazonServiceException e)
+            {
+                throw S3Errors.Translate(e, "ObjectRemoveFailed", Describe(key), "removing");
+            }
+        }
+
         private bool? _versioningEnabled;
 
         private async Task<bool> VersioningEnabledAsync(CancellationToken cancellation)

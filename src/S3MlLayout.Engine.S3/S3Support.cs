@@ -17,6 +17,9 @@ namespace S3MlLayout.Engine.S3
         public IBucketSettingsReader SettingsReader(MlBucket bucket) => new S3BucketAdmin(S3Buckets.ConnectionOf(bucket), bucket.Name);
 
         public IReadOnlyList<string> KnownRegions => s_regions.Value;
+
+        public System.Threading.Tasks.Task<IReadOnlyList<MlBucket>> ListManagedBucketsAsync(MlBucket location, BucketListOptions options, System.Threading.CancellationToken cancellation) =>
+            S3BucketListing.ListAsync(location, options, cancellation);
     }
 
     /// <summary>Ties a resolved connection to a bucket object: the description users see, and the handle the S3 code reuses.</summary>

@@ -31,6 +31,8 @@ namespace S3MlLayout.Engine.Storage
         /// <summary>The target of a bucket with <see cref="StorageKind.S3"/>; its connection is the bucket's handle.</summary>
         IStorageTarget Open(MlBucket bucket);
         IBucketSettingsReader SettingsReader(MlBucket bucket);
+        /// <summary>The managed buckets the connection of <paramref name="location"/> can see (ListBuckets, then each bucket's tags).</summary>
+        Task<IReadOnlyList<MlBucket>> ListManagedBucketsAsync(MlBucket location, BucketListOptions options, CancellationToken cancellation);
         /// <summary>The region codes the SDK knows, sorted.</summary>
         IReadOnlyList<string> KnownRegions { get; }
     }

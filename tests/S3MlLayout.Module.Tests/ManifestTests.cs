@@ -10,7 +10,7 @@ namespace S3MlLayout.Module.Tests
         private static readonly string[] Cmdlets =
         {
             "Add-MlDatePartition", "Add-MlSolution", "Get-MlBucket", "Get-MlBucketName", "Get-MlLayout", "Get-MlLayoutDrift",
-            "Get-MlLayoutTemplate", "New-MlBucket", "New-MlFolder", "Repair-MlLayout", "Show-MlLayout", "Test-MlLayout", "Update-MlSolution",
+            "Get-MlLayoutTemplate", "Get-MlSolution", "New-MlBucket", "New-MlFolder", "Remove-MlSolution", "Repair-MlLayout", "Show-MlLayout", "Test-MlLayout", "Update-MlSolution",
         };
 
         [Fact]
@@ -37,10 +37,10 @@ $loaded.ExportedFunctions.Count + $loaded.ExportedAliases.Count + $loaded.Export
         public void Every_state_changing_cmdlet_supports_WhatIf_and_Confirm()
         {
             var result = ModuleSession.Run(@"
-Get-Command -Module S3MlLayout | Where-Object { $_.Verb -in 'New', 'Add', 'Repair', 'Update' } | ForEach-Object {
+Get-Command -Module S3MlLayout | Where-Object { $_.Verb -in 'New', 'Add', 'Repair', 'Update', 'Remove' } | ForEach-Object {
     '{0}={1}' -f $_.Name, ($_.Parameters.ContainsKey('WhatIf') -and $_.Parameters.ContainsKey('Confirm'))
 }").AssertNoErrors();
-            Assert.Equal(6, result.Output.Count);
+            Assert.Equal(7, result.Output.Count);
             Assert.All(result.Strings, line => Assert.EndsWith("=True", line));
         }
     }

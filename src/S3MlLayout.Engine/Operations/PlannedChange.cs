@@ -15,6 +15,10 @@ namespace S3MlLayout.Engine.Operations
         /// <summary>A template rename: markers written under the new name, the exact listed old markers removed.</summary>
         RenameFolder,
         WriteAuditRecord,
+        /// <summary>Remove-MlSolution: one listed zero-byte folder marker removed (only that exact marker).</summary>
+        DeleteMarker,
+        /// <summary>Remove-MlSolution: the solution's declaration removed on the ETag it was read at.</summary>
+        DeleteDeclaration,
     }
 
     /// <summary>

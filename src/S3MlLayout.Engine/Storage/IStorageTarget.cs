@@ -168,6 +168,14 @@ namespace S3MlLayout.Engine.Storage
         /// </summary>
         Task<MarkerDeleteOutcome> DeleteFolderMarkerAsync(StoredObject listedMarker, CancellationToken cancellation);
 
+        /// <summary>
+        /// Removes a small record of the module (a declaration) only if it still holds what was read: on its ETag
+        /// (If-Match) where the store honours conditional deletes, else by the version id of the read content on a
+        /// versioned bucket; otherwise the record is left and the outcome says so. The local target compares the
+        /// content under the bucket lock. Changed when the key holds something else now, or nothing.
+        /// </summary>
+        Task<MarkerDeleteOutcome> DeleteRecordAsync(string key, StoredContent read, CancellationToken cancellation);
+
         /// <summary>The content of an object, or null when it does not exist.</summary>
         Task<byte[]?> ReadObjectAsync(string key, CancellationToken cancellation);
 

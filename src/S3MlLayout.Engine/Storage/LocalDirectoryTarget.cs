@@ -124,6 +124,27 @@ namespace S3MlLayout.Engine.Storage
             return Task.FromResult(MarkerDeleteOutcome.Deleted);
         }
 
+        public async Task<MarkerDeleteOutcome> DeleteRecordAsync(string key, StoredContent read, CancellationToken cancellation)
+        {
+            Requests.CountOther();
+            string path = PathOf(key, forDelete: true);
+            string target = Describe(key);
+            var outcome = MarkerDeleteOutcome.Changed;
+            // The compare and the delete happen under the bucket's lock, as conditional writes do.
+            await UnderBucketLock(cancellation, () =>
+            {
+                if (!File.Exists(path) || ETagOf(File.ReadAllBytes(path)) != read.ETag) return;
+                try { File.Delete(path); }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    throw new MlLayoutException("ObjectRemoveFailed", e is UnauthorizedAccessException ? ErrorKind.PermissionDenied : ErrorKind.WriteError, target,
+                        $"Cannot remove '{target}': {e.Message} Check the file's permissions, then run again.", e);
+                }
+                outcome = MarkerDeleteOutcome.Deleted;
+            }).ConfigureAwait(false);
+            return outcome;
+        }
+
         private void Walk(string directory, string prefix, bool delimited, List<StoredObject> objects, List<string> prefixes, List<string> links, CancellationToken cancellation, int maxEntries)
         {
             foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos().OrderBy(e => e.Name, StringComparer.Ordinal))

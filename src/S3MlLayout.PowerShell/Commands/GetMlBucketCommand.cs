@@ -2,18 +2,58 @@ using System.Management.Automation;
 using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Provisioning;
 using S3MlLayout.Engine.Storage;
+using S3MlLayout.PowerShell.Completers;
 
 namespace S3MlLayout.PowerShell.Commands
 {
-    /// <summary>Returns the bucket object of an existing bucket, with its settings read back and what was declared for it.</summary>
-    [Cmdlet(VerbsCommon.Get, "MlBucket", DefaultParameterSetName = PartsSet)]
+    /// <summary>
+    /// Returns the bucket object of an existing bucket, with its settings read back and what was declared for it; with
+    /// no name, lists the buckets this module manages on the target (-Tenant, -Environment, -CompanyPrefix filter).
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "MlBucket", DefaultParameterSetName = ListSet)]
     [OutputType(typeof(MlBucket))]
     public sealed class GetMlBucketCommand : BucketTargetCommandBase
     {
+        private const string ListSet = "List";
+
+        // CompanyPrefix and Environment are also filters of the listing: the same parameters, in the List set too.
+        [Parameter(ParameterSetName = PartsSet, Mandatory = true)]
+        [Parameter(ParameterSetName = OverrideSet)]
+        [Parameter(ParameterSetName = ListSet)]
+        public new string CompanyPrefix { get => base.CompanyPrefix; set => base.CompanyPrefix = value; }
+
+        [Parameter(ParameterSetName = PartsSet, Mandatory = true)]
+        [Parameter(ParameterSetName = OverrideSet)]
+        [Parameter(ParameterSetName = ListSet)]
+        [ArgumentCompleter(typeof(EnvironmentCompleter))]
+        public new string Environment { get => base.Environment; set => base.Environment = value; }
+
+        // -Region names the connection's region for a listing too (Amazon S3 lists the buckets of that region).
+        [Parameter(ParameterSetName = PartsSet, Mandatory = true)]
+        [Parameter(ParameterSetName = OverrideSet)]
+        [Parameter(ParameterSetName = ListSet)]
+        [ArgumentCompleter(typeof(RegionCompleter))]
+        public new string Region { get => base.Region; set => base.Region = value; }
+
+        /// <summary>Lists only the buckets of the tenants that match (wildcards).</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[]? Tenant { get; set; }
+
+        /// <summary>Reads each listed bucket's settings and bucket.json (more requests per bucket).</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        public SwitchParameter IncludeSettings { get; set; }
+
         protected override void ProcessRecord()
         {
             try
             {
+                if (ParameterSetName == ListSet)
+                {
+                    List();
+                    return;
+                }
                 var bucket = DescribeBucket(ResolveBucketName());
                 using var target = OpenExistingBucket(bucket);
                 bucket.Settings = Run(ct => target.ReadSettingsAsync(ct));
@@ -25,5 +65,33 @@ namespace S3MlLayout.PowerShell.Commands
                 Report(e);
             }
         }
+
+        private void List()
+        {
+            // A bucket object without a name stands for the target: the -LocalPath directory, or the S3 connection.
+            var location = DescribeBucket("");
+            var company = Pattern(CompanyPrefix);
+            var environment = Pattern(Environment);
+            var tenants = Tenant == null ? null : System.Array.ConvertAll(Tenant, t => new WildcardPattern(t, WildcardOptions.IgnoreCase));
+            var options = new BucketListOptions
+            {
+                IncludeSettings = IncludeSettings,
+                Filter = b => Matches(company, b.CompanyPrefix) && Matches(environment, b.Environment)
+                              && (tenants == null || (b.TenantId != null && System.Array.Exists(tenants, t => t.IsMatch(b.TenantId)))),
+            };
+            RunStreaming<object>(async (emit, ct) =>
+            {
+                options.Skipped = line => emit(line);
+                foreach (var bucket in await ManagedBuckets.ListAsync(location, options, ct).ConfigureAwait(false)) emit(bucket);
+            }, item =>
+            {
+                if (item is string line) WriteVerbose(line);
+                else WriteObject(item);
+            });
+        }
+
+        private static WildcardPattern? Pattern(string value) => value.Length == 0 ? null : new WildcardPattern(value, WildcardOptions.IgnoreCase);
+
+        private static bool Matches(WildcardPattern? pattern, string? value) => pattern == null || (value != null && pattern.IsMatch(value));
     }
 }

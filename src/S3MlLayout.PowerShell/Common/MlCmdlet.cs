@@ -126,13 +126,16 @@ namespace S3MlLayout.PowerShell.Common
             foreach (var note in plan.Notes) WriteVerbose(note);
             foreach (var warning in plan.Warnings) WriteWarning(warning);
             foreach (var problem in plan.Problems) Report(problem);
-            var approved = plan.Changes.Where(c => !c.NeedsApproval || ShouldProcess(c.Target, c.Action)).ToList();
+            var approved = plan.Changes.Where(c => !c.NeedsApproval || Approve(c)).ToList();
             int activity = NextActivityId();
             string title = $"Changing {plan.Context.Target.Bucket.Uri}";
             bool progressShown = false;
             RunStreaming<Action>((emit, ct) => apply(approved, new PipelineSink(emit, this, activity, title, () => progressShown = true), ct), action => action());
             if (progressShown) WriteProgress(new ProgressRecord(activity, title, "done") { RecordType = ProgressRecordType.Completed });
         }
+
+        /// <summary>Whether the user approves one planned change: ShouldProcess, unless a cmdlet's -Force says otherwise.</summary>
+        protected virtual bool Approve(PlannedChange change) => ShouldProcess(change.Target, change.Action);
 
         private static int s_nextActivityId = 1000;
 

@@ -145,6 +145,20 @@ public sealed class InMemoryS3Target : IStorageTarget
         return Task.FromResult(MarkerDeleteOutcome.Deleted);
     }
 
+    public Task<MarkerDeleteOutcome> DeleteRecordAsync(string key, StoredContent read, CancellationToken cancellation)
+    {
+        Requests.CountOther();
+        BeforeDelete?.Invoke(key);
+        if (!ConditionalDeletes && Settings.Versioning != "Enabled") return Task.FromResult(MarkerDeleteOutcome.LeftUnconditional);
+        lock (_objects)
+        {
+            if (!_objects.TryGetValue(key, out var now) || now.ETag != read.ETag) return Task.FromResult(MarkerDeleteOutcome.Changed);
+            _objects.TryRemove(key, out _);
+            Deleted.Add(key);
+        }
+        return Task.FromResult(MarkerDeleteOutcome.Deleted);
+    }
+
     public async Task<byte[]?> ReadObjectAsync(string key, CancellationToken cancellation) => (await ReadObjectWithETagAsync(key, cancellation))?.Content;
 
     public Task<StoredContent?> ReadObjectWithETagAsync(string key, CancellationToken cancellation)

@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using S3MlLayout.Engine.Errors;
+using S3MlLayout.Engine.Provisioning;
+
+namespace S3MlLayout.Engine.Storage
+{
+    /// <summary>How Get-MlBucket lists the buckets this module manages.</summary>
+    public sealed class BucketListOptions
+    {
+        /// <summary>Which buckets to keep, judged on the name, CompanyPrefix, Environment and TenantId found; null keeps all.</summary>
+        public Func<MlBucket, bool>? Filter { get; set; }
+        /// <summary>Read each kept bucket's settings (S3: seven requests per bucket) and bucket.json.</summary>
+        public bool IncludeSettings { get; set; }
+        /// <summary>Buckets looked at at once.</summary>
+        public int Concurrency { get; set; } = 16;
+        /// <summary>A bucket that was skipped and why (it could not be read, or is in another region): for the verbose stream. Called from worker threads.</summary>
+        public Action<string>? Skipped { get; set; }
+    }
+
+    /// <summary>
+    /// The buckets this module manages, on one target: on S3, the buckets tagged managed-by=S3MlLayout (their
+    /// company, environment and tenant tags fill the bucket object) or, without the tags, holding
+    /// .s3mllayout/declared/bucket.json; on the local target, the directories under a directory that hold
+    /// .s3mllayout/declared/bucket.json. Buckets that cannot be read are skipped and reported through
+    /// <see cref="BucketListOptions.Skipped"/>, never as errors.
+    /// </summary>
+    public static class ManagedBuckets
+    {
+        public const string ManagedByTag = "managed-by";
+        public const string CompanyTag = "company";
+        public const string EnvironmentTag = "environment";
+        public const string TenantTag = "tenant";
+
+        /// <summary>
+        /// Lists the managed buckets where <paramref name="location"/> points: a bucket object with no name, standing for
+        /// its target (on the local target, its LocalPath is the directory that holds the bucket directories; on S3,
+        /// it carries the connection). Sorted by name.
+        /// </summary>
+        public static async Task<IReadOnlyList<MlBucket>> ListAsync(MlBucket location, BucketListOptions options, CancellationToken cancellation)
+        {
+            var found = location.Kind switch
+            {
+                StorageKind.Local => await ListLocalAsync(location.LocalPath ?? throw new ArgumentException("A local location needs its LocalPath.", nameof(location)), options, cancellation).ConfigureAwait(false),
+                StorageKind.S3 => await EngineComponents.S3.ListManagedBucketsAsync(location, options, cancellation).ConfigureAwait(false),
+                _ => throw new MlLayoutException("TargetUnsupported", ErrorKind.InvalidArgument, location.Uri, $"Buckets on target {location.Target} cannot be listed by this build."),
+            };
+            return found.OrderBy(b => b.Name, StringComparer.Ordinal).ToList();
+        }
+
+        /// <summary>Whether a bucket's tags say this module manages it.</summary>
+        public static bool IsManaged(IReadOnlyDictionary<string, string> tags) =>
+            tags.TryGetValue(ManagedByTag, out var by) && string.Equals(by, S3.BucketSettings.ManagedBy, StringComparison.Ordinal);
+
+        /// <summary>Fills the parts of the name from the bucket's tags.</summary>
+        internal static void ApplyTags(MlBucket bucket, IReadOnlyDictionary<string, string> tags)
+        {
+            if (tags.TryGetValue(CompanyTag, out var company)) bucket.CompanyPrefix = company;
+            if (tags.TryGetValue(EnvironmentTag, out var environment)) bucket.Environment = environment;
+            if (tags.TryGetValue(TenantTag, out var tenant)) bucket.TenantId = tenant;
+        }
+
+        /// <summary>The listing's last steps for one managed bucket: the filter, then (when asked) its settings and bucket.json. Null when filtered out or unreadable.</summary>
+        internal static async Task<MlBucket?> CompleteAsync(MlBucket bucket, DeclaredBucket? declared, BucketListOptions options, CancellationToken cancellation)
+        {
+            declared?.ApplyTo(bucket);
+            if (options.Filter != null && !options.Filter(bucket)) return null;
+            if (!options.IncludeSettings) return bucket;
+            try
+            {
+                using var target = StorageTargets.Open(bucket);
+                bucket.Settings = await target.ReadSettingsAsync(cancellation).ConfigureAwait(false);
+                if (declared == null) (await DeclaredBucket.ReadAsync(target, cancellation).ConfigureAwait(false))?.ApplyTo(bucket);
+                return bucket;
+            }
+            catch (MlLayoutException e)
+            {
+                options.Skipped?.Invoke($"{bucket.Uri}: skipped, its settings cannot be read ({e.ErrorId}: {e.Message})");
+                return null;
+            }
+        }
+
+        /// <summary>Runs <paramref name="work"/> for each item, at most <paramref name="concurrency"/> at once; the non-null results.</summary>
+        internal static async Task<List<MlBucket>> BoundedAsync<T>(IEnumerable<T> items, int concurrency, Func<T, Task<MlBucket?>> work, CancellationToken cancellation)
+        {
+            using var gate = new SemaphoreSlim(Math.Max(1, concurrency));
+            var tasks = items.Select(async item =>
+            {
+                await gate.WaitAsync(cancellation).ConfigureAwait(false);
+                try { return await work(item).ConfigureAwait(false); }
+                finally { gate.Release(); }
+            }).ToList();
+            return (await Task.WhenAll(tasks).ConfigureAwait(false)).Where(b => b != null).Select(b => b!).ToList();
+        }
+
+        private static async Task<List<MlBucket>> ListLocalAsync(string directory, BucketListOptions options, CancellationToken cancellation)
+        {
+            string root = Path.GetFullPath(directory);
+            if (!Directory.Exists(root))
+                throw new MlLayoutException("LocalPathNotFound", ErrorKind.ObjectNotFound, root, $"-LocalPath '{root}' does not exist; give the directory that holds the bucket directories.");
+            var candidates = new DirectoryInfo(root).EnumerateDirectories().Select(d => d.Name).ToList();
+            return await BoundedAsync(candidates, options.Concurrency, async name =>
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var bucket = new MlBucket { Name = name, Kind = StorageKind.Local, LocalPath = Path.Combine(root, name) };
+                bucket.Uri = bucket.LocalPath + Path.DirectorySeparatorChar;
+                DeclaredBucket? declared;
+                try
+                {
+                    using var target = new LocalDirectoryTarget(bucket);
+                    declared = await DeclaredBucket.ReadAsync(target, cancellation).ConfigureAwait(false);
+                }
+                catch (MlLayoutException e)
+                {
+                    options.Skipped?.Invoke($"{bucket.Uri}: skipped, its bucket.json cannot be read ({e.ErrorId}: {e.Message})");
+                    return null;
+                }
+                if (declared == null) return null; // a directory, not a bucket of this module
+                return await CompleteAsync(bucket, declared, options, cancellation).ConfigureAwait(false);
+            }, cancellation).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System.Management.Automation;
+using S3MlLayout.Engine.Errors;
+using S3MlLayout.Engine.Layouts;
+using S3MlLayout.Engine.Operations;
+using S3MlLayout.Engine.Provisioning;
+using S3MlLayout.Engine.Storage;
+
+namespace S3MlLayout.PowerShell.Commands
+{
+    /// <summary>
+    /// Removes solutions that hold no data: their zero-byte folder markers and their declaration. A solution with
+    /// anything else under solutions/{solution}/ is refused (SolutionHoldsData) and what lies there is listed.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Remove, "MlSolution", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = BucketSet)]
+    [OutputType(typeof(SolutionRemoveResult))]
+    public sealed class RemoveMlSolutionCommand : Common.MlCmdlet
+    {
+        private const string BucketSet = "Bucket";
+        private const string InputObjectSet = "InputObject";
+
+        [Parameter(ParameterSetName = BucketSet, Mandatory = true, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public MlBucket? Bucket { get; set; }
+
+        [Parameter(ParameterSetName = BucketSet, Mandatory = true, Position = 0)]
+        [ValidateNotNullOrEmpty]
+        [Alias("Solution")]
+        public string[] Name { get; set; } = new string[0];
+
+        /// <summary>Solutions from Get-MlSolution.</summary>
+        [Parameter(ParameterSetName = InputObjectSet, Mandatory = true, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public MlSolution? InputObject { get; set; }
+
+        /// <summary>Removes without asking for confirmation (unless -Confirm is given); -WhatIf still only shows the plan.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var bucket = InputObject?.Bucket ?? Bucket!;
+            var names = InputObject != null ? new[] { InputObject.Solution } : Name;
+            try
+            {
+                foreach (var solution in names) LayoutExpander.CheckSolutionName(solution);
+                using var target = OpenExistingBucket(bucket);
+                foreach (var solution in names)
+                {
+                    // One solution's refusal (not declared, holds data) leaves the others to go on.
+                    try
+                    {
+                        var plan = Run(ct => RemoveSolutionPlan.CreateAsync(ContextFor(target), solution, ct));
+                        Execute(plan, plan.ApplyAsync);
+                    }
+                    catch (MlLayoutException e) { Report(e); }
+                }
+            }
+            catch (MlLayoutException e)
+            {
+                Report(e);
+            }
+        }
+
+        /// <summary>-Force skips the confirmation prompt of ConfirmImpact High; -WhatIf and an explicit -Confirm still go through ShouldProcess.</summary>
+        protected override bool Approve(PlannedChange change)
+        {
+            if (Force && !WhatIfRequested && !ConfirmRequested)
+            {
+                WriteVerbose($"{change.Action}: {change.Target} (-Force)");
+                return true;
+            }
+            return base.Approve(change);
+        }
+
+        private bool WhatIfRequested =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) ? w is SwitchParameter s && s.IsPresent
+                : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+
+        private bool ConfirmRequested =>
+            MyInvocation.BoundParameters.TryGetValue("Confirm", out var c) && c is SwitchParameter s && s.IsPresent;
+    }
+}
