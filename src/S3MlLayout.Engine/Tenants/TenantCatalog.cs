@@ -117,8 +117,27 @@ namespace S3MlLayout.Engine.Tenants
             return specs;
         }
 
-        /// <summary>Bucket names are global: two specs of the loaded files may not name the same bucket.</summary>
-        private static void CheckUnique(List<MlBucketSpec> specs)
+        /// <summary>
+        /// Command-line connection parameters over the file's connection defaults. A local path selects the local
+        /// target, where the S3 connection does not apply, so it clears the file's connection.
+        /// </summary>
+        public static void OverrideConnection(MlBucketSpec spec, string? profileName, string? endpointUrl, bool? forcePathStyle, string? localPath)
+        {
+            if (localPath != null)
+            {
+                spec.LocalPath = localPath;
+                spec.ProfileName = null;
+                spec.EndpointUrl = null;
+                spec.ForcePathStyle = false;
+                return;
+            }
+            if (profileName != null) spec.ProfileName = profileName;
+            if (endpointUrl != null) spec.EndpointUrl = endpointUrl;
+            if (forcePathStyle != null) spec.ForcePathStyle = forcePathStyle.Value;
+        }
+
+        /// <summary>Bucket names are global: two specs of the loaded files may not name the same bucket (TenantBucketNameConflict).</summary>
+        public static void CheckUnique(IEnumerable<MlBucketSpec> specs)
         {
             var byName = new Dictionary<string, MlBucketSpec>(StringComparer.Ordinal);
             foreach (var spec in specs)
