@@ -62,7 +62,7 @@ namespace S3MlLayout.Engine.Tenants
             if (settings.Tags != null)
             {
                 w.Key(1, "tags");
-                foreach (var tag in settings.Tags.OrderBy(t => t.Key, StringComparer.Ordinal)) w.Pair(2, tag.Key, tag.Value);
+                foreach (var tag in settings.Tags.OrderBy(t => t.Key, StringComparer.Ordinal)) w.Pair(2, YamlWriter.Quote(tag.Key), tag.Value);
             }
             if (settings.LifecycleRules != null)
             {
@@ -121,7 +121,7 @@ namespace S3MlLayout.Engine.Tenants
         /// <summary>Block-style YAML, two spaces a level ("- " counts as a level); text is quoted unless it is plainly safe.</summary>
         private sealed class YamlWriter
         {
-            private static readonly Regex Plain = new Regex(@"^[A-Za-z_][A-Za-z0-9_./@-]*$", RegexOptions.CultureInvariant);
+            private static readonly Regex Plain = new Regex(@"^[A-Za-z_/][A-Za-z0-9_./@-]*$", RegexOptions.CultureInvariant);
             private static readonly string[] Special = { "true", "false", "yes", "no", "on", "off", "null", "y", "n" };
             private readonly StringBuilder _text = new StringBuilder();
 
@@ -154,7 +154,7 @@ namespace S3MlLayout.Engine.Tenants
 
             private void Line(int level, string text) => _text.Append(' ', level * 2).Append(text).Append('\n');
 
-            private static string Quote(string value)
+            public static string Quote(string value)
             {
                 if (Plain.IsMatch(value) && !Special.Contains(value.ToLowerInvariant())) return value;
                 var quoted = new StringBuilder("\"");
