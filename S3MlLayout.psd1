@@ -21,6 +21,7 @@
         'Get-MlLayout'
         'Get-MlLayoutDrift'
         'Get-MlLayoutTemplate'
+        'Import-MlTenant'
         'New-MlBucket'
         'New-MlFolder'
         'Repair-MlLayout'
@@ -43,6 +44,7 @@
         'module/templates/data-lifecycle.yaml'
         'module/templates/simple-ml.yaml'
         'module/templates/databricks.yaml'
+        'module/schemas/tenant.schema.json'
     )
     PrivateData            = @{
         PSData = @{

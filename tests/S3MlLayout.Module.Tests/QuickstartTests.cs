@@ -24,7 +24,7 @@ namespace S3MlLayout.Module.Tests
         {
             // Credentials as a CI job gives them: in the environment.
             var environment = new Dictionary<string, string?> { ["AWS_ACCESS_KEY_ID"] = "AKIAMOTOTESTKEY00001", ["AWS_SECRET_ACCESS_KEY"] = MotoServer.SecretKey };
-            var result = PwshProcess.RunFile(Script, new[] { "-EndpointUrl", _moto.Endpoint, "-CompanyPrefix", "quickstart", "-Region", "us-east-1", "-Date", "2024-01-01" }, environment)
+            var result = Hosting.PwshProcess.RunFile(Script, new[] { "-EndpointUrl", _moto.Endpoint, "-CompanyPrefix", "quickstart", "-Region", "us-east-1", "-Date", "2024-01-01" }, environment)
                 .AssertSucceeded();
             var lines = result.Lines;
             Assert.Equal("Bucket quickstart-dev-a001-us-east-1 at s3://quickstart-dev-a001-us-east-1/", lines[0]);
@@ -40,7 +40,7 @@ namespace S3MlLayout.Module.Tests
             using var temp = new TempDirectory();
             var arguments = new[] { "-LocalPath", temp.Path, "-Date", "2024-01-01" };
 
-            var lines = PwshProcess.RunFile(Script, arguments).AssertSucceeded().Lines;
+            var lines = Hosting.PwshProcess.RunFile(Script, arguments).AssertSucceeded().Lines;
             Assert.StartsWith("Bucket edge-dev-a001-us-west-2 at ", lines[0]);
             Assert.Matches(@"^  customer-churn: \d{3} folders created, 0 already present, 0 failed$", lines[1]);
             Assert.Matches(@"^  fraud-detection: \d{3} folders created, 1 already present, 0 failed$", lines[2]);
@@ -49,7 +49,7 @@ namespace S3MlLayout.Module.Tests
             Assert.Contains("    └── fraud-detection/", lines);
             Assert.True(Directory.Exists(Path.Combine(temp.Path, "edge-dev-a001-us-west-2", "solutions", "fraud-detection", "data", "raw", "2024", "01", "01")));
 
-            var second = PwshProcess.RunFile(Script, arguments).AssertSucceeded().Lines;
+            var second = Hosting.PwshProcess.RunFile(Script, arguments).AssertSucceeded().Lines;
             Assert.Matches(@"^  customer-churn: 0 folders created, \d{3} already present, 0 failed$", second[1]);
         }
 
@@ -60,7 +60,7 @@ namespace S3MlLayout.Module.Tests
             File.WriteAllText(version, "$PSVersionTable.PSVersion.ToString(); $PSVersionTable.PSEdition");
             try
             {
-                var lines = PwshProcess.RunFile(version, new string[0]).AssertSucceeded().Lines;
+                var lines = Hosting.PwshProcess.RunFile(version, new string[0]).AssertSucceeded().Lines;
                 Assert.Equal(new[] { "7.6.9", "Core" }, lines);
             }
             finally { File.Delete(version); }
