@@ -22,6 +22,7 @@
         'Get-MlLayoutDrift'
         'Get-MlLayoutTemplate'
         'Get-MlSolution'
+        'Import-MlTenant'
         'New-MlBucket'
         'New-MlFolder'
         'Remove-MlSolution'
@@ -45,6 +46,7 @@
         'module/templates/data-lifecycle.yaml'
         'module/templates/simple-ml.yaml'
         'module/templates/databricks.yaml'
+        'module/schemas/tenant.schema.json'
     )
     PrivateData            = @{
         PSData = @{

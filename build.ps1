@@ -231,6 +231,7 @@ foreach ($step in $Task) {
             $null = New-Item -ItemType Directory -Force (Join-Path $target 'module')
             Copy-Item (Join-Path $root 'module/*.ps1xml') (Join-Path $target 'module')
             Copy-Item (Join-Path $root 'module/templates') (Join-Path $target 'module') -Recurse
+            Copy-Item (Join-Path $root 'module/schemas') (Join-Path $target 'module') -Recurse
             # about_ topics are found in the module base's culture folder.
             Copy-Item (Join-Path $root 'module/en-US') $target -Recurse
             Get-ChildItem $target -Recurse -Include *.pdb | Remove-Item

@@ -17,6 +17,7 @@ namespace S3MlLayout.Engine.Layouts
     internal sealed class BoundedYamlParser : IParser
     {
         private readonly string _file;
+        private readonly string _errorPrefix;
         private readonly Scanner _scanner;
         private readonly Parser _parser;
         private int _depth;
@@ -27,9 +28,11 @@ namespace S3MlLayout.Engine.Layouts
         private readonly Dictionary<string, (int Definition, long Size)> _anchors = new Dictionary<string, (int, long)>(StringComparer.Ordinal);
         private readonly Stack<(string? Anchor, int Definition, long Start)> _open = new Stack<(string?, int, long)>();
 
-        public BoundedYamlParser(string yaml, string file)
+        /// <param name="errorPrefix">"Template" or "Tenant": the ErrorIds are {prefix}DepthLimit, {prefix}AliasLimit, {prefix}YamlInvalid.</param>
+        public BoundedYamlParser(string yaml, string file, string errorPrefix = "Template")
         {
             _file = file;
+            _errorPrefix = errorPrefix;
             _scanner = new Scanner(new StringReader(yaml), skipComments: true);
             _parser = new Parser(_scanner);
         }
@@ -59,7 +62,7 @@ namespace S3MlLayout.Engine.Layouts
                     break;
                 case NodeEvent collection when collection is SequenceStart || collection is MappingStart:
                     if (++_depth > TemplateLimits.MaxYamlNesting)
-                        throw Limit("TemplateDepthLimit", e,
+                        throw Limit(_errorPrefix + "DepthLimit", e,
                             $"the YAML is nested more than {TemplateLimits.MaxYamlNesting} levels deep (folders may nest {TemplateLimits.MaxDepth} levels); flatten the tree.");
                     string? anchor = collection.Anchor.IsEmpty ? null : collection.Anchor.Value;
                     int definition = anchor != null ? ++_definitions : 0;
@@ -78,15 +81,15 @@ namespace S3MlLayout.Engine.Layouts
                 case AnchorAlias alias:
                     string name = alias.Value.Value;
                     if (!_anchors.TryGetValue(name, out var target))
-                        throw new TemplateException("TemplateYamlInvalid", _file, Line(e), Column(e),
+                        throw new TemplateException(_errorPrefix + "YamlInvalid", _file, Line(e), Column(e),
                             $"alias '*{name}' refers to no anchor before it; define '&{name}' earlier in the file, or remove the alias.");
                     if (target.Size < 0)
-                        throw Limit("TemplateAliasLimit", e,
+                        throw Limit(_errorPrefix + "AliasLimit", e,
                             $"alias '*{name}' is inside the node '&{name}' it refers to, so it would expand without end; refer to a node that does not contain the alias.");
                     _expanded += target.Size;
                     _aliasNodes += target.Size;
                     if (_aliasNodes > TemplateLimits.MaxAliasNodes)
-                        throw Limit("TemplateAliasLimit", e,
+                        throw Limit(_errorPrefix + "AliasLimit", e,
                             $"the aliases of this file stand for more than {TemplateLimits.MaxAliasNodes.ToString("N0", CultureInfo.InvariantCulture)} YAML nodes once expanded " +
                             $"('*{name}' alone for {target.Size.ToString("N0", CultureInfo.InvariantCulture)}); write the folders out or reuse smaller parts.");
                     break;

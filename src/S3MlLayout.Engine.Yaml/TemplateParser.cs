@@ -54,6 +54,15 @@ namespace S3MlLayout.Engine.Layouts
             if (stream.Documents.Count != 1 || !(stream.Documents[0].RootNode is YamlMappingNode root))
                 throw new TemplateException("TemplateYamlInvalid", file, 1, 1, "a template file holds one YAML mapping (name:, version:, folders: ...); see docs/templates.md.");
 
+            return ParseMapping(root, file, yaml);
+        }
+
+        /// <summary>
+        /// A template given as a mapping node of some file: a template file's root, or an inline template of a tenant
+        /// file (whose errors then point into the tenant file, and whose extends resolves beside it).
+        /// </summary>
+        internal static TemplateDocument ParseMapping(YamlMappingNode root, string file, string yaml)
+        {
             var doc = new TemplateDocument { File = file, Yaml = yaml };
             var budget = new FolderBudget();
             CheckKeys(root, TopKeys, file, "template");

@@ -16,6 +16,15 @@ namespace S3MlLayout.Engine.Layouts
     }
 }
 
+namespace S3MlLayout.Engine.Tenants
+{
+    /// <summary>Reads one tenant file (S3MlLayout.Engine.Yaml: YamlDotNet); the core resolves and checks it.</summary>
+    internal interface ITenantParser
+    {
+        TenantDocument Parse(string yaml, string file);
+    }
+}
+
 namespace S3MlLayout.Engine.Storage
 {
     /// <summary>Reads a bucket's settings, counting its requests (S3BucketAdmin).</summary>
@@ -59,10 +68,15 @@ namespace S3MlLayout.Engine
         private static readonly Lazy<ITemplateParser> s_templateParser =
             new Lazy<ITemplateParser>(() => Create<ITemplateParser>("S3MlLayout.Engine.Layouts.YamlTemplateParser", YamlAssemblyName, "read template files"));
 
+        private static readonly Lazy<Tenants.ITenantParser> s_tenantParser =
+            new Lazy<Tenants.ITenantParser>(() => Create<Tenants.ITenantParser>("S3MlLayout.Engine.Tenants.YamlTenantParser", YamlAssemblyName, "read tenant files"));
+
         private static readonly Lazy<IS3Support> s_s3 =
             new Lazy<IS3Support>(() => Create<IS3Support>("S3MlLayout.Engine.S3.S3Support", S3AssemblyName, "reach S3"));
 
         public static ITemplateParser TemplateParser => s_templateParser.Value;
+
+        public static Tenants.ITenantParser TenantParser => s_tenantParser.Value;
 
         public static IS3Support S3 => s_s3.Value;
 

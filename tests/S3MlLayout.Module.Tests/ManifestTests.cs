@@ -10,7 +10,7 @@ namespace S3MlLayout.Module.Tests
         private static readonly string[] Cmdlets =
         {
             "Add-MlDatePartition", "Add-MlSolution", "Get-MlBucket", "Get-MlBucketName", "Get-MlLayout", "Get-MlLayoutDrift",
-            "Get-MlLayoutTemplate", "Get-MlSolution", "New-MlBucket", "New-MlFolder", "Remove-MlSolution", "Repair-MlLayout", "Show-MlLayout", "Test-MlLayout", "Update-MlSolution",
+            "Get-MlLayoutTemplate", "Get-MlSolution", "Import-MlTenant", "New-MlBucket", "New-MlFolder", "Remove-MlSolution", "Repair-MlLayout", "Show-MlLayout", "Test-MlLayout", "Update-MlSolution",
         };
 
         [Fact]

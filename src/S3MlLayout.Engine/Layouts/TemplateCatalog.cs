@@ -42,6 +42,9 @@ namespace S3MlLayout.Engine.Layouts
         public static LayoutTemplate Parse(string yaml, string sourceName) =>
             Resolve(EngineComponents.TemplateParser.Parse(yaml, sourceName), new List<string>());
 
+        /// <summary>Resolves a parsed template that is not a file of its own (inline in a tenant file); extends resolves beside its file.</summary>
+        internal static LayoutTemplate Resolve(TemplateDocument doc) => Resolve(doc, new List<string>());
+
         private static IReadOnlyList<LayoutTemplate> LoadBuiltIns()
         {
             var assembly = typeof(TemplateCatalog).Assembly;

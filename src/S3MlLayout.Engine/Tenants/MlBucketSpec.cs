@@ -1,0 +1,76 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using S3MlLayout.Engine.Layouts;
+using S3MlLayout.Engine.S3;
+
+namespace S3MlLayout.Engine.Tenants
+{
+    /// <summary>
+    /// One bucket of a tenant: a tenant file expanded for one environment and one region (Import-MlTenant). The
+    /// property names are exactly New-MlBucket's parameter names, so a spec binds to it by property name; Solution,
+    /// Include and Date are what Add-MlSolution provisions in it. Plain data: no secret, no connection object.
+    /// </summary>
+    public sealed class MlBucketSpec
+    {
+        /// <summary>The bucket name (the override, or {CompanyPrefix}-{Environment}-{TenantId}-{Region}), for display.</summary>
+        public string Name { get; internal set; } = "";
+        public string CompanyPrefix { get; internal set; } = "";
+        public string Environment { get; internal set; } = "";
+        public string TenantId { get; internal set; } = "";
+        public string Region { get; internal set; } = "";
+        /// <summary>The environment's bucketName override; null when the naming convention applies.</summary>
+        public string? BucketName { get; internal set; }
+        /// <summary>Import-MlTenant -LocalPath, absolute; null for S3.</summary>
+        public string? LocalPath { get; internal set; }
+        public string? ProfileName { get; internal set; }
+        public string? EndpointUrl { get; internal set; }
+        public bool ForcePathStyle { get; internal set; }
+        /// <summary>The tenant's connection says the store has its own region names (connection: customRegion: true).</summary>
+        public bool CustomRegion { get; internal set; }
+        /// <summary>The tenant's environments, so New-MlBucket accepts environments other than dev, staging and prod.</summary>
+        public string[] AllowedEnvironment { get; internal set; } = new string[0];
+        public string? KmsKeyId { get; internal set; }
+        /// <summary>The tenant's own tags; New-MlBucket adds company, environment, tenant, managed-by and template.</summary>
+        public Hashtable Tag { get; internal set; } = new Hashtable();
+        /// <summary>A built-in template name, the absolute path of a template file, or (inline templates) the resolved <see cref="LayoutTemplate"/>.</summary>
+        public object Template { get; internal set; } = "";
+        /// <summary>Names of <see cref="BucketDefault"/> values to skip (versioning: false adds Versioning).</summary>
+        public string[] SkipDefault { get; internal set; } = new string[0];
+        /// <summary>Days after which incomplete multipart uploads are aborted: the file's value, else New-MlBucket's default 7.</summary>
+        public int? AbortIncompleteUploadDays { get; internal set; }
+        /// <summary>Lifecycle rules as New-MlBucket's -LifecycleRule takes them: Prefix, TransitionDays, StorageClass, ExpirationDays.</summary>
+        public Hashtable[] LifecycleRule { get; internal set; } = new Hashtable[0];
+        public string[] Solution { get; internal set; } = new string[0];
+        /// <summary>The template's optional bucket folders to provision, as template paths for Add-MlSolution -Include ('/shared', '/client_config').</summary>
+        public string[] Include { get; internal set; } = new string[0];
+        public DateTime[] Date { get; internal set; } = new DateTime[0];
+        /// <summary>The tenant file this bucket comes from (absolute).</summary>
+        public string TenantFile { get; internal set; } = "";
+        /// <summary>The resolved template, whatever form <see cref="Template"/> has.</summary>
+        public LayoutTemplate Layout { get; internal set; } = null!;
+
+        /// <summary>Whether client_config/ is provisioned, and so TenantDocuments.Render has files to write.</summary>
+        public bool DocumentsItself => Include.Contains("/client_config", StringComparer.Ordinal);
+
+        /// <summary>The settings New-MlBucket declares for this spec: the secure defaults, with the tags it adds.</summary>
+        public BucketSettings ToBucketSettings()
+        {
+            var tags = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["company"] = CompanyPrefix, ["environment"] = Environment, ["tenant"] = TenantId, ["managed-by"] = BucketSettings.ManagedBy,
+                ["template"] = Template as string ?? Layout.Name,
+            };
+            foreach (DictionaryEntry entry in Tag) tags[(string)entry.Key] = (string)entry.Value!;
+            var rules = LifecycleRule.Select(r => new LifecycleRuleSpec
+            {
+                Id = "s3mllayout-" + ((string)r["Prefix"]!).Trim('/').Replace('/', '-'),
+                Prefix = (string)r["Prefix"]!, TransitionDays = (int?)r["TransitionDays"], StorageClass = (string?)r["StorageClass"], ExpirationDays = (int?)r["ExpirationDays"],
+            });
+            return BucketSettings.SecureDefaults(tags, KmsKeyId, SkipDefault.Select(s => (BucketDefault)Enum.Parse(typeof(BucketDefault), s)), AbortIncompleteUploadDays ?? 7, rules);
+        }
+
+        public override string ToString() => Name;
+    }
+}
