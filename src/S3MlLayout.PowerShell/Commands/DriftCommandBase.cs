@@ -6,9 +6,10 @@ using S3MlLayout.Engine.Storage;
 namespace S3MlLayout.PowerShell.Commands
 {
     /// <summary>What Get-MlLayoutDrift and Test-MlLayout share: the bucket, the solutions and the walk itself.</summary>
-    public abstract class DriftCommandBase : Common.MlCmdlet
+    public abstract class DriftCommandBase : BucketInputCommandBase
     {
-        [Parameter(Mandatory = true, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = BucketSet)]
+        [Common.BucketTransformation]
         [ValidateNotNull]
         public MlBucket? Bucket { get; set; }
 
@@ -24,8 +25,9 @@ namespace S3MlLayout.PowerShell.Commands
         /// <summary>Checks the bucket; each finding goes to <paramref name="onFinding"/> on the pipeline thread as it is found.</summary>
         protected DriftSummary CheckDrift(bool detailed, Action<DriftFinding> onFinding)
         {
-            using var target = OpenExistingBucket(Bucket!);
-            var summary = new DriftSummary { Bucket = Bucket!.Name };
+            var bucket = BucketOf(Bucket);
+            using var target = OpenExistingBucket(bucket);
+            var summary = new DriftSummary { Bucket = bucket.Name };
             RunStreaming<DriftFinding>(async (emit, ct) =>
             {
                 var checker = new DriftDetector(target, new DriftOptions
@@ -39,7 +41,7 @@ namespace S3MlLayout.PowerShell.Commands
                 summary.Count(finding.Category);
                 onFinding(finding);
             });
-            WriteVerbose($"{Bucket!.Uri}: {summary.Total} findings in {summary.Solutions.Count} solutions; {summary.Requests} requests ({target.Requests}).");
+            WriteVerbose($"{bucket.Uri}: {summary.Total} findings in {summary.Solutions.Count} solutions; {summary.Requests} requests ({target.Requests}).");
             return summary;
         }
     }
