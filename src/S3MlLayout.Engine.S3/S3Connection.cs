@@ -8,25 +8,6 @@ using S3MlLayout.Engine.Errors;
 
 namespace S3MlLayout.Engine.S3
 {
-    /// <summary>What the user said about the connection (cmdlet parameters); anything left null is resolved.</summary>
-    public sealed class S3ConnectionSettings
-    {
-        public string? Region { get; set; }
-        public string? ProfileName { get; set; }
-        public string? ProfileLocation { get; set; }
-        public string? AccessKey { get; set; }
-        public string? SecretKey { get; set; }
-        public string? SessionToken { get; set; }
-        public string? EndpointUrl { get; set; }
-        public bool ForcePathStyle { get; set; }
-        /// <summary>The account id that must own the bucket; S3 refuses requests to a bucket owned by anyone else.</summary>
-        public string? ExpectedBucketOwner { get; set; }
-        /// <summary>Accept any TLS certificate from a custom endpoint (self-signed MinIO, test servers). Never for Amazon S3.</summary>
-        public bool SkipCertificateCheck { get; set; }
-        /// <summary>Seconds one S3 request may take, retries included (-TimeoutSec); null is <see cref="S3Connection.DefaultTimeoutSec"/>.</summary>
-        public int? TimeoutSec { get; set; }
-    }
-
     /// <summary>
     /// A resolved connection to S3 or an S3-compatible endpoint: region, endpoint and credentials, and where each
     /// came from. It owns one reused client. Secrets are never part of its public surface or its text.
@@ -136,109 +117,6 @@ namespace S3MlLayout.Engine.S3
                 _client?.Dispose();
                 _client = null;
             }
-        }
-    }
-
-    /// <summary>
-    /// Resolves a connection in the order AWS Tools for PowerShell uses. Credentials: explicit keys, -ProfileName
-    /// (a missing profile is an error), AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, the
-    /// default profile, web identity (OIDC), container and instance roles. Region: -Region, the profile,
-    /// AWS_REGION/AWS_DEFAULT_REGION. Endpoint: -EndpointUrl, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL.
-    /// </summary>
-    public static class S3ConnectionResolver
-    {
-        /// <param name="environment">Reads an environment variable; a seam for tests.</param>
-        /// <param name="debug">Receives one line per decision (never a secret).</param>
-        public static S3Connection Resolve(S3ConnectionSettings settings, Func<string, string?>? environment = null, Action<string>? debug = null)
-        {
-            environment ??= Environment.GetEnvironmentVariable;
-            debug ??= _ => { };
-            string? Env(string name) => string.IsNullOrEmpty(environment(name)) ? null : environment(name);
-
-            var profiles = new CredentialProfileStoreChain(settings.ProfileLocation);
-            CredentialProfile? profile = null;
-            AWSCredentials credentials;
-            string credentialSource;
-
-            if (settings.AccessKey != null || settings.SecretKey != null || settings.SessionToken != null)
-            {
-                if (string.IsNullOrEmpty(settings.AccessKey) || string.IsNullOrEmpty(settings.SecretKey))
-                    throw new MlLayoutException("CredentialsIncomplete", ErrorKind.InvalidArgument, "AccessKey",
-                        "-AccessKey and -SecretKey go together (and -SessionToken needs both, for temporary credentials); give both, or none of them.");
-                credentials = settings.SessionToken != null
-                    ? new SessionAWSCredentials(settings.AccessKey, settings.SecretKey, settings.SessionToken)
-                    : (AWSCredentials)new BasicAWSCredentials(settings.AccessKey, settings.SecretKey);
-                credentialSource = "explicit keys (-AccessKey/-SecretKey)";
-            }
-            else if (settings.ProfileName != null || Env("AWS_PROFILE") != null)
-            {
-                bool fromParameter = settings.ProfileName != null;
-                string name = settings.ProfileName ?? Env("AWS_PROFILE")!;
-                if (!profiles.TryGetProfile(name, out profile) || !profiles.TryGetAWSCredentials(name, out credentials))
-                    throw new MlLayoutException("ProfileNotFound", ErrorKind.ObjectNotFound, name,
-                        $"The AWS profile '{name}' (named by {(fromParameter ? "-ProfileName" : "AWS_PROFILE")}) was not found{(settings.ProfileLocation != null ? $" in '{settings.ProfileLocation}'" : " in the shared credentials and config files")}. " +
-                        "Check the name with 'aws configure list-profiles', or pass -ProfileLocation.");
-                credentialSource = $"profile '{name}' ({(fromParameter ? "-ProfileName" : "AWS_PROFILE")})";
-            }
-            else if (Env("AWS_ACCESS_KEY_ID") != null && Env("AWS_SECRET_ACCESS_KEY") != null)
-            {
-                credentials = Env("AWS_SESSION_TOKEN") != null
-                    ? new SessionAWSCredentials(Env("AWS_ACCESS_KEY_ID"), Env("AWS_SECRET_ACCESS_KEY"), Env("AWS_SESSION_TOKEN"))
-                    : (AWSCredentials)new BasicAWSCredentials(Env("AWS_ACCESS_KEY_ID"), Env("AWS_SECRET_ACCESS_KEY"));
-                credentialSource = "environment variables (AWS_ACCESS_KEY_ID)";
-            }
-            else if (profiles.TryGetProfile("default", out profile) && profiles.TryGetAWSCredentials("default", out credentials))
-            {
-                credentialSource = "profile 'default'";
-            }
-            else if (Env("AWS_WEB_IDENTITY_TOKEN_FILE") != null && Env("AWS_ROLE_ARN") != null)
-            {
-                profile = null;
-                credentials = AssumeRoleWithWebIdentityCredentials.FromEnvironmentVariables();
-                credentialSource = "web identity (AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN)";
-            }
-            else if (Env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") != null || Env("AWS_CONTAINER_CREDENTIALS_FULL_URI") != null)
-            {
-                profile = null;
-                credentials = new GenericContainerCredentials();
-                credentialSource = "container role";
-            }
-            else
-            {
-                profile = null;
-                credentials = new InstanceProfileAWSCredentials();
-                credentialSource = "instance role (EC2 instance metadata)";
-            }
-            debug($"Credentials: {credentialSource}.");
-
-            string? endpoint = settings.EndpointUrl;
-            string endpointSource = endpoint != null ? "-EndpointUrl" : "none";
-            if (endpoint == null && Env("AWS_ENDPOINT_URL_S3") is string s3Endpoint) { endpoint = s3Endpoint; endpointSource = "AWS_ENDPOINT_URL_S3"; }
-            if (endpoint == null && Env("AWS_ENDPOINT_URL") is string anyEndpoint) { endpoint = anyEndpoint; endpointSource = "AWS_ENDPOINT_URL"; }
-            if (endpoint != null && !(Uri.TryCreate(endpoint, UriKind.Absolute, out var parsed) && (parsed.Scheme == "http" || parsed.Scheme == "https")))
-                throw new MlLayoutException("EndpointUrlInvalid", ErrorKind.InvalidArgument, endpoint,
-                    $"The endpoint '{endpoint}' (from {endpointSource}) is not an absolute http:// or https:// URL, e.g. http://127.0.0.1:9000.");
-            debug(endpoint != null ? $"Endpoint: {endpoint} ({endpointSource})." : "Endpoint: Amazon S3.");
-
-            string? region = settings.Region;
-            string regionSource = "-Region";
-            if (region == null && profile?.Region != null) { region = profile.Region.SystemName; regionSource = $"profile '{profile.Name}'"; }
-            if (region == null && Env("AWS_REGION") is string awsRegion) { region = awsRegion; regionSource = "AWS_REGION"; }
-            if (region == null && Env("AWS_DEFAULT_REGION") is string defaultRegion) { region = defaultRegion; regionSource = "AWS_DEFAULT_REGION"; }
-            if (region == null && endpoint != null) { region = "us-east-1"; regionSource = "default for a custom endpoint"; }
-            if (region == null)
-                throw new MlLayoutException("RegionNotSet", ErrorKind.InvalidArgument, "Region",
-                    "No AWS region was given: pass -Region, set it in the profile, or set AWS_REGION.");
-            debug($"Region: {region} ({regionSource}).");
-
-            if (settings.SkipCertificateCheck && endpoint == null)
-                throw new MlLayoutException("SkipCertificateCheckWithoutEndpoint", ErrorKind.InvalidArgument, "SkipCertificateCheck",
-                    "-SkipCertificateCheck is for S3-compatible endpoints with their own certificates (-EndpointUrl https://...); Amazon S3's certificates are always checked.");
-            if (settings.TimeoutSec is int t && (t < 1 || t > 3600))
-                throw new MlLayoutException("TimeoutInvalid", ErrorKind.InvalidArgument, "TimeoutSec",
-                    $"-TimeoutSec {t} is out of range: give the seconds one request may take, retries included, from 1 to 3600 (default {S3Connection.DefaultTimeoutSec}).");
-            return new S3Connection(region, regionSource, endpoint?.TrimEnd('/'), endpointSource, settings.ForcePathStyle, credentials, credentialSource,
-                settings.ExpectedBucketOwner, settings.SkipCertificateCheck, settings.TimeoutSec ?? S3Connection.DefaultTimeoutSec) { ProfileName = profile?.Name };
         }
     }
 }

@@ -35,7 +35,7 @@ namespace S3MlLayout.Module.Tests
         [Fact]
         public void Every_cmdlet_has_its_syntax_and_parameters_right_after_import()
         {
-            var lines = PwshProcess.Run(@"
+            var lines = FreshPwsh.Run(@"
 foreach ($name in (Get-Module S3MlLayout).ExportedCmdlets.Keys | Sort-Object) {
     try { $null = Get-Command $name -Syntax -ErrorAction Stop; ""syntax $name ok"" }
     catch { ""syntax $name failed: $($_.Exception.Message)"" }
@@ -64,7 +64,7 @@ Get-Command -Module S3MlLayout | ForEach-Object {
             var script = string.Join("\n", UserFacingTypes.Select(t =>
                 $"try {{ $t = [{t}]; '{t} ' + [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($t.Assembly).Name + ' ' + $t.Assembly.GetName().Name }} catch {{ '{t} unresolved: ' + $_.Exception.Message }}"));
             script += "\n'mlbucket-param ' + ((Get-Command Get-MlLayoutDrift).Parameters['Bucket'].ParameterType -eq [S3MlLayout.Engine.Storage.MlBucket])";
-            var lines = PwshProcess.Run(script).Lines;
+            var lines = FreshPwsh.Run(script).Lines;
             foreach (var type in UserFacingTypes)
                 Assert.Contains($"{type} Default S3MlLayout.Engine", lines);
             Assert.Contains("mlbucket-param True", lines);
@@ -73,7 +73,7 @@ Get-Command -Module S3MlLayout | ForEach-Object {
         [Fact]
         public void Engine_types_load_in_the_default_context_and_AWSSDK_and_YamlDotNet_in_the_private_one()
         {
-            var lines = PwshProcess.Run(@"
+            var lines = FreshPwsh.Run(@"
 $dir = New-Item -ItemType Directory -Force (Join-Path ([IO.Path]::GetTempPath()) ""s3ml-boundary-$PID"")
 try {
     Set-Content (Join-Path $dir t.yaml) ""name: t`nversion: 1.0.0`nfolders:`n  - name: raw`n    partition: daily`n""
@@ -104,7 +104,7 @@ finally { Remove-Item -Recurse -Force $dir }
         [Fact]
         public void Import_Remove_Import_in_one_session_resolves_and_runs()
         {
-            var lines = PwshProcess.Run(@"
+            var lines = FreshPwsh.Run(@"
 function Probe([string] $when) {
     $s3 = try { [Reflection.Assembly]::Load('S3MlLayout.Engine.S3').GetName().Name } catch { 'unresolved' }
     ""$when $s3""
@@ -156,15 +156,15 @@ finally { Remove-Item -Recurse -Force $dir }
         {
             var others = new[]
             {
-                PwshProcess.OtherBuild("awssdk.core", "AWSSDK.Core"),
-                PwshProcess.OtherBuild("awssdk.s3", "AWSSDK.S3"),
-                PwshProcess.OtherBuild("awssdk.securitytoken", "AWSSDK.SecurityToken"),
-                PwshProcess.OtherBuild("yamldotnet", "YamlDotNet"),
+                FreshPwsh.OtherBuild("awssdk.core", "AWSSDK.Core"),
+                FreshPwsh.OtherBuild("awssdk.s3", "AWSSDK.S3"),
+                FreshPwsh.OtherBuild("awssdk.securitytoken", "AWSSDK.SecurityToken"),
+                FreshPwsh.OtherBuild("yamldotnet", "YamlDotNet"),
             };
             var vars = _moto.Variables();
             string bucket = "coexist-" + Guid.NewGuid().ToString("N").Substring(0, 8);
             var loadOthers = string.Join("\n", others.Select(p => $"$null = [Reflection.Assembly]::LoadFrom('{p}')"));
-            var lines = PwshProcess.Run(loadOthers + $@"
+            var lines = FreshPwsh.Run(loadOthers + $@"
 Import-Module $manifest
 $conn = @{{ EndpointUrl = '{vars["endpoint"]}'; AccessKey = '{vars["ak"]}'; SecretKey = '{vars["sk"]}'; ForcePathStyle = $true; Region = 'us-east-1' }}
 $dir = New-Item -ItemType Directory -Force (Join-Path ([IO.Path]::GetTempPath()) ""s3ml-coexist-$PID"")
@@ -207,7 +207,7 @@ finally {{ Remove-Item -Recurse -Force $dir }}
     }
 
     /// <summary>Runs scripts in a fresh pwsh 7.6.9 (dotnet pwsh, the repository's tool manifest) with the built module imported.</summary>
-    internal static class PwshProcess
+    internal static class FreshPwsh
     {
         private static readonly Lazy<string> s_restore = new Lazy<string>(Restore);
 

@@ -1,0 +1,29 @@
+using System;
+using System.Collections.Generic;
+using Amazon;
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+using Amazon.S3;
+using S3MlLayout.Engine.Errors;
+
+namespace S3MlLayout.Engine.S3
+{
+    /// <summary>What the user said about the connection (cmdlet parameters); anything left null is resolved.</summary>
+    public sealed class S3ConnectionSettings
+    {
+        public string? Region { get; set; }
+        public string? ProfileName { get; set; }
+        public string? ProfileLocation { get; set; }
+        public string? AccessKey { get; set; }
+        public string? SecretKey { get; set; }
+        public string? SessionToken { get; set; }
+        public string? EndpointUrl { get; set; }
+        public bool ForcePathStyle { get; set; }
+        /// <summary>The account id that must own the bucket; S3 refuses requests to a bucket owned by anyone else.</summary>
+        public string? ExpectedBucketOwner { get; set; }
+        /// <summary>Accept any TLS certificate from a custom endpoint (self-signed MinIO, test servers). Never for Amazon S3.</summary>
+        public bool SkipCertificateCheck { get; set; }
+        /// <summary>Seconds one S3 request may take, retries included (-TimeoutSec); null is <see cref="S3Connection.DefaultTimeoutSec"/>.</summary>
+        public int? TimeoutSec { get; set; }
+    }
+}
