@@ -40,7 +40,10 @@ namespace S3MlLayout.PowerShell.Commands
         [EmptyAsNull]
         public string Region { get; set; } = "";
 
-        [Parameter(ParameterSetName = OverrideSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        // Optional, in the default set (the cmdlets' DefaultParameterSetName is Override): PowerShell binds a piped
+        // object in the default set first and does not fall back to another, so a CSV row must find both the
+        // override and the parts here. An empty override (a blank BucketName cell) means the parts build the name.
+        [Parameter(ParameterSetName = OverrideSet, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("BucketName", "Name")]
         [AllowNull]
         [EmptyAsNull]

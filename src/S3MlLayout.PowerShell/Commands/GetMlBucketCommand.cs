@@ -6,7 +6,7 @@ using S3MlLayout.Engine.Storage;
 namespace S3MlLayout.PowerShell.Commands
 {
     /// <summary>Returns the bucket object of an existing bucket, with its settings read back and what was declared for it.</summary>
-    [Cmdlet(VerbsCommon.Get, "MlBucket", DefaultParameterSetName = PartsSet)]
+    [Cmdlet(VerbsCommon.Get, "MlBucket", DefaultParameterSetName = OverrideSet)]
     [OutputType(typeof(MlBucket))]
     public sealed class GetMlBucketCommand : BucketTargetCommandBase
     {
