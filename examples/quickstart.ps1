@@ -58,7 +58,7 @@ else {
 
 $bucket = New-MlBucket -CompanyPrefix $CompanyPrefix -Environment $Environment -TenantId $TenantId -Region $Region @target -Confirm:$false
 "Bucket $($bucket.Name) at $(if ($bucket.LocalPath) { $bucket.LocalPath } else { $bucket.Uri })"
-$bucket | Add-MlSolution -Name $Solution -Template $Template -Date $Date -Confirm:$false | ForEach-Object {
+$bucket | Add-MlSolution -Solution $Solution -Template $Template -Date $Date -Confirm:$false | ForEach-Object {
     "  $($_.Solution): $($_.Created) folders created, $($_.AlreadyPresent) already present, $($_.Failed) failed"
 }
 ''

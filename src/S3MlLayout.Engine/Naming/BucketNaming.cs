@@ -68,6 +68,19 @@ namespace S3MlLayout.Engine.Naming
             return Validate(name + suffix);
         }
 
+        /// <summary>
+        /// Checks the parts given beside an override (empty ones are "not given"): they are recorded with the bucket
+        /// (tags, declaration), so each meets the rules it would meet in a built name.
+        /// </summary>
+        public static void CheckGivenParts(BucketNameParts parts, BucketNamingOptions? options = null)
+        {
+            options ??= new BucketNamingOptions();
+            if (!string.IsNullOrEmpty(parts.CompanyPrefix)) CheckPart("CompanyPrefix", parts.CompanyPrefix);
+            if (!string.IsNullOrEmpty(parts.Environment)) CheckEnvironment(parts.Environment, options.AllowedEnvironments);
+            if (!string.IsNullOrEmpty(parts.TenantId)) CheckPart("TenantId", parts.TenantId);
+            if (!string.IsNullOrEmpty(parts.Region)) CheckRegion(parts.Region, options.CustomRegion);
+        }
+
         /// <summary>Checks a complete name (an override, or a generated one) against every S3 rule.</summary>
         public static BucketNameResult Validate(string name)
         {

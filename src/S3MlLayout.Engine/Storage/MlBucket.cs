@@ -53,6 +53,16 @@ namespace S3MlLayout.Engine.Storage
         /// <summary>The bucket's settings as read back from the target (null on the local target).</summary>
         public S3.BucketSettings? Settings { get; internal set; }
 
+        /// <summary>
+        /// The solutions this bucket is for (New-MlBucket -Solution): what Add-MlSolution provisions when it is piped
+        /// the bucket and given no solution itself. Empty when none were named.
+        /// </summary>
+        public string[] Solution { get; internal set; } = new string[0];
+        /// <summary>The template New-MlBucket was given; Add-MlSolution's -Template binds to it (null: the default).</summary>
+        public string? Template { get; internal set; }
+        /// <summary>Optional template folders to include (New-MlBucket -Include), for Add-MlSolution -Include.</summary>
+        public string[] Include { get; internal set; } = new string[0];
+
         /// <summary>True when this run created the bucket; false when it was already there.</summary>
         public bool Created { get; internal set; }
 

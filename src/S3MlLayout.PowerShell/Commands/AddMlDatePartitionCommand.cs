@@ -5,6 +5,7 @@ using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Layouts;
 using S3MlLayout.Engine.Operations;
 using S3MlLayout.Engine.Storage;
+using S3MlLayout.PowerShell.Common;
 using S3MlLayout.PowerShell.Completers;
 
 namespace S3MlLayout.PowerShell.Commands
@@ -17,37 +18,54 @@ namespace S3MlLayout.PowerShell.Commands
         private const string DatesSet = "Dates";
         private const string RangeSet = "Range";
 
-        [Parameter(Mandatory = true, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = DatesSet)]
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = RangeSet)]
+        [BucketTransformation]
         [ValidateNotNull]
         public MlBucket? Bucket { get; set; }
 
-        [Parameter(Mandatory = true, Position = 0)]
-        [ValidateNotNullOrEmpty]
+        /// <summary>Binds the piped bucket's Solution too (New-MlBucket -Solution).</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [TextList]
+        [AllowEmptyCollection]
         [ArgumentCompleter(typeof(SolutionNameCompleter))]
         public string[] Solution { get; set; } = new string[0];
 
-        [Parameter(ParameterSetName = DatesSet)]
-        [ValidateNotNullOrEmpty]
+        // With -BucketName, -Date and -From/-To share one parameter set; BucketOfDates tells them apart.
+        [Parameter(ParameterSetName = DatesSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = BucketNameSet, ValueFromPipelineByPropertyName = true)]
+        [TextList]
+        [AllowEmptyCollection]
         public DateTime[]? Date { get; set; }
 
         [Parameter(ParameterSetName = RangeSet, Mandatory = true)]
+        [Parameter(ParameterSetName = BucketNameSet)]
         public DateTime From { get; set; }
 
         [Parameter(ParameterSetName = RangeSet, Mandatory = true)]
+        [Parameter(ParameterSetName = BucketNameSet)]
         public DateTime To { get; set; }
 
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(TemplateCompleter))]
+        [EmptyAsNull]
         public object? Template { get; set; }
 
         protected override void ProcessRecord()
         {
             try
             {
-                IReadOnlyList<DateTime> dates = ParameterSetName == RangeSet ? DatePartitions.Range(From, To) : (Date ?? new[] { DateTime.UtcNow.Date });
+                var bucket = BucketOf(Bucket);
+                if (Solution.Length == 0)
+                {
+                    Report(new MlLayoutException("SolutionMissing", ErrorKind.InvalidArgument, bucket.Uri,
+                        $"No solution was given for the bucket '{bucket.Name}': name them (Add-MlDatePartition customer-churn ...), or create the bucket with New-MlBucket -Solution."));
+                    return;
+                }
+                var dates = Dates();
                 foreach (var solution in Solution) LayoutExpander.CheckSolutionName(solution);
                 var template = Template != null ? ResolveTemplate(Template) : null;
-                using var target = OpenExistingBucket(Bucket!);
+                using var target = OpenExistingBucket(bucket);
                 var plan = Run(ct => AddDatePartitionsPlan.CreateAsync(ContextFor(target), Solution, dates, template, ct));
                 Execute(plan, plan.ApplyAsync);
             }
@@ -55,6 +73,16 @@ namespace S3MlLayout.PowerShell.Commands
             {
                 Fail(e);
             }
+        }
+
+        private IReadOnlyList<DateTime> Dates()
+        {
+            bool from = MyInvocation.BoundParameters.ContainsKey(nameof(From)), to = MyInvocation.BoundParameters.ContainsKey(nameof(To));
+            bool dates = Date != null && Date.Length > 0;
+            if (ParameterSetName == BucketNameSet && (from || to) && (!(from && to) || dates))
+                throw new MlLayoutException("DateArgumentsInvalid", ErrorKind.InvalidArgument, "Date",
+                    "Give either -Date, or both -From and -To.");
+            return from && to ? DatePartitions.Range(From, To) : (dates ? Date! : new[] { DateTime.UtcNow.Date });
         }
     }
 }

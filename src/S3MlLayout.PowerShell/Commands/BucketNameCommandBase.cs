@@ -1,36 +1,53 @@
 using System.Management.Automation;
 using S3MlLayout.Engine.Naming;
+using S3MlLayout.PowerShell.Common;
 using S3MlLayout.PowerShell.Completers;
 
 namespace S3MlLayout.PowerShell.Commands
 {
-    /// <summary>The bucket-name parameters that Get-MlBucketName and New-MlBucket share.</summary>
-    public abstract class BucketNameCommandBase : Common.MlCmdlet
+    /// <summary>
+    /// The bucket-name parameters that Get-MlBucketName, Get-MlBucket and New-MlBucket share. Each binds by property
+    /// name too, so rows of Import-Csv (or Import-MlTenant's bucket specs) pipe straight in; an empty cell is "not given".
+    /// </summary>
+    public abstract class BucketNameCommandBase : MlCmdlet
     {
         protected const string PartsSet = "Parts";
         protected const string OverrideSet = "Override";
 
-        [Parameter(ParameterSetName = PartsSet, Mandatory = true)]
-        [Parameter(ParameterSetName = OverrideSet)]
+        [Parameter(ParameterSetName = PartsSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = OverrideSet, ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
+        [EmptyAsNull]
         public string CompanyPrefix { get; set; } = "";
 
-        [Parameter(ParameterSetName = PartsSet, Mandatory = true)]
-        [Parameter(ParameterSetName = OverrideSet)]
+        [Parameter(ParameterSetName = PartsSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = OverrideSet, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(EnvironmentCompleter))]
+        [AllowNull]
+        [EmptyAsNull]
         public string Environment { get; set; } = "";
 
-        [Parameter(ParameterSetName = PartsSet, Mandatory = true)]
-        [Parameter(ParameterSetName = OverrideSet)]
+        [Parameter(ParameterSetName = PartsSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = OverrideSet, ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
+        [EmptyAsNull]
         public string TenantId { get; set; } = "";
 
-        [Parameter(ParameterSetName = PartsSet, Mandatory = true)]
-        [Parameter(ParameterSetName = OverrideSet)]
+        [Parameter(ParameterSetName = PartsSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = OverrideSet, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(RegionCompleter))]
+        [AllowNull]
+        [EmptyAsNull]
         public string Region { get; set; } = "";
 
-        [Parameter(ParameterSetName = OverrideSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        // Optional, in the default set (the cmdlets' DefaultParameterSetName is Override): PowerShell binds a piped
+        // object in the default set first and does not fall back to another, so a CSV row must find both the
+        // override and the parts here. An empty override (a blank BucketName cell) means the parts build the name.
+        [Parameter(ParameterSetName = OverrideSet, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("BucketName", "Name")]
         [ArgumentCompleter(typeof(BucketNameCompleter))]
+        [AllowNull]
+        [EmptyAsNull]
         public string Override { get; set; } = "";
 
         [Parameter]
@@ -43,13 +60,18 @@ namespace S3MlLayout.PowerShell.Commands
         [Parameter(ParameterSetName = PartsSet)]
         public SwitchParameter RandomSuffix { get; set; }
 
-        /// <summary>The validated name; advice (such as dots in the name) goes to the warning stream.</summary>
+        /// <summary>
+        /// The validated name; advice (such as dots in the name) goes to the warning stream. An override that came
+        /// empty (a CSV BucketName cell left blank) falls back to the name parts.
+        /// </summary>
         protected string ResolveBucketName()
         {
-            var result = ParameterSetName == OverrideSet
-                ? BucketNaming.Validate(Override)
-                : BucketNaming.Build(new BucketNameParts { CompanyPrefix = CompanyPrefix, Environment = Environment, TenantId = TenantId, Region = Region },
-                    new BucketNamingOptions { AllowedEnvironments = AllowedEnvironment, CustomRegion = CustomRegion, RandomSuffixLength = RandomSuffix ? 6 : 0 });
+            var parts = new BucketNameParts { CompanyPrefix = CompanyPrefix ?? "", Environment = Environment ?? "", TenantId = TenantId ?? "", Region = Region ?? "" };
+            var options = new BucketNamingOptions { AllowedEnvironments = AllowedEnvironment, CustomRegion = CustomRegion, RandomSuffixLength = RandomSuffix ? 6 : 0 };
+            bool overridden = !string.IsNullOrEmpty(Override);
+            var result = overridden ? BucketNaming.Validate(Override) : BucketNaming.Build(parts, options);
+            // The parts beside an override are kept on the bucket (tags, declaration): a bad one is refused, not recorded.
+            if (overridden) BucketNaming.CheckGivenParts(parts, options);
             foreach (var warning in result.Warnings) WriteWarning(warning);
             WriteVerbose($"Bucket name '{result.Name}' passes every S3 naming rule.");
             return result.Name;

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Management.Automation;
 using S3MlLayout.Engine.Drift;
@@ -7,12 +8,13 @@ using S3MlLayout.Engine.Storage;
 namespace S3MlLayout.PowerShell.Commands
 {
     /// <summary>What Get-MlLayoutDrift and Test-MlLayout share: the bucket, the solutions and the walk itself.</summary>
-    public abstract class DriftCommandBase : Common.MlCmdlet
+    public abstract class DriftCommandBase : BucketInputCommandBase
     {
         /// <summary>Progress updates closer together than this are dropped: a check lists hundreds of folders a second.</summary>
         private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
 
-        [Parameter(Mandatory = true, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = BucketSet)]
+        [Common.BucketTransformation]
         [ValidateNotNull]
         public MlBucket? Bucket { get; set; }
 
@@ -26,13 +28,19 @@ namespace S3MlLayout.PowerShell.Commands
         [ValidateRange(1, 256)]
         public int ThrottleLimit { get; set; }
 
-        /// <summary>Checks the bucket; each finding goes to <paramref name="onFinding"/> on the pipeline thread as it is found.</summary>
-        protected DriftSummary CheckDrift(bool detailed, Action<DriftFinding> onFinding)
+        /// <summary>
+        /// Checks the bucket; each finding goes to <paramref name="onFinding"/> on the pipeline thread as it is found.
+        /// Returns the summary rows: one per solution checked, and one for the bucket as a whole when it was checked.
+        /// </summary>
+        protected IReadOnlyList<DriftSummary> CheckDrift(bool detailed, Action<DriftFinding> onFinding)
         {
-            using var target = OpenExistingBucket(Bucket!);
-            var summary = new DriftSummary { Bucket = Bucket!.Name };
+            var bucket = BucketOf(Bucket);
+            using var target = OpenExistingBucket(bucket);
+            var findings = new List<DriftFinding>();
+            IReadOnlyList<string> solutions = new List<string>();
+            long requests = 0;
             int activity = NextActivityId();
-            string title = $"Checking {Bucket!.Uri} for drift";
+            string title = $"Checking {bucket.Uri} for drift";
             var sinceLast = Stopwatch.StartNew();
             bool first = true;
             // Findings and progress share one queue, so both reach the pipeline thread in order.
@@ -44,17 +52,18 @@ namespace S3MlLayout.PowerShell.Commands
                     Progress = p => emit(() => Progress(activity, title, p, ref first, sinceLast)),
                 }, finding => emit(() =>
                 {
-                    summary.Count(finding.Kind);
+                    findings.Add(finding);
                     onFinding(finding);
                 }));
-                summary.Solutions = await checker.RunAsync(ct).ConfigureAwait(false);
-                summary.Requests = checker.Requests;
+                solutions = await checker.RunAsync(ct).ConfigureAwait(false);
+                requests = checker.Requests;
             }, action => action());
+            var rows = DriftSummary.Rows(bucket.Name, solutions, Solution == null, findings, requests);
             if (!first)
-                WriteProgress(new ProgressRecord(activity, title, $"{summary.Solutions.Count} solutions checked, {summary.Total} findings")
+                WriteProgress(new ProgressRecord(activity, title, $"{solutions.Count} solutions checked, {findings.Count} findings")
                     { RecordType = ProgressRecordType.Completed, PercentComplete = 100 });
-            WriteVerbose($"{Bucket!.Uri}: {summary.Total} findings in {summary.Solutions.Count} solutions; {summary.Requests} requests ({target.Requests}).");
-            return summary;
+            WriteVerbose($"{bucket.Uri}: {findings.Count} findings in {solutions.Count} solutions; {requests} requests ({target.Requests}).");
+            return rows;
         }
 
         private void Progress(int activity, string title, DriftProgress progress, ref bool first, Stopwatch sinceLast)

@@ -4,7 +4,7 @@ using S3MlLayout.Engine.Errors;
 namespace S3MlLayout.PowerShell.Commands
 {
     /// <summary>Builds {company_prefix}-{environment}-{tenant_id}-{region}, or checks an override, against every S3 rule.</summary>
-    [Cmdlet(VerbsCommon.Get, "MlBucketName", DefaultParameterSetName = PartsSet)]
+    [Cmdlet(VerbsCommon.Get, "MlBucketName", DefaultParameterSetName = OverrideSet)]
     [OutputType(typeof(string))]
     public sealed class GetMlBucketNameCommand : BucketNameCommandBase
     {

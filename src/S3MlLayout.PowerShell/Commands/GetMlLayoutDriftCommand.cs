@@ -4,7 +4,7 @@ using S3MlLayout.Engine.Drift;
 namespace S3MlLayout.PowerShell.Commands
 {
     /// <summary>Compares a bucket with its declared layout and settings, and streams one object per difference.</summary>
-    [Cmdlet(VerbsCommon.Get, "MlLayoutDrift")]
+    [Cmdlet(VerbsCommon.Get, "MlLayoutDrift", DefaultParameterSetName = BucketSet)]
     [OutputType(typeof(DriftFinding), typeof(DriftSummary))]
     public sealed class GetMlLayoutDriftCommand : DriftCommandBase
     {

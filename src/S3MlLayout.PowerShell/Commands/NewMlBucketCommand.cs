@@ -4,9 +4,11 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using S3MlLayout.Engine.Errors;
+using S3MlLayout.Engine.Layouts;
 using S3MlLayout.Engine.Operations;
 using S3MlLayout.Engine.S3;
 using S3MlLayout.Engine.Storage;
+using S3MlLayout.PowerShell.Common;
 
 namespace S3MlLayout.PowerShell.Commands
 {
@@ -14,39 +16,66 @@ namespace S3MlLayout.PowerShell.Commands
     /// Creates a bucket named by the naming convention (or an override) with secure defaults, on Amazon S3, an
     /// S3-compatible endpoint or the local target; idempotent, and returns the settings as read back.
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "MlBucket", DefaultParameterSetName = PartsSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.New, "MlBucket", DefaultParameterSetName = OverrideSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(MlBucket))]
     public sealed class NewMlBucketCommand : BucketTargetCommandBase
     {
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        // Every parameter below binds by property name as well (Import-Csv rows, Import-MlTenant's bucket specs); an
+        // empty CSV cell is "not given", and list cells take 'a;b' or 'a, b'.
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [EmptyAsNull]
         public string? KmsKeyId { get; set; }
 
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [TextList]
+        [AllowEmptyCollection]
         public BucketDefault[] SkipDefault { get; set; } = new BucketDefault[0];
 
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Table]
         public Hashtable? Tag { get; set; }
 
-        [Parameter]
-        [ValidateNotNullOrEmpty]
+        /// <summary>Tagged on the bucket and carried on the bucket object, for Add-MlSolution's -Template.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [EmptyAsNull]
         [ArgumentCompleter(typeof(PowerShell.Completers.TemplateCompleter))]
         public string? Template { get; set; }
 
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [EmptyAsDefault(7)]
         [ValidateRange(0, 3650)]
         public int AbortIncompleteUploadDays { get; set; } = 7;
 
-        [Parameter]
-        public Hashtable[] LifecycleRule { get; set; } = new Hashtable[0];
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Table]
+        [AllowNull]
+        [AllowEmptyCollection]
+        public Hashtable[]? LifecycleRule { get; set; } = new Hashtable[0];
+
+        /// <summary>The solutions this bucket is for: carried on the bucket object, so piping it to Add-MlSolution provisions them.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [TextList]
+        [AllowEmptyCollection]
+        public string[] Solution { get; set; } = new string[0];
+
+        /// <summary>Optional template folders, carried on the bucket object for Add-MlSolution -Include.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [TextList]
+        [AllowEmptyCollection]
+        public string[] Include { get; set; } = new string[0];
 
         protected override void ProcessRecord()
         {
             try
             {
                 string name = ResolveBucketName();
-                var desired = BucketSettings.SecureDefaults(Tags(), KmsKeyId, SkipDefault, AbortIncompleteUploadDays, LifecycleRule.Select(ToRule));
-                using var target = StorageTargets.Open(DescribeBucket(name));
+                var desired = BucketSettings.SecureDefaults(Tags(), KmsKeyId, SkipDefault, AbortIncompleteUploadDays, (LifecycleRule ?? new Hashtable[0]).Where(r => r != null).Select(ToRule));
+                foreach (var solution in Solution) LayoutExpander.CheckSolutionName(solution);
+                var bucket = DescribeBucket(name);
+                bucket.Solution = Solution;
+                bucket.Template = Template;
+                bucket.Include = Include;
+                using var target = StorageTargets.Open(bucket);
                 var plan = Run(ct => CreateBucketPlan.CreateAsync(ContextFor(target), desired, ct));
                 Execute(plan, plan.ApplyAsync);
             }

@@ -7,6 +7,7 @@ using S3MlLayout.Engine.Layouts;
 using S3MlLayout.Engine.Naming;
 using S3MlLayout.Engine.Provisioning;
 using S3MlLayout.Engine.Storage;
+using S3MlLayout.PowerShell.Common;
 
 namespace S3MlLayout.PowerShell.Commands
 {
@@ -19,7 +20,9 @@ namespace S3MlLayout.PowerShell.Commands
         private const string KeySet = "Key";
         private readonly List<string> _keys = new List<string>();
 
-        [Parameter(Mandatory = true)]
+        [Parameter(Mandatory = true, ParameterSetName = NodeSet)]
+        [Parameter(Mandatory = true, ParameterSetName = KeySet)]
+        [BucketTransformation]
         [ValidateNotNull]
         public MlBucket? Bucket { get; set; }
 
@@ -28,16 +31,19 @@ namespace S3MlLayout.PowerShell.Commands
         /// taking pipeline input would take any object by its ToString() (Get-Process gave a folder per process).
         /// </summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = NodeSet)]
+        [Parameter(ValueFromPipeline = true, ParameterSetName = BucketNameSet)]
         public object[] InputObject { get; set; } = new object[0];
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = KeySet)]
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = BucketNameSet)]
         [ValidateNotNullOrEmpty]
         public string[] Key { get; set; } = new string[0];
 
         protected override void ProcessRecord()
         {
             // Collected here and written in EndProcessing: the writes run concurrently, results stream as they land.
-            var keys = ParameterSetName == NodeSet ? InputObject.Where(o => o != null).Select(KeyOf).Where(k => k != null).Select(k => k!) : Key;
+            // With -BucketName both -Key and piped input share one set: piped input is taken as in the Node set.
+            var keys = !MyInvocation.BoundParameters.ContainsKey(nameof(Key)) ? InputObject.Where(o => o != null).Select(KeyOf).Where(k => k != null).Select(k => k!) : Key;
             foreach (var key in keys)
             {
                 var problem = CheckKey(key);
@@ -55,7 +61,7 @@ namespace S3MlLayout.PowerShell.Commands
             if (_keys.Count == 0) return;
             try
             {
-                using var target = OpenExistingBucket(Bucket!);
+                using var target = OpenExistingBucket(BucketOf(Bucket));
                 var plan = Run(ct => CreateFoldersPlan.CreateAsync(ContextFor(target), _keys, ct));
                 Execute(plan, plan.ApplyAsync);
             }

@@ -5,7 +5,7 @@ using S3MlLayout.Engine.Storage;
 namespace S3MlLayout.PowerShell.Commands
 {
     /// <summary>What the cmdlets that write into an existing bucket share: -ThrottleLimit and opening the bucket.</summary>
-    public abstract class ProvisioningCommandBase : Common.MlCmdlet
+    public abstract class ProvisioningCommandBase : BucketInputCommandBase
     {
         [Parameter]
         [ValidateRange(1, 256)]

@@ -13,7 +13,7 @@ namespace S3MlLayout.PowerShell.Commands
     /// Fixes what is safe in drift findings piped to it: writes missing and implicit folder markers and re-applies
     /// declared bucket settings. Never deletes, moves or overwrites data.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Repair, "MlLayout", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsDiagnostic.Repair, "MlLayout", DefaultParameterSetName = BucketSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(RepairResult))]
     public sealed class RepairMlLayoutCommand : ProvisioningCommandBase
     {
@@ -23,7 +23,8 @@ namespace S3MlLayout.PowerShell.Commands
         public DriftFinding[] InputObject { get; set; } = new DriftFinding[0];
 
         /// <summary>For findings that no longer carry their bucket (read back from JSON, say).</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = BucketSet)]
+        [Common.BucketTransformation]
         public MlBucket? Bucket { get; set; }
 
         protected override void ProcessRecord() => _findings.AddRange(InputObject.Where(f => f != null));
@@ -34,9 +35,10 @@ namespace S3MlLayout.PowerShell.Commands
             {
                 try
                 {
-                    var bucket = group.First().Source ?? (Bucket != null && Bucket.Name == group.Key ? Bucket : null)
+                    var given = ParameterSetName == BucketNameSet ? BucketOf(null) : Bucket;
+                    var bucket = group.First().Source ?? (given != null && given.Name == group.Key ? given : null)
                         ?? throw new MlLayoutException("RepairBucketUnknown", ErrorKind.InvalidArgument, group.Key,
-                            $"The findings for bucket '{group.Key}' do not carry their bucket (they were not piped from Get-MlLayoutDrift); pass it with -Bucket.");
+                            $"The findings for bucket '{group.Key}' do not carry their bucket (they were not piped from Get-MlLayoutDrift); pass it with -Bucket or -BucketName.");
                     Repair(bucket, group.ToList());
                 }
                 catch (MlLayoutException e)

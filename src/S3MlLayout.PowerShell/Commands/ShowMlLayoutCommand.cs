@@ -14,11 +14,10 @@ namespace S3MlLayout.PowerShell.Commands
     /// <summary>Draws a layout as a tree in the style of the reference: from a template, from folder nodes, or from a bucket.</summary>
     [Cmdlet(VerbsCommon.Show, "MlLayout", DefaultParameterSetName = TemplateSet)]
     [OutputType(typeof(string))]
-    public sealed class ShowMlLayoutCommand : Common.MlCmdlet
+    public sealed class ShowMlLayoutCommand : BucketInputCommandBase
     {
         private const string TemplateSet = "Template";
         private const string NodeSet = "Node";
-        private const string BucketSet = "Bucket";
         internal const string PlaceholderRoot = "s3://{company_prefix}-{environment}-{tenant_id}-{region}/";
         private readonly List<string> _keys = new List<string>();
 
@@ -40,9 +39,11 @@ namespace S3MlLayout.PowerShell.Commands
         public FolderNode[] InputObject { get; set; } = new FolderNode[0];
 
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = BucketSet)]
+        [Common.BucketTransformation]
         public MlBucket? Bucket { get; set; }
 
         [Parameter(ParameterSetName = BucketSet)]
+        [Parameter(ParameterSetName = BucketNameSet)]
         [ValidateNotNullOrEmpty]
         public string Prefix { get; set; } = "";
 
@@ -66,14 +67,16 @@ namespace S3MlLayout.PowerShell.Commands
                         _keys.AddRange(InputObject.Where(n => n != null).Select(n => n.Key));
                         break;
                     case BucketSet:
-                        using (var target = OpenExistingBucket(Bucket!))
+                    case BucketNameSet:
+                        var bucket = BucketOf(Bucket);
+                        using (var target = OpenExistingBucket(bucket))
                         {
                             string prefix = Prefix.Length == 0 || Prefix.EndsWith("/", StringComparison.Ordinal) ? Prefix : Prefix + "/";
                             var listing = Run(ct => target.ListAsync(prefix, delimited: false, ct));
                             var folders = listing.Objects.SelectMany(o => FoldersOf(o.Key))
                                 .Where(k => !k.StartsWith(DeclaredLayout.MetadataPrefix, StringComparison.Ordinal))
                                 .Distinct(StringComparer.Ordinal).OrderBy(k => k, StringComparer.Ordinal);
-                            Write($"s3://{Bucket!.Name}/", folders);
+                            Write($"s3://{bucket.Name}/", folders);
                         }
                         break;
                 }

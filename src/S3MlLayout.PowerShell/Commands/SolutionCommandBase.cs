@@ -1,40 +1,69 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Layouts;
 using S3MlLayout.Engine.Storage;
+using S3MlLayout.PowerShell.Common;
 
 namespace S3MlLayout.PowerShell.Commands
 {
-    /// <summary>What Add-MlSolution and Update-MlSolution share: the bucket piped in, the solutions, the dates and the template.</summary>
+    /// <summary>
+    /// What Add-MlSolution and Update-MlSolution share: the bucket piped in (or named), the solutions, the dates and
+    /// the template. The solutions, the template and the dates also bind by property name, so a bucket made with
+    /// New-MlBucket -Solution ... -Template ... carries its own. The parameter is -Solution, never -Name: the piped
+    /// bucket's Name (the bucket name) would otherwise bind as a solution.
+    /// </summary>
     public abstract class SolutionCommandBase : ProvisioningCommandBase
     {
-        [Parameter(Mandatory = true, ValueFromPipeline = true)]
+        private readonly Dictionary<string, LayoutTemplate> _templates = new Dictionary<string, LayoutTemplate>(StringComparer.Ordinal);
+
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = BucketSet)]
+        [BucketTransformation]
         [ValidateNotNull]
         public MlBucket? Bucket { get; set; }
 
-        [Parameter(Mandatory = true, Position = 0)]
-        [ValidateNotNullOrEmpty]
-        [Alias("Solution")]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [TextList]
+        [AllowEmptyCollection]
         [ArgumentCompleter(typeof(Completers.SolutionNameCompleter))]
-        public string[] Name { get; set; } = new string[0];
+        public string[] Solution { get; set; } = new string[0];
 
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [TextList]
+        [AllowEmptyCollection]
         public DateTime[] Date { get; set; } = new DateTime[0];
 
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        /// <summary>The -Template argument as given (each cmdlet declares the parameter with its own default).</summary>
+        /// <summary>The -Template argument as bound for this record (each cmdlet declares the parameter with its own default).</summary>
         protected abstract object? TemplateArgument { get; }
 
-        /// <summary>The template, resolved once for the whole pipeline.</summary>
-        protected LayoutTemplate ResolvedTemplate { get; private set; } = null!;
-
+        /// <summary>An explicit -Template is resolved before the first record, so a bad one stops the command before any bucket.</summary>
         protected override void BeginProcessing()
         {
-            try { ResolvedTemplate = ResolveTemplate(TemplateArgument); }
+            try { if (TemplateArgument != null) TemplateFor(TemplateArgument); }
             catch (MlLayoutException e) { Fail(e); }
+        }
+
+        /// <summary>The template of this record: each name or path is loaded once per command, however many buckets name it.</summary>
+        protected LayoutTemplate TemplateFor(object? argument)
+        {
+            var key = (argument is PSObject wrapped ? wrapped.BaseObject : argument) as string;
+            if (key != null && _templates.TryGetValue(key, out var cached)) return cached;
+            var template = ResolveTemplate(argument);
+            if (key != null) _templates[key] = template;
+            return template;
+        }
+
+        /// <summary>The solutions of this record; none (a bucket piped in without any) is an error for this bucket only.</summary>
+        protected bool CheckSolutionsGiven(MlBucket bucket)
+        {
+            if (Solution.Length > 0) return true;
+            Report(new MlLayoutException("SolutionMissing", ErrorKind.InvalidArgument, bucket.Uri,
+                $"No solution was given for the bucket '{bucket.Name}': name them ({MyInvocation.MyCommand.Name} customer-churn, fraud-detection), or create the bucket with New-MlBucket -Solution."));
+            return false;
         }
     }
 }

@@ -3,7 +3,7 @@ using System.Management.Automation;
 namespace S3MlLayout.PowerShell.Commands
 {
     /// <summary>$true when the bucket matches its declared layout and settings, $false when it has drifted: for CI gates.</summary>
-    [Cmdlet(VerbsDiagnostic.Test, "MlLayout")]
+    [Cmdlet(VerbsDiagnostic.Test, "MlLayout", DefaultParameterSetName = BucketSet)]
     [OutputType(typeof(bool))]
     public sealed class TestMlLayoutCommand : DriftCommandBase
     {

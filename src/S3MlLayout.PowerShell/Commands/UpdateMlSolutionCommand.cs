@@ -3,6 +3,7 @@ using System.Management.Automation;
 using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Layouts;
 using S3MlLayout.Engine.Operations;
+using S3MlLayout.PowerShell.Common;
 using S3MlLayout.PowerShell.Completers;
 
 namespace S3MlLayout.PowerShell.Commands
@@ -11,12 +12,13 @@ namespace S3MlLayout.PowerShell.Commands
     /// Moves solutions to a newer version of their template: applies its declared renames where the old prefix holds
     /// only folder markers, adds the new folders, records the new version. Data is never deleted or moved.
     /// </summary>
-    [Cmdlet(VerbsData.Update, "MlSolution", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsData.Update, "MlSolution", DefaultParameterSetName = BucketSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(SolutionUpdateResult))]
     public sealed class UpdateMlSolutionCommand : SolutionCommandBase
     {
-        [Parameter(Mandatory = true)]
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(TemplateCompleter))]
+        [EmptyAsNull]
         public object? Template { get; set; }
 
         protected override object? TemplateArgument => Template;
@@ -25,14 +27,17 @@ namespace S3MlLayout.PowerShell.Commands
         {
             try
             {
-                foreach (var solution in Name) LayoutExpander.CheckSolutionName(solution);
-                using var target = OpenExistingBucket(Bucket!);
-                foreach (var solution in Name)
+                var bucket = BucketOf(Bucket);
+                if (!CheckSolutionsGiven(bucket)) return;
+                foreach (var solution in Solution) LayoutExpander.CheckSolutionName(solution);
+                var template = TemplateFor(Template);
+                using var target = OpenExistingBucket(bucket);
+                foreach (var solution in Solution)
                 {
                     // One solution's refusal (not declared, another template, not newer) leaves the others to go on.
                     try
                     {
-                        var plan = Run(ct => UpdateSolutionPlan.CreateAsync(ContextFor(target), ResolvedTemplate, solution, Date, Force, ct));
+                        var plan = Run(ct => UpdateSolutionPlan.CreateAsync(ContextFor(target), template, solution, Date, Force, ct));
                         Execute(plan, plan.ApplyAsync);
                     }
                     catch (MlLayoutException e) { Report(e); }

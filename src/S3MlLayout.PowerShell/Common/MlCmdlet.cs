@@ -103,6 +103,10 @@ namespace S3MlLayout.PowerShell.Common
         /// <summary>The target of a bucket that must exist (BucketNotFound otherwise).</summary>
         protected IStorageTarget OpenExistingBucket(MlBucket bucket)
         {
+            // A bucket rebuilt from another process (BucketTransformationAttribute) carries its settings, not its
+            // credentials: they are resolved afresh here, the usual way, with -Debug saying from where.
+            if (bucket.Kind == StorageKind.S3 && bucket.Connection != null && S3Buckets.ConnectionOrNull(bucket) == null)
+                Reconnect(bucket, bucket.Connection);
             var target = StorageTargets.Open(bucket);
             if (!Run(ct => target.BucketExistsAsync(ct)))
             {
@@ -110,6 +114,72 @@ namespace S3MlLayout.PowerShell.Common
                 throw BucketErrors.NotFound(bucket);
             }
             return target;
+        }
+
+        private void Reconnect(MlBucket bucket, BucketConnection described)
+        {
+            var connection = S3ConnectionResolver.Resolve(new S3ConnectionSettings
+            {
+                Region = described.Region.Length == 0 ? null : described.Region, ProfileName = described.ProfileName,
+                EndpointUrl = described.EndpointUrl, ForcePathStyle = described.ForcePathStyle, ExpectedBucketOwner = described.ExpectedBucketOwner,
+                SkipCertificateCheck = described.SkipCertificateCheck,
+                TimeoutSec = described.Timeout > TimeSpan.Zero ? (int)Math.Ceiling(described.Timeout.TotalSeconds) : (int?)null,
+            }, debug: WriteVerbose); // -Verbose, not -Debug: -Debug prompts per line in pwsh 7 and fails under -NonInteractive
+            S3Buckets.Attach(bucket, connection);
+            bucket.Region = connection.Region;
+        }
+
+        /// <summary>The bucket object for a name on the target the connection settings name (nothing is sent yet).</summary>
+        internal MlBucket DescribeBucket(BucketLocation location)
+        {
+            var bucket = new MlBucket
+            {
+                Name = location.Name, CompanyPrefix = location.CompanyPrefix, Environment = location.Environment,
+                TenantId = location.TenantId, Region = location.Region,
+            };
+            if (location.LocalPath != null)
+            {
+                if (location.AnyConnectionParameter)
+                    throw new MlLayoutException("LocalPathWithConnection", ErrorKind.InvalidArgument, location.LocalPath,
+                        "-LocalPath selects the local target; the S3 connection parameters (-EndpointUrl, -ProfileName, -AccessKey ...) do not apply to it. Give one or the other.");
+                bucket.Kind = StorageKind.Local;
+                bucket.LocalPath = System.IO.Path.Combine(ResolveDirectory(location.LocalPath), location.Name);
+                bucket.Uri = bucket.LocalPath + System.IO.Path.DirectorySeparatorChar;
+                return bucket;
+            }
+            bucket.Kind = StorageKind.S3;
+            bucket.Uri = $"s3://{location.Name}/";
+            var connection = S3ConnectionResolver.Resolve(new S3ConnectionSettings
+            {
+                Region = location.Region, ProfileName = location.ProfileName, ProfileLocation = location.ProfileLocation == null ? null : ResolvePath(location.ProfileLocation),
+                AccessKey = location.AccessKey, SecretKey = location.SecretKey, SessionToken = location.SessionToken, EndpointUrl = location.EndpointUrl,
+                ForcePathStyle = location.ForcePathStyle, ExpectedBucketOwner = location.ExpectedBucketOwner, SkipCertificateCheck = location.SkipCertificateCheck,
+                TimeoutSec = location.TimeoutSec ?? S3Connection.DefaultTimeoutSec,
+            }, debug: WriteVerbose); // -Verbose, not -Debug: -Debug prompts per line in pwsh 7 and fails under -NonInteractive
+            S3Buckets.Attach(bucket, connection);
+            bucket.Region = connection.Region;
+            return bucket;
+        }
+
+        private string ResolveDirectory(string path)
+        {
+            ProviderInfo provider;
+            string resolved;
+            try
+            {
+                resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+            }
+            catch (Exception e) when (e is DriveNotFoundException || e is ProviderNotFoundException || e is PSArgumentException || e is ItemNotFoundException)
+            {
+                throw new MlLayoutException("LocalPathInvalid", ErrorKind.InvalidArgument, path, $"-LocalPath '{path}' is not a file-system path: {e.Message}");
+            }
+            if (provider.Name != "FileSystem")
+                throw new MlLayoutException("LocalPathInvalid", ErrorKind.InvalidArgument, path, $"-LocalPath '{path}' is on the {provider.Name} provider; give a directory on the file system.");
+            if (System.IO.File.Exists(resolved))
+                throw new MlLayoutException("LocalPathIsFile", ErrorKind.InvalidArgument, resolved, $"-LocalPath '{resolved}' is a file; give the directory that will hold the bucket directory.");
+            if (!System.IO.Directory.Exists(resolved))
+                throw new MlLayoutException("LocalPathNotFound", ErrorKind.ObjectNotFound, resolved, $"-LocalPath '{resolved}' does not exist; create the directory first (New-Item -ItemType Directory) or check the path.");
+            return resolved;
         }
 
         /// <summary>What an engine operation needs to know of this run against <paramref name="target"/>.</summary>
