@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using S3MlLayout.Engine.Drift;
 using S3MlLayout.Engine.Storage;
@@ -22,25 +23,29 @@ namespace S3MlLayout.PowerShell.Commands
         public int ThrottleLimit { get; set; }
 
         /// <summary>Checks the bucket; each finding goes to <paramref name="onFinding"/> on the pipeline thread as it is found.</summary>
-        protected DriftSummary CheckDrift(bool detailed, Action<DriftFinding> onFinding)
+        /// <returns>The check's summary rows: one per solution checked, and one for the bucket as a whole when it was checked.</returns>
+        protected IReadOnlyList<DriftSummary> CheckDrift(bool detailed, Action<DriftFinding> onFinding)
         {
             using var target = OpenExistingBucket(Bucket!);
-            var summary = new DriftSummary { Bucket = Bucket!.Name };
+            var findings = new List<DriftFinding>();
+            IReadOnlyList<string> solutions = new List<string>();
+            long requests = 0;
             RunStreaming<DriftFinding>(async (emit, ct) =>
             {
                 var checker = new DriftDetector(target, new DriftOptions
                 {
                     Solutions = Solution, Detailed = detailed, Concurrency = ThrottleLimit > 0 ? ThrottleLimit : 16,
                 }, emit);
-                summary.Solutions = await checker.RunAsync(ct).ConfigureAwait(false);
-                summary.Requests = checker.Requests;
+                solutions = await checker.RunAsync(ct).ConfigureAwait(false);
+                requests = checker.Requests;
             }, finding =>
             {
-                summary.Count(finding.Category);
+                findings.Add(finding);
                 onFinding(finding);
             });
-            WriteVerbose($"{Bucket!.Uri}: {summary.Total} findings in {summary.Solutions.Count} solutions; {summary.Requests} requests ({target.Requests}).");
-            return summary;
+            var rows = DriftSummary.Rows(Bucket!.Name, solutions, Solution == null, findings, requests);
+            WriteVerbose($"{Bucket!.Uri}: {findings.Count} findings in {solutions.Count} solutions; {requests} requests ({target.Requests}).");
+            return rows;
         }
     }
 }
