@@ -16,6 +16,7 @@
     CmdletsToExport        = @(
         'Add-MlDatePartition'
         'Add-MlSolution'
+        'Export-MlDriftReport'
         'Get-MlBucket'
         'Get-MlBucketName'
         'Get-MlLayout'

@@ -89,7 +89,7 @@ namespace S3MlLayout.Module.Tests
             Assert.Equal("solutions/churn/", Prop(link, "Key"));
             Assert.Equal("churn", Prop(link, "Solution"));
             Assert.Equal(false, Prop(link, "Repairable"));
-            var summary = Run("$b | Get-MlLayoutDrift -Summary").AssertNoErrors().Output.Single();
+            var summary = Run("$b | Get-MlLayoutDrift -Summary").AssertNoErrors().Output.Single(r => (string)Prop(r, "Solution")! == "churn");
             Assert.Equal(1, (int)Prop(summary, "LinkOutsideBucket")!);
             Assert.Equal(false, Prop(summary, "InSync"));
         }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text.Json.Serialization;
 using S3MlLayout.Engine.Storage;
 
@@ -73,11 +74,18 @@ namespace S3MlLayout.Engine.Drift
         }
     }
 
-    /// <summary>The totals of one drift check (Get-MlLayoutDrift -Summary).</summary>
+    /// <summary>
+    /// The totals of one drift check (Get-MlLayoutDrift -Summary): one row per bucket and solution, and a row for
+    /// the bucket as a whole (its root folders and settings: <see cref="Solution"/> empty) when it was checked.
+    /// </summary>
     public sealed class DriftSummary
     {
         public string Bucket { get; set; } = "";
+        /// <summary>The solution the row is about; empty for the bucket as a whole (root folders, settings).</summary>
+        public string Solution { get; set; } = "";
         public IReadOnlyList<string> Solutions { get; set; } = new List<string>();
+        /// <summary>The findings the row counts (for reports: JUnit failures, Markdown details).</summary>
+        public IReadOnlyList<DriftFinding> Findings { get; set; } = new List<DriftFinding>();
         public int Missing { get; set; }
         public int Implicit { get; set; }
         public int Unexpected { get; set; }
@@ -104,6 +112,25 @@ namespace S3MlLayout.Engine.Drift
             }
         }
 
-        public override string ToString() => $"{Bucket}: {Total} findings";
+        public override string ToString() => $"{Bucket}{(Solution.Length > 0 ? "/" + Solution : "")}: {Total} findings";
+
+        /// <summary>
+        /// The rows of one bucket's check: one per solution checked (in sync or not), and one for the bucket as a
+        /// whole when its root was checked. <paramref name="requests"/> is the whole check's cost, on every row.
+        /// </summary>
+        public static IReadOnlyList<DriftSummary> Rows(string bucket, IReadOnlyList<string> solutions, bool wholeBucket, IEnumerable<DriftFinding> findings, long requests)
+        {
+            var all = findings.ToList();
+            var rows = new List<DriftSummary>();
+            var names = (wholeBucket ? new[] { "" } : new string[0]).Concat(solutions).ToList();
+            foreach (var solution in names)
+            {
+                var row = new DriftSummary { Bucket = bucket, Solution = solution, Solutions = solutions, Requests = requests };
+                row.Findings = all.Where(f => f.Solution == solution).ToList();
+                foreach (var finding in row.Findings) row.Count(finding.Kind);
+                rows.Add(row);
+            }
+            return rows;
+        }
     }
 }

@@ -76,13 +76,16 @@ namespace S3MlLayout.Engine.Operations
         }
 
         /// <summary>Reads what is declared and which folders exist; writes nothing. A bad name or option throws before any request.</summary>
-        public static async Task<AddSolutionPlan> CreateAsync(OperationContext context, AddSolutionRequest request, CancellationToken cancellation)
+        /// <param name="bucketExists">False for a bucket another change of the same run creates first: nothing is read, every folder is missing.</param>
+        public static async Task<AddSolutionPlan> CreateAsync(OperationContext context, AddSolutionRequest request, CancellationToken cancellation, bool bucketExists = true)
         {
             var template = request.Template;
             request.Check();
             var plan = new AddSolutionPlan(context, request);
             var target = context.Target;
-            var declarations = await Task.WhenAll(request.Solutions.Select(s => DeclaredLayout.ReadStoredAsync(target, s, cancellation))).ConfigureAwait(false);
+            var declarations = bucketExists
+                ? await Task.WhenAll(request.Solutions.Select(s => DeclaredLayout.ReadStoredAsync(target, s, cancellation))).ConfigureAwait(false)
+                : request.Solutions.Select(_ => ((DeclaredLayout?)null, (StoredContent?)null)).ToArray();
             for (int i = 0; i < request.Solutions.Count; i++)
             {
                 string solution = request.Solutions[i];
@@ -103,7 +106,7 @@ namespace S3MlLayout.Engine.Operations
                     plan.Changes.Add(new PlannedChange(ChangeKind.RecordDeclaration, target.Describe(DeclaredLayout.KeyFor(solution)), "Record declared layout", DeclaredLayout.KeyFor(solution), solution));
             }
             // Read-only: a folder the target refuses (a link out of a local bucket) stops the run here, before any write.
-            plan.Folders = await FolderWrites.PlanAsync(target, plan.Owner.Keys, cancellation).ConfigureAwait(false);
+            plan.Folders = bucketExists ? await FolderWrites.PlanAsync(target, plan.Owner.Keys, cancellation).ConfigureAwait(false) : FolderWrites.AllMissing(plan.Owner.Keys);
             plan.Notes.Add($"{string.Join(", ", plan.Solutions.Select(s => s.Solution))}: {plan.Folders.Present.Count} of {plan.Folders.Missing.Count + plan.Folders.Present.Count} folders already present ({target.Requests}).");
             plan.Changes.AddRange(FolderWrites.Changes(target, plan.Folders, key => plan.Owner[key]));
             plan.AddAuditChange();

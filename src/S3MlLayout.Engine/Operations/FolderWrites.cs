@@ -33,6 +33,10 @@ namespace S3MlLayout.Engine.Operations
         public static Task<FolderPlan> PlanAsync(IStorageTarget target, IEnumerable<string> keys, CancellationToken cancellation) =>
             new FolderProvisioner(target).PlanAsync(keys, cancellation);
 
+        /// <summary>The plan for a bucket that does not exist yet: every folder missing, parents first, nothing read.</summary>
+        public static FolderPlan AllMissing(IEnumerable<string> keys) =>
+            new FolderPlan(keys.Distinct(StringComparer.Ordinal).OrderBy(k => k.Count(c => c == '/')).ThenBy(k => k, StringComparer.Ordinal).ToList(), Array.Empty<string>());
+
         public static IEnumerable<PlannedChange> Changes(IStorageTarget target, FolderPlan plan, Func<string, string?>? solutionOf = null) =>
             plan.Missing.Select(key => new PlannedChange(ChangeKind.WriteMarker, target.Describe(key), "Create folder", key, solutionOf?.Invoke(key)));
 
@@ -45,7 +49,7 @@ namespace S3MlLayout.Engine.Operations
             tally.Skipped.AddRange(plan.Missing.Where(k => !approvedKeys.Contains(k)));
             if (approved.Count == 0) return tally;
             int done = 0;
-            var provisioner = new FolderProvisioner(context.Target, context.Concurrency);
+            var provisioner = new FolderProvisioner(context.Target, context.Concurrency, context.SharedGate);
             await provisioner.ExecuteAsync(approved, result =>
             {
                 int count;

@@ -12,6 +12,8 @@ namespace S3MlLayout.Engine.Operations
         SetBucketSetting,
         RecordDeclaration,
         WriteMarker,
+        /// <summary>A document the bucket keeps about itself (client_config/: the tenant's non-secret configuration).</summary>
+        WriteDocument,
         /// <summary>A template rename: markers written under the new name, the exact listed old markers removed.</summary>
         RenameFolder,
         WriteAuditRecord,
@@ -75,10 +77,14 @@ namespace S3MlLayout.Engine.Operations
     /// <summary>One run's connection to a bucket: the target, who is asking (for the audit record) and how hard to push.</summary>
     public sealed class OperationContext
     {
-        public OperationContext(IStorageTarget target, string command, IReadOnlyDictionary<string, object?>? parameters = null, int? concurrency = null)
+        public OperationContext(IStorageTarget target, string command, IReadOnlyDictionary<string, object?>? parameters = null, int? concurrency = null,
+            System.Threading.SemaphoreSlim? sharedGate = null)
         {
-            Target = target; Command = command; Parameters = parameters ?? new Dictionary<string, object?>(); Concurrency = concurrency;
+            Target = target; Command = command; Parameters = parameters ?? new Dictionary<string, object?>(); Concurrency = concurrency; SharedGate = sharedGate;
         }
+
+        /// <summary>One bounded pool of marker writes shared by every bucket of a fleet run; null: each run bounds its own.</summary>
+        public System.Threading.SemaphoreSlim? SharedGate { get; }
 
         public IStorageTarget Target { get; }
         /// <summary>The command that runs the operation (Add-MlSolution ...), as recorded in the audit record.</summary>

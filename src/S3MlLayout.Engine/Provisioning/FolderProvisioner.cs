@@ -51,11 +51,15 @@ namespace S3MlLayout.Engine.Provisioning
     {
         private readonly IStorageTarget _target;
         private readonly int _concurrency;
+        private readonly SemaphoreSlim? _sharedGate;
 
-        public FolderProvisioner(IStorageTarget target, int? concurrency = null)
+        /// <param name="sharedGate">A gate shared by several targets (a fleet run: one bounded pool of requests across
+        /// all its buckets); when null, this provisioner bounds its own requests to <paramref name="concurrency"/>.</param>
+        public FolderProvisioner(IStorageTarget target, int? concurrency = null, SemaphoreSlim? sharedGate = null)
         {
             _target = target;
             _concurrency = Math.Max(1, concurrency ?? target.DefaultConcurrency);
+            _sharedGate = sharedGate;
         }
 
         public async Task<FolderPlan> PlanAsync(IEnumerable<string> folderKeys, CancellationToken cancellation)
@@ -77,7 +81,8 @@ namespace S3MlLayout.Engine.Provisioning
             var waves = _target.ParentsFirst
                 ? folderKeys.GroupBy(k => k.Count(c => c == '/')).OrderBy(g => g.Key).Select(g => g.ToList()).ToList()
                 : new List<List<string>> { folderKeys.ToList() };
-            using var gate = new SemaphoreSlim(_concurrency);
+            using var own = _sharedGate == null ? new SemaphoreSlim(_concurrency) : null;
+            var gate = _sharedGate ?? own!;
             var started = new HashSet<string>(StringComparer.Ordinal);
             try
             {

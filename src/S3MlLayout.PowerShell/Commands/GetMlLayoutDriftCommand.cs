@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Management.Automation;
 using S3MlLayout.Engine.Drift;
 
@@ -18,8 +19,8 @@ namespace S3MlLayout.PowerShell.Commands
         {
             try
             {
-                var summary = CheckDrift(Detailed, finding => { if (!Summary) WriteObject(finding); });
-                if (Summary) WriteObject(summary);
+                var rows = CheckDrift(Detailed, finding => { if (!Summary) WriteObject(finding); });
+                if (Summary) WriteObject(rows, enumerateCollection: true);
             }
             catch (Engine.Errors.MlLayoutException e)
             {

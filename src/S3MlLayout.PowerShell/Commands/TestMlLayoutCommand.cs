@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Management.Automation;
 
 namespace S3MlLayout.PowerShell.Commands
@@ -11,8 +12,8 @@ namespace S3MlLayout.PowerShell.Commands
         {
             try
             {
-                var summary = CheckDrift(false, finding => WriteVerbose(finding.ToString()));
-                WriteObject(summary.InSync);
+                var rows = CheckDrift(false, finding => WriteVerbose(finding.ToString()));
+                WriteObject(rows.All(r => r.InSync));
             }
             catch (Engine.Errors.MlLayoutException e)
             {

@@ -1,0 +1,29 @@
+<#
+.SYNOPSIS
+    Nightly drift check of the buckets of some tenant files: a JUnit report for the CI system's test tab, a
+    Markdown summary, and a failing exit code when any bucket or solution has drifted.
+.EXAMPLE
+    ./examples/fleet-drift.ps1 -Path ./tenants -OutDirectory ./out/drift
+#>
+[CmdletBinding()]
+param(
+    [string[]] $Path = @('./tenants'),
+    [string] $OutDirectory = './out/drift',
+    [string] $LocalPath,
+    [string] $EndpointUrl
+)
+$ErrorActionPreference = 'Stop'
+Import-Module ([IO.Path]::Combine($PSScriptRoot, '..', 'S3MlLayout.psd1'))
+
+$null = New-Item -ItemType Directory -Force $OutDirectory
+$connection = @{}
+if ($LocalPath) { $connection.LocalPath = $LocalPath }
+if ($EndpointUrl) { $connection.EndpointUrl = $EndpointUrl; $connection.ForcePathStyle = $true }
+$rows = Import-MlTenant $Path | ForEach-Object { Get-MlBucket -BucketName $_.Name -Region $_.Region @connection } |
+    Get-MlLayoutDrift -Summary |
+    Export-MlDriftReport ([IO.Path]::Combine($OutDirectory, 'drift.xml')) -PassThru |
+    Export-MlDriftReport ([IO.Path]::Combine($OutDirectory, 'drift.md')) -PassThru
+if ($env:GITHUB_STEP_SUMMARY) { Get-Content ([IO.Path]::Combine($OutDirectory, 'drift.md')) | Add-Content $env:GITHUB_STEP_SUMMARY }
+$drifted = @($rows | Where-Object { -not $_.InSync })
+"{0} of {1} buckets and solutions have drifted." -f $drifted.Count, @($rows).Count
+if ($drifted.Count -gt 0) { exit 1 }

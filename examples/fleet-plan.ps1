@@ -1,0 +1,45 @@
+<#
+.SYNOPSIS
+    Plans what a fleet of tenant files needs, for review in a pull request: writes the plan as JSON and Markdown
+    and exits 0 (nothing to do), 2 (changes pending) or 1 (errors), as `terraform plan -detailed-exitcode` does.
+.DESCRIPTION
+    Reads the tenant files (or folders of them), plans every bucket's creation, settings, declarations, folders
+    and client_config documents without changing anything, writes plan.json (what fleet-apply.ps1 checks the
+    buckets against before it applies) and plan.md (for a pull-request comment), and appends the Markdown to the
+    job summary on GitHub Actions. Credentials come from the environment (OIDC role, profile, keys).
+.EXAMPLE
+    ./examples/fleet-plan.ps1 -Path ./tenants -OutDirectory ./out/fleet
+.EXAMPLE
+    ./examples/fleet-plan.ps1 -Path ./tenants/acme.yaml -LocalPath ./out/buckets    # offline, on the local target
+#>
+[CmdletBinding()]
+param(
+    [string[]] $Path = @('./tenants'),
+    [string] $OutDirectory = './out/fleet',
+    [string] $LocalPath,
+    [string] $EndpointUrl,
+    [string[]] $Environment
+)
+$ErrorActionPreference = 'Stop'
+Import-Module ([IO.Path]::Combine($PSScriptRoot, '..', 'S3MlLayout.psd1'))
+
+$null = New-Item -ItemType Directory -Force $OutDirectory
+$options = @{
+    Path         = $Path
+    OutFile      = [IO.Path]::Combine($OutDirectory, 'plan.json')
+    MarkdownFile = [IO.Path]::Combine($OutDirectory, 'plan.md')
+}
+if ($LocalPath) { $options.LocalPath = $LocalPath }
+if ($EndpointUrl) { $options.EndpointUrl = $EndpointUrl; $options.ForcePathStyle = $true }
+if ($Environment) { $options.Environment = $Environment }
+
+try {
+    $plan = Get-MlFleetPlan @options
+}
+catch {
+    Write-Error $_ -ErrorAction Continue
+    exit 1
+}
+if ($env:GITHUB_STEP_SUMMARY) { Get-Content $options.MarkdownFile | Add-Content $env:GITHUB_STEP_SUMMARY }
+"{0} changes pending in {1} buckets (exit code {2})." -f $plan.Pending, @($plan.Buckets).Count, $plan.ExitCode
+exit $plan.ExitCode

@@ -1,0 +1,259 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using S3MlLayout.Engine.Audit;
+using S3MlLayout.Engine.Errors;
+using S3MlLayout.Engine.Layouts;
+using S3MlLayout.Engine.S3;
+using S3MlLayout.Engine.Storage;
+
+namespace S3MlLayout.Engine.Operations
+{
+    /// <summary>One bucket of a fleet, as a tenant file declares it: where it lives, its settings, its solutions and the documents it keeps about itself.</summary>
+    public sealed class FleetMember
+    {
+        public FleetMember(IStorageTarget target, BucketSettings desired, LayoutTemplate template, IReadOnlyList<string> solutions)
+        {
+            Target = target; Desired = desired; Template = template; Solutions = solutions;
+        }
+
+        public IStorageTarget Target { get; }
+        public BucketSettings Desired { get; }
+        public LayoutTemplate Template { get; }
+        public IReadOnlyList<string> Solutions { get; }
+        public IReadOnlyList<DateTime> Dates { get; set; } = Array.Empty<DateTime>();
+        public IReadOnlyList<string> Include { get; set; } = Array.Empty<string>();
+        /// <summary>Keys (client_config/...) and contents of the documents the bucket keeps about itself.</summary>
+        public IReadOnlyDictionary<string, byte[]> Documents { get; set; } = new Dictionary<string, byte[]>();
+        /// <summary>Where the member was declared (the tenant file), for plans and errors.</summary>
+        public string Source { get; set; } = "";
+    }
+
+    /// <summary>What a fleet plan holds for one bucket: its bucket plan, its solutions' plan and its documents.</summary>
+    public sealed class FleetBucketPlan
+    {
+        internal FleetBucketPlan(FleetMember member, CreateBucketPlan bucket, AddSolutionPlan? solutions, IReadOnlyList<PlannedChange> documents)
+        {
+            Member = member; BucketPlan = bucket; SolutionPlan = solutions; DocumentChanges = documents;
+        }
+
+        internal FleetMember Member { get; }
+        public MlBucket Bucket => Member.Target.Bucket;
+        public string Source => Member.Source;
+        public CreateBucketPlan BucketPlan { get; }
+        public AddSolutionPlan? SolutionPlan { get; }
+        public IReadOnlyList<PlannedChange> DocumentChanges { get; }
+
+        public IEnumerable<PlannedChange> Changes => BucketPlan.Changes.Concat(SolutionPlan?.Changes ?? Enumerable.Empty<PlannedChange>()).Concat(DocumentChanges);
+        public int Pending => Changes.Count(c => c.NeedsApproval);
+    }
+
+    /// <summary>
+    /// A whole fleet's changes, reviewable before anything is written (as `terraform plan`): every bucket's creation,
+    /// settings, declarations, folders and documents, as objects, Markdown and JSON, and an exit code that tells
+    /// "changes pending" (2) from "nothing to do" (0) and "errors" (1). Applying runs the buckets concurrently with one
+    /// bounded pool of marker writes across all of them, and applies exactly the approved changes.
+    /// </summary>
+    public sealed class FleetPlan : IDisposable
+    {
+        /// <summary>Buckets planned (read) at once.</summary>
+        public const int BucketsAtOnce = 16;
+
+        private readonly SemaphoreSlim _gate;
+
+        private FleetPlan(IReadOnlyList<FleetBucketPlan> buckets, IReadOnlyList<MlLayoutException> problems, SemaphoreSlim gate)
+        {
+            Buckets = buckets; Problems = problems; _gate = gate;
+        }
+
+        public IReadOnlyList<FleetBucketPlan> Buckets { get; }
+        /// <summary>What stops part of the fleet: a bucket that could not be planned, a solution declared with another template.</summary>
+        public IReadOnlyList<MlLayoutException> Problems { get; }
+        public IReadOnlyList<PlannedChange> Changes => Buckets.SelectMany(b => b.Changes).ToList();
+        public int Pending => Buckets.Sum(b => b.Pending);
+        /// <summary>0: nothing to do; 2: changes pending; 1: problems (as terraform plan -detailed-exitcode).</summary>
+        public int ExitCode => Problems.Count > 0 ? 1 : Pending > 0 ? 2 : 0;
+
+        /// <summary>Reads every bucket's state (a bounded number at once) and plans; writes nothing.</summary>
+        public static async Task<FleetPlan> CreateAsync(IReadOnlyList<FleetMember> members, string command, IReadOnlyDictionary<string, object?> parameters,
+            int concurrency, CancellationToken cancellation)
+        {
+            var gate = new SemaphoreSlim(Math.Max(1, concurrency));
+            var planned = new FleetBucketPlan?[members.Count];
+            var problems = new List<MlLayoutException>();
+            using var atOnce = new SemaphoreSlim(BucketsAtOnce);
+            await Task.WhenAll(members.Select(async (member, i) =>
+            {
+                await atOnce.WaitAsync(cancellation).ConfigureAwait(false);
+                try
+                {
+                    var context = new OperationContext(member.Target, command, parameters, concurrency, gate);
+                    var bucket = await CreateBucketPlan.CreateAsync(context, member.Desired, cancellation).ConfigureAwait(false);
+                    AddSolutionPlan? solutions = null;
+                    if (member.Solutions.Count > 0)
+                        solutions = await AddSolutionPlan.CreateAsync(context, new AddSolutionRequest(member.Template, member.Solutions)
+                        {
+                            Dates = member.Dates, Include = member.Include,
+                        }, cancellation, bucket.Exists).ConfigureAwait(false);
+                    var documents = await PlanDocumentsAsync(member, bucket.Exists, cancellation).ConfigureAwait(false);
+                    planned[i] = new FleetBucketPlan(member, bucket, solutions, documents);
+                    if (solutions != null) lock (problems) problems.AddRange(solutions.Problems);
+                }
+                catch (MlLayoutException e)
+                {
+                    lock (problems) problems.Add(e);
+                }
+                finally { atOnce.Release(); }
+            })).ConfigureAwait(false);
+            return new FleetPlan(planned.Where(p => p != null).Select(p => p!).ToList(), problems, gate);
+        }
+
+        private static async Task<IReadOnlyList<PlannedChange>> PlanDocumentsAsync(FleetMember member, bool exists, CancellationToken cancellation)
+        {
+            var changes = new List<PlannedChange>();
+            foreach (var document in member.Documents.OrderBy(d => d.Key, StringComparer.Ordinal))
+            {
+                var read = exists ? await member.Target.ReadObjectWithETagAsync(document.Key, cancellation).ConfigureAwait(false) : null;
+                if (read != null && read.Content.SequenceEqual(document.Value)) continue;
+                changes.Add(new PlannedChange(ChangeKind.WriteDocument, member.Target.Describe(document.Key), "Write tenant document", document.Key) { Detail = (document.Value, read) });
+            }
+            return changes;
+        }
+
+        /// <summary>
+        /// Applies the approved changes: every bucket concurrently (each bucket's own order kept: the bucket and its
+        /// settings, then its solutions, then its documents), marker writes of all buckets sharing one bounded pool.
+        /// A bucket that fails is reported; the others go on.
+        /// </summary>
+        public async Task ApplyAsync(IReadOnlyCollection<PlannedChange> approved, IOperationSink sink, CancellationToken cancellation)
+        {
+            var chosen = new HashSet<PlannedChange>(approved);
+            await Task.WhenAll(Buckets.Select(async bucket =>
+            {
+                try
+                {
+                    var own = bucket.BucketPlan.Changes.Where(chosen.Contains).ToList();
+                    await bucket.BucketPlan.ApplyAsync(own, sink, cancellation).ConfigureAwait(false);
+                    bool exists = bucket.BucketPlan.Exists || own.Any(c => c.Kind == ChangeKind.CreateBucket);
+                    if (!exists) return;
+                    if (bucket.SolutionPlan != null)
+                        await bucket.SolutionPlan.ApplyAsync(bucket.SolutionPlan.Changes.Where(chosen.Contains).ToList(), sink, cancellation).ConfigureAwait(false);
+                    await WriteDocumentsAsync(bucket, bucket.DocumentChanges.Where(chosen.Contains).ToList(), sink, cancellation).ConfigureAwait(false);
+                }
+                catch (MlLayoutException e) { sink.Error(e); }
+            })).ConfigureAwait(false);
+        }
+
+        private static Task WriteDocumentsAsync(FleetBucketPlan bucket, IReadOnlyList<PlannedChange> documents, IOperationSink sink, CancellationToken cancellation)
+        {
+            if (documents.Count == 0) return Task.CompletedTask;
+            var context = new OperationContext(bucket.Member.Target, "Invoke-MlFleetPlan");
+            var audit = new AuditRecord();
+            return AuditedRun.RunAsync(context, audit, sink, async () =>
+            {
+                foreach (var change in documents)
+                {
+                    var (content, read) = ((byte[], StoredContent?))change.Detail!;
+                    // Compare-and-swap on what the plan read: a document someone edited since is not overwritten.
+                    await bucket.Member.Target.WriteObjectAsync(change.Key!, content, change.Key!.EndsWith(".json", StringComparison.Ordinal) ? "application/json" : "application/yaml",
+                        WriteCondition.After(read), cancellation).ConfigureAwait(false);
+                    lock (audit) audit.SettingsChanged.Add($"wrote {change.Key}");
+                }
+            }, cancellation);
+        }
+
+        /// <summary>Each change as one line: what a saved plan is compared by, to refuse applying a stale one.</summary>
+        public IReadOnlyList<string> Fingerprints => Changes.Where(c => c.NeedsApproval).Select(Fingerprint).ToList();
+
+        private static string Fingerprint(PlannedChange change) => $"{change.Kind} {change.Target} {change.Action}";
+
+        /// <summary>What moved between a saved plan and this one: changes only one of them has.</summary>
+        public IReadOnlyList<string> MovedSince(IEnumerable<string> saved)
+        {
+            var before = new HashSet<string>(saved, StringComparer.Ordinal);
+            var now = new HashSet<string>(Fingerprints, StringComparer.Ordinal);
+            return before.Except(now).Select(f => "no longer needed: " + f).Concat(now.Except(before).Select(f => "new: " + f)).OrderBy(f => f, StringComparer.Ordinal).ToList();
+        }
+
+        public string ToMarkdown()
+        {
+            var text = new StringBuilder();
+            text.AppendLine("## S3MlLayout fleet plan");
+            text.AppendLine();
+            text.AppendLine(Pending == 0 && Problems.Count == 0
+                ? $"No changes: all {Buckets.Count} buckets match their tenant files."
+                : $"**{Pending} changes** in {Buckets.Count(b => b.Pending > 0)} of {Buckets.Count} buckets{(Problems.Count > 0 ? $"; **{Problems.Count} problems**" : "")}.");
+            text.AppendLine();
+            text.AppendLine("| bucket | tenant file | create | settings | declarations | folders | documents |");
+            text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
+            foreach (var bucket in Buckets)
+            {
+                int Count(ChangeKind kind) => bucket.Changes.Count(c => c.Kind == kind);
+                text.AppendLine($"| `{bucket.Bucket.Name}` | {System.IO.Path.GetFileName(bucket.Source)} | {(Count(ChangeKind.CreateBucket) > 0 ? "yes" : "")} | {Count(ChangeKind.SetBucketSetting)} | {Count(ChangeKind.RecordDeclaration)} | {Count(ChangeKind.WriteMarker)} | {Count(ChangeKind.WriteDocument)} |");
+            }
+            foreach (var problem in Problems)
+            {
+                text.AppendLine();
+                text.AppendLine($"- **{problem.ErrorId}** `{problem.Target}`: {problem.Message}");
+            }
+            foreach (var bucket in Buckets.Where(b => b.Pending > 0))
+            {
+                text.AppendLine();
+                text.AppendLine($"<details><summary>{bucket.Bucket.Name}: {bucket.Pending} changes</summary>");
+                text.AppendLine();
+                foreach (var change in bucket.Changes.Where(c => c.NeedsApproval && c.Kind != ChangeKind.WriteMarker)) text.AppendLine($"- {change.Action}: `{change.Target}`");
+                int folders = bucket.Changes.Count(c => c.Kind == ChangeKind.WriteMarker);
+                if (folders > 0) text.AppendLine($"- Create folder: {folders} folders");
+                text.AppendLine();
+                text.AppendLine("</details>");
+            }
+            return text.ToString();
+        }
+
+        /// <summary>The plan as JSON: what to review and what Invoke-MlFleetPlan checks a saved plan by.</summary>
+        public string ToJson(IEnumerable<string> tenantFiles)
+        {
+            var document = new Dictionary<string, object?>
+            {
+                ["schema"] = 1,
+                ["tool"] = "S3MlLayout " + Provisioning.ToolInfo.Version,
+                ["createdUtc"] = DateTime.UtcNow.ToString("o", System.Globalization.CultureInfo.InvariantCulture),
+                ["exitCode"] = ExitCode,
+                ["pending"] = Pending,
+                ["tenantFiles"] = tenantFiles.Select(f => new Dictionary<string, string> { ["path"] = f, ["sha256"] = Sha256(f) }).ToList(),
+                ["problems"] = Problems.Select(p => new Dictionary<string, string?> { ["errorId"] = p.ErrorId, ["target"] = p.Target, ["message"] = p.Message }).ToList(),
+                ["buckets"] = Buckets.Select(b => new Dictionary<string, object?>
+                {
+                    ["bucket"] = b.Bucket.Name,
+                    ["uri"] = b.Bucket.Uri,
+                    ["tenantFile"] = b.Source,
+                    ["changes"] = b.Changes.Where(c => c.NeedsApproval).Select(c => new Dictionary<string, string?>
+                    {
+                        ["kind"] = c.Kind.ToString(), ["target"] = c.Target, ["action"] = c.Action, ["solution"] = c.Solution,
+                    }).ToList(),
+                }).ToList(),
+                ["fingerprints"] = Fingerprints,
+            };
+            return JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        }
+
+        /// <summary>A tenant file's content hash, so a saved plan knows when its sources changed.</summary>
+        public static string Sha256(string path)
+        {
+            using var sha = SHA256.Create();
+            using var stream = System.IO.File.OpenRead(path);
+            return BitConverter.ToString(sha.ComputeHash(stream)).Replace("-", "").ToLowerInvariant();
+        }
+
+        public void Dispose()
+        {
+            foreach (var bucket in Buckets) bucket.Member.Target.Dispose();
+            _gate.Dispose();
+        }
+    }
+}

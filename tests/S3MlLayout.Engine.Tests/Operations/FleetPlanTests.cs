@@ -1,0 +1,77 @@
+using System.Text;
+using S3MlLayout.Engine.Layouts;
+using S3MlLayout.Engine.Operations;
+using S3MlLayout.Engine.S3;
+using S3MlLayout.Engine.Tests.Support;
+
+namespace S3MlLayout.Engine.Tests.Operations;
+
+/// <summary>A fleet's plan and apply, without PowerShell: several buckets planned and converged at once.</summary>
+public sealed class FleetPlanTests
+{
+    private static CancellationToken None => CancellationToken.None;
+    private static readonly Dictionary<string, object?> Parameters = new();
+
+    private static List<FleetMember> Members(IEnumerable<InMemoryS3Target> targets) => targets.Select(t =>
+        new FleetMember(t, BucketSettings.SecureDefaults(new Dictionary<string, string> { ["tenant"] = "a001" }), TemplateCatalog.GetBuiltIn("simple-ml"), new[] { "churn", "fraud" })
+        {
+            Source = "tenants/a001.yaml",
+            Documents = new Dictionary<string, byte[]> { ["client_config/environments/dev.yaml"] = Encoding.UTF8.GetBytes("environment: dev\n") },
+        }).ToList();
+
+    [Fact]
+    public async Task A_fleet_plans_every_bucket_applies_exactly_the_approved_changes_and_then_has_nothing_pending()
+    {
+        var targets = new[] { "a-dev-t1-us-east-1", "a-staging-t1-us-east-1", "a-prod-t1-us-east-1" }.Select(n => new InMemoryS3Target(n)).ToList();
+        using (var plan = await FleetPlan.CreateAsync(Members(targets), "Get-MlFleetPlan", Parameters, 8, None))
+        {
+            Assert.Equal(3, plan.Buckets.Count);
+            Assert.Equal(2, plan.ExitCode);
+            Assert.All(plan.Buckets, b => Assert.Contains(b.Changes, c => c.Kind == ChangeKind.CreateBucket));
+            Assert.All(plan.Buckets, b => Assert.Equal(new[] { null, "churn", "fraud" }, b.Changes.Where(c => c.Kind == ChangeKind.RecordDeclaration).Select(c => c.Solution)));
+            Assert.All(plan.Buckets, b => Assert.Single(b.Changes, c => c.Kind == ChangeKind.WriteDocument));
+            Assert.All(targets, t => Assert.False(t.Exists));
+            Assert.Contains("**", plan.ToMarkdown());
+
+            var sink = new RecordingSink();
+            await plan.ApplyAsync(plan.Changes, sink, None);
+            Assert.Empty(sink.Errors);
+            Assert.Equal(3, sink.Of<S3MlLayout.Engine.Storage.MlBucket>().Count());
+            Assert.Equal(6, sink.Of<SolutionProvisionResult>().Count());
+            Assert.All(targets, t => Assert.Equal("environment: dev\n", t.Text("client_config/environments/dev.yaml")));
+        }
+        using var again = await FleetPlan.CreateAsync(Members(targets.Select(t => { t.Exists = true; return t; })), "Get-MlFleetPlan", Parameters, 8, None);
+        Assert.Equal(0, again.Pending);
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("No changes", again.ToMarkdown());
+    }
+
+    [Fact]
+    public async Task What_moved_since_a_saved_plan_is_named_change_by_change()
+    {
+        var target = new InMemoryS3Target("a-dev-t1-us-east-1") { Exists = true };
+        using var saved = await FleetPlan.CreateAsync(Members(new[] { target }), "Get-MlFleetPlan", Parameters, 8, None);
+        var fingerprints = saved.Fingerprints.ToList();
+        // Someone provisions one solution by hand after the review.
+        var add = await AddSolutionPlan.CreateAsync(new OperationContext(target, "Add-MlSolution"), new AddSolutionRequest(TemplateCatalog.GetBuiltIn("simple-ml"), new[] { "churn" }), None);
+        await add.ApplyAsync(add.Changes, new RecordingSink(), None);
+
+        using var now = await FleetPlan.CreateAsync(Members(new[] { target }), "Invoke-MlFleetPlan", Parameters, 8, None);
+        var moved = now.MovedSince(fingerprints);
+        Assert.NotEmpty(moved);
+        Assert.All(moved, m => Assert.StartsWith("no longer needed: ", m));
+        Assert.Contains(moved, m => m.Contains("solutions/churn/"));
+        Assert.Empty(saved.MovedSince(fingerprints));
+    }
+
+    [Fact]
+    public async Task A_solution_declared_with_another_template_is_a_problem_and_the_exit_code_says_so()
+    {
+        var target = new InMemoryS3Target("a-dev-t1-us-east-1") { Exists = true };
+        var add = await AddSolutionPlan.CreateAsync(new OperationContext(target, "Add-MlSolution"), new AddSolutionRequest(TemplateCatalog.GetBuiltIn("databricks"), new[] { "churn" }), None);
+        await add.ApplyAsync(add.Changes, new RecordingSink(), None);
+        using var plan = await FleetPlan.CreateAsync(Members(new[] { target }), "Get-MlFleetPlan", Parameters, 8, None);
+        Assert.Equal("SolutionTemplateMismatch", Assert.Single(plan.Problems).ErrorId);
+        Assert.Equal(1, plan.ExitCode);
+    }
+}
