@@ -60,7 +60,8 @@ namespace S3MlLayout.Engine.Tenants
             var tags = new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["company"] = CompanyPrefix, ["environment"] = Environment, ["tenant"] = TenantId, ["managed-by"] = BucketSettings.ManagedBy,
-                ["template"] = Template as string ?? Layout.Name,
+                // The template's name, not a file path: a path would tag the bucket with this machine's layout.
+                ["template"] = Layout.Name,
             };
             foreach (DictionaryEntry entry in Tag) tags[(string)entry.Key] = (string)entry.Value!;
             var rules = LifecycleRule.Select(r => new LifecycleRuleSpec

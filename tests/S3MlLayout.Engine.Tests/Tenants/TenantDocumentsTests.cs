@@ -123,6 +123,21 @@ public sealed class TenantDocumentsTests
         Assert.Contains("external", TemplateAssert.Names(TemplateAssert.Folder(layout.SolutionFolders, "data").Folders));
     }
 
+    [Fact]
+    public void TemplateFile_IsNamedByItsFileName_NeverByThisMachinesPath()
+    {
+        using var temp = new TempDirectory();
+        temp.WriteFile("templates/acme.yaml", "name: acme\nversion: 1.0.0\nextends: master-solution\n");
+        string tenant = temp.WriteFile("acme.yaml", "companyPrefix: acme\ntenantId: b1\nregions: [us-west-2]\nenvironments: [dev]\ntemplate: templates/acme.yaml\nbucketFolders: [client_config]\n");
+        var spec = Assert.Single(TenantCatalog.LoadFile(tenant));
+
+        string env = Encoding.UTF8.GetString(TenantDocuments.Render(spec)["client_config/environments/dev.yaml"]);
+
+        Assert.Contains("  source: acme.yaml\n", env);
+        Assert.Contains("    template: acme\n", env);
+        Assert.DoesNotContain(temp.Root, env);
+    }
+
     private static string[] Flatten(IEnumerable<FolderSpec> folders) =>
         LayoutTemplate.Walk(folders, "").Select(p => $"{p.Path}|{p.Spec.Description}|{p.Spec.Partition}|{p.Spec.PartitionStyle}|{p.Spec.Optional}").ToArray();
 }
