@@ -55,6 +55,9 @@ namespace S3MlLayout.Engine.S3
         public bool IsPlainHttp => EndpointUrl != null && EndpointUrl.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
         internal AWSCredentials Credentials { get; }
 
+        /// <summary>Who the caller is (STS), looked up once per connection; null until first asked.</summary>
+        internal System.Threading.Tasks.Task<string>? CallerLookup { get; set; }
+
         /// <summary>Whether the endpoint honours If-Match on DeleteObject; learned once per connection (null: not yet known).</summary>
         internal bool? ConditionalDeletes { get; set; }
 

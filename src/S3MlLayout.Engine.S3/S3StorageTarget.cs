@@ -68,7 +68,11 @@ namespace S3MlLayout.Engine.S3
         public Task<IReadOnlyList<BucketChange>> ApplySettingsAsync(BucketSettings desired, BucketSettings actual, IReadOnlyCollection<BucketChange> approved, CancellationToken cancellation) =>
             Admin.ApplyAsync(desired, actual, approved, cancellation);
 
-        public Task<string> DescribeCallerAsync(CancellationToken cancellation) => CallerIdentity.DescribeAsync(_connection, cancellation);
+        /// <summary>Asked once per connection and shared by every bucket of a run (a fleet's audit records all name the same caller).</summary>
+        public Task<string> DescribeCallerAsync(CancellationToken cancellation)
+        {
+            lock (_connection) return _connection.CallerLookup ??= CallerIdentity.DescribeAsync(_connection, CancellationToken.None);
+        }
 
         public string CallerWithoutRequest => $"unknown ({_connection.CredentialSource}; run stopped)";
 

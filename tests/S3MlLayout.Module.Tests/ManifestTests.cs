@@ -9,8 +9,9 @@ namespace S3MlLayout.Module.Tests
     {
         private static readonly string[] Cmdlets =
         {
-            "Add-MlDatePartition", "Add-MlSolution", "Export-MlDriftReport", "Get-MlBucket", "Get-MlBucketName", "Get-MlLayout", "Get-MlLayoutDrift",
-            "Get-MlLayoutTemplate", "Get-MlSolution", "Import-MlTenant", "New-MlBucket", "New-MlFolder", "Remove-MlSolution", "Repair-MlLayout", "Show-MlLayout", "Test-MlLayout", "Update-MlSolution",
+            "Add-MlDatePartition", "Add-MlSolution", "Export-MlDriftReport", "Get-MlBucket", "Get-MlBucketName", "Get-MlFleetPlan", "Get-MlLayout",
+            "Get-MlLayoutDrift", "Get-MlLayoutTemplate", "Get-MlSolution", "Import-MlTenant", "Invoke-MlFleetPlan", "New-MlBucket", "New-MlFolder",
+            "Remove-MlSolution", "Repair-MlLayout", "Show-MlLayout", "Test-MlLayout", "Update-MlSolution",
         };
 
         [Fact]

@@ -18,7 +18,7 @@ namespace S3MlLayout.Module.Tests
         private static readonly string[] Cmdlets =
         {
             "Add-MlDatePartition", "Add-MlSolution", "Export-MlDriftReport", "Get-MlBucket", "Get-MlBucketName", "Get-MlLayout", "Get-MlLayoutDrift",
-            "Get-MlLayoutTemplate", "Get-MlSolution", "Import-MlTenant", "New-MlBucket", "New-MlFolder", "Remove-MlSolution", "Repair-MlLayout", "Show-MlLayout", "Test-MlLayout", "Update-MlSolution",
+            "Get-MlFleetPlan", "Get-MlLayoutTemplate", "Get-MlSolution", "Import-MlTenant", "Invoke-MlFleetPlan", "New-MlBucket", "New-MlFolder", "Remove-MlSolution", "Repair-MlLayout", "Show-MlLayout", "Test-MlLayout", "Update-MlSolution",
         };
 
         /// <summary>The parameter and output types users name in scripts.</summary>

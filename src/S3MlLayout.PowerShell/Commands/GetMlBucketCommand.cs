@@ -10,7 +10,7 @@ namespace S3MlLayout.PowerShell.Commands
     /// Returns the bucket object of an existing bucket, with its settings read back and what was declared for it; with
     /// no name, lists the buckets this module manages on the target (-Tenant, -Environment, -CompanyPrefix filter).
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "MlBucket", DefaultParameterSetName = ListSet)]
+    [Cmdlet(VerbsCommon.Get, "MlBucket", DefaultParameterSetName = OverrideSet)]
     [OutputType(typeof(MlBucket))]
     public sealed class GetMlBucketCommand : BucketTargetCommandBase
     {
@@ -49,7 +49,8 @@ namespace S3MlLayout.PowerShell.Commands
         {
             try
             {
-                if (ParameterSetName == ListSet)
+                // The default set binds piped rows by property name; with neither a name nor a tenant it is a listing.
+                if (ParameterSetName == ListSet || (ParameterSetName == OverrideSet && string.IsNullOrEmpty(Override) && string.IsNullOrEmpty(TenantId)))
                 {
                     List();
                     return;

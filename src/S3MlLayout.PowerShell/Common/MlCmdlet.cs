@@ -196,9 +196,14 @@ namespace S3MlLayout.PowerShell.Common
             foreach (var note in plan.Notes) WriteVerbose(note);
             foreach (var warning in plan.Warnings) WriteWarning(warning);
             foreach (var problem in plan.Problems) Report(problem);
-            var approved = plan.Changes.Where(c => !c.NeedsApproval || Approve(c)).ToList();
+            Execute(plan.Changes, $"Changing {plan.Context.Target.Bucket.Uri}", apply);
+        }
+
+        /// <summary>Approves each change (ShouldProcess) and hands the approved ones to the engine, streaming what it produces.</summary>
+        protected void Execute(IReadOnlyList<PlannedChange> changes, string title, Func<IReadOnlyCollection<PlannedChange>, IOperationSink, CancellationToken, Task> apply)
+        {
+            var approved = changes.Where(c => !c.NeedsApproval || Approve(c)).ToList();
             int activity = NextActivityId();
-            string title = $"Changing {plan.Context.Target.Bucket.Uri}";
             bool progressShown = false;
             RunStreaming<Action>((emit, ct) => apply(approved, new PipelineSink(emit, this, activity, title, () => progressShown = true), ct), action => action());
             if (progressShown) WriteProgress(new ProgressRecord(activity, title, "done") { RecordType = ProgressRecordType.Completed });

@@ -1,0 +1,107 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using S3MlLayout.Engine.Errors;
+using S3MlLayout.Engine.Operations;
+using S3MlLayout.Engine.S3;
+using S3MlLayout.Engine.Storage;
+using S3MlLayout.Engine.Tenants;
+
+namespace S3MlLayout.PowerShell.Commands
+{
+    /// <summary>
+    /// What Get-MlFleetPlan and Invoke-MlFleetPlan share: the tenant files, their filters and connection overrides,
+    /// credentials, and planning the fleet. One connection (one client, one caller lookup) per distinct endpoint,
+    /// profile and region, however many buckets use it.
+    /// </summary>
+    public abstract class FleetCommandBase : TenantCommandBase
+    {
+        [Parameter]
+        [Alias("AK")]
+        [ValidateNotNullOrEmpty]
+        public string? AccessKey { get; set; }
+
+        [Parameter]
+        [Alias("SK")]
+        [ValidateNotNullOrEmpty]
+        public string? SecretKey { get; set; }
+
+        [Parameter]
+        [Alias("ST")]
+        [ValidateNotNullOrEmpty]
+        public string? SessionToken { get; set; }
+
+        [Parameter]
+        public SwitchParameter SkipCertificateCheck { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int TimeoutSec { get; set; } = S3Connection.DefaultTimeoutSec;
+
+        /// <summary>Marker writes in flight at once across the whole fleet.</summary>
+        [Parameter]
+        [ValidateRange(1, 512)]
+        public int ThrottleLimit { get; set; } = 64;
+
+        private readonly Dictionary<string, S3Connection> _connections = new Dictionary<string, S3Connection>(StringComparer.Ordinal);
+
+        /// <summary>Reads the tenant files and every bucket's state, and plans; writes nothing.</summary>
+        protected FleetPlan PlanFleet()
+        {
+            var specs = LoadSpecs();
+            var members = specs.Select(spec => new FleetMember(StorageTargets.Open(Describe(spec)), spec.ToBucketSettings(), spec.Layout, spec.Solution)
+            {
+                Dates = spec.Date,
+                Include = spec.Include,
+                Documents = spec.DocumentsItself ? TenantDocuments.Render(spec) : new Dictionary<string, byte[]>(),
+                Source = spec.TenantFile,
+            }).ToList();
+            WriteVerbose($"{members.Count} buckets from {TenantFiles.Count} tenant files; {_connections.Count} S3 connections.");
+            return Run(ct => FleetPlan.CreateAsync(members, MyInvocation.MyCommand.Name, new Dictionary<string, object?>
+            {
+                ["Path"] = TenantFiles.ToList(),
+            }, ThrottleLimit, ct));
+        }
+
+        private MlBucket Describe(MlBucketSpec spec)
+        {
+            if (spec.LocalPath != null)
+                return DescribeBucket(new Common.BucketLocation
+                {
+                    Name = spec.Name, CompanyPrefix = spec.CompanyPrefix, Environment = spec.Environment, TenantId = spec.TenantId, Region = spec.Region,
+                    LocalPath = spec.LocalPath,
+                });
+            string key = string.Join("|", spec.Region, spec.ProfileName, spec.EndpointUrl, spec.ForcePathStyle);
+            if (!_connections.TryGetValue(key, out var connection))
+                _connections[key] = connection = S3ConnectionResolver.Resolve(new S3ConnectionSettings
+                {
+                    Region = spec.Region, ProfileName = spec.ProfileName, EndpointUrl = spec.EndpointUrl, ForcePathStyle = spec.ForcePathStyle,
+                    AccessKey = AccessKey, SecretKey = SecretKey, SessionToken = SessionToken, SkipCertificateCheck = SkipCertificateCheck, TimeoutSec = TimeoutSec,
+                }, debug: WriteVerbose);
+            var bucket = new MlBucket
+            {
+                Name = spec.Name, Kind = StorageKind.S3, Uri = $"s3://{spec.Name}/",
+                CompanyPrefix = spec.CompanyPrefix, Environment = spec.Environment, TenantId = spec.TenantId,
+            };
+            S3Buckets.Attach(bucket, connection);
+            bucket.Region = connection.Region;
+            return bucket;
+        }
+
+        /// <summary>A file written for a reviewer (plan JSON, Markdown); its folder is created.</summary>
+        protected void WriteTextFile(string path, string text)
+        {
+            string full = ResolvePath(path);
+            try
+            {
+                System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+                System.IO.File.WriteAllText(full, text, new System.Text.UTF8Encoding(false));
+            }
+            catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException)
+            {
+                throw new MlLayoutException("FleetPlanWriteFailed", ErrorKind.WriteError, full, $"Cannot write '{full}': {e.Message}");
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Xml.Linq;
+using S3MlLayout.Module.Tests.Hosting;
+using Xunit;
+using static S3MlLayout.Module.Tests.Hosting.ScriptResult;
+
+namespace S3MlLayout.Module.Tests
+{
+    /// <summary>
+    /// Issue 10: a fleet kept as tenant files, onboarded on moto through plan -> apply, re-run with zero writes,
+    /// reported clean in JUnit, then one bucket drifted and exactly that bucket failing.
+    /// </summary>
+    [Collection(S3Collection.Name)]
+    [Trait("Category", "S3")]
+    public sealed class FleetTests : IDisposable
+    {
+        private readonly MotoServer _moto;
+        private readonly TempDirectory _temp = new TempDirectory();
+        private readonly string _run = Guid.NewGuid().ToString("N").Substring(0, 6);
+
+        public FleetTests(MotoServer moto)
+        {
+            _moto = moto;
+            Directory.CreateDirectory(Tenants);
+            // Three tenants x three environments (the default dev, staging, prod) x two solutions.
+            foreach (var n in new[] { 1, 2, 3 })
+                File.WriteAllText(Path.Combine(Tenants, $"tenant{n}.yaml"),
+                    $"companyPrefix: f{_run}\ntenantId: t00{n}\nregions: [us-east-1]\ntemplate: simple-ml\nsolutions: [churn, fraud]\n");
+        }
+
+        public void Dispose() => _temp.Dispose();
+
+        private string Tenants => Path.Combine(_temp.Path, "tenants");
+        private string Out(string file) => Path.Combine(_temp.Path, file);
+        private IEnumerable<string> Buckets => from n in new[] { 1, 2, 3 } from e in new[] { "dev", "staging", "prod" } select $"f{_run}-{e}-t00{n}-us-east-1";
+
+        private const string Connection = "$conn = @{ EndpointUrl = $endpoint; AccessKey = $ak; SecretKey = $sk; ForcePathStyle = $true }\n";
+
+        private ScriptResult Run(string script, string? endpoint = null) =>
+            ModuleSession.Run(Connection + script, _moto.Variables(new Dictionary<string, object?>
+            {
+                ["d"] = Tenants, ["o"] = _temp.Path, ["endpoint"] = endpoint ?? _moto.Endpoint,
+            }));
+
+        private XDocument DriftReport(string name)
+        {
+            Run($@"$rows = Import-MlTenant $d | ForEach-Object {{ Get-MlBucket -BucketName $_.Name @conn -WarningAction SilentlyContinue }} | Get-MlLayoutDrift -Summary
+$rows | Export-MlDriftReport ([IO.Path]::Combine($o, '{name}')) | Out-Null").AssertNoErrors();
+            return XDocument.Load(Out(name));
+        }
+
+        [Fact]
+        public void Plan_then_apply_onboards_the_fleet_a_rerun_writes_nothing_and_drift_fails_exactly_the_drifted_bucket()
+        {
+            var planned = Run($"$p = Get-MlFleetPlan $d @conn -OutFile ([IO.Path]::Combine($o, 'plan.json')) -MarkdownFile ([IO.Path]::Combine($o, 'plan.md'))\n'exit ' + $p.ExitCode\n'buckets ' + @($p.Buckets).Count\n'pending ' + $p.Pending")
+                .AssertNoErrors();
+            Assert.Equal(new[] { "exit 2", "buckets 9" }, planned.Strings.Take(2));
+            Assert.All(Buckets, b => Assert.DoesNotContain(b, _moto.AwsJson("s3api list-buckets").ToString()));
+            Assert.Contains("**", File.ReadAllText(Out("plan.md")));
+
+            var applied = Run("Invoke-MlFleetPlan $d -PlanFile ([IO.Path]::Combine($o, 'plan.json')) @conn -Confirm:$false -WarningAction SilentlyContinue | Where-Object { $_.Solution } | ForEach-Object { '{0} {1} {2}' -f $_.Bucket, $_.Solution, $_.Created }")
+                .AssertNoErrors();
+            Assert.Equal(18, applied.Strings.Count());
+            foreach (var bucket in Buckets)
+            {
+                var keys = _moto.Keys(bucket, "solutions/");
+                Assert.Contains("solutions/churn/", keys);
+                Assert.Contains("solutions/fraud/", keys);
+                Assert.Equal(2, _moto.Keys(bucket, ".s3mllayout/declared/solutions/").Count);
+            }
+
+            // A re-run: nothing pending, and applying sends no write.
+            using (var proxy = new S3Proxy(_moto))
+            {
+                var again = Run("$p = Get-MlFleetPlan $d @conn\n'exit ' + $p.ExitCode\nInvoke-MlFleetPlan $d @conn -Confirm:$false -WarningAction SilentlyContinue | Out-Null", proxy.Endpoint).AssertNoErrors();
+                Assert.Equal(new[] { "exit 0" }, again.Strings);
+                Assert.Equal(0, proxy.Count("PUT_OBJECT") + proxy.Count("PUT_BUCKET") + proxy.Count("DELETE") + proxy.Count("POST"));
+            }
+
+            var clean = DriftReport("clean.xml");
+            Assert.Equal("27", clean.Root!.Attribute("tests")!.Value); // 9 buckets x (the bucket + 2 solutions)
+            Assert.Equal("0", clean.Root.Attribute("failures")!.Value);
+
+            string drifted = Buckets.ElementAt(4);
+            _moto.Aws($"s3api delete-object --bucket {drifted} --key solutions/fraud/models/");
+            var report = DriftReport("drift.xml");
+            var failed = report.Descendants("testcase").Where(c => c.Element("failure") != null).ToList();
+            Assert.Equal(new[] { (drifted, "fraud") }, failed.Select(c => (c.Attribute("classname")!.Value, c.Attribute("name")!.Value)));
+        }
+
+        [Fact]
+        public void A_saved_plan_that_no_longer_holds_is_refused_with_what_moved_and_nothing_is_applied()
+        {
+            Run("Get-MlFleetPlan $d @conn -OutFile ([IO.Path]::Combine($o, 'plan.json')) | Out-Null").AssertNoErrors();
+            // After the review, someone edits a tenant file.
+            File.WriteAllText(Path.Combine(Tenants, "tenant2.yaml"), $"companyPrefix: f{_run}\ntenantId: t002\nregions: [us-east-1]\ntemplate: simple-ml\nsolutions: [churn, fraud, forecast]\n");
+            var result = Run("Invoke-MlFleetPlan $d -PlanFile ([IO.Path]::Combine($o, 'plan.json')) @conn -Confirm:$false");
+            var error = Assert.Single(result.Errors);
+            Assert.Equal("FleetPlanStale", error.FullyQualifiedErrorId.Split(',')[0]);
+            Assert.Contains("tenant file changed since the plan", error.Exception.Message);
+            Assert.Contains("tenant2.yaml", error.Exception.Message);
+            var existing = _moto.AwsJson("s3api list-buckets").ToString();
+            Assert.All(Buckets, b => Assert.DoesNotContain(b, existing));
+        }
+    }
+}
