@@ -19,7 +19,7 @@ $null = New-Item -ItemType Directory -Force $OutDirectory
 $connection = @{}
 if ($LocalPath) { $connection.LocalPath = $LocalPath }
 if ($EndpointUrl) { $connection.EndpointUrl = $EndpointUrl; $connection.ForcePathStyle = $true }
-$rows = Import-MlTenant $Path | ForEach-Object { Get-MlBucket -BucketName $_.Name -Region $_.Region @connection } |
+$rows = Import-MlTenant $Path | ForEach-Object { Get-MlBucket -BucketName $_.Name -Region $_.Region -CustomRegion:$_.CustomRegion @connection } |
     Get-MlLayoutDrift -Summary |
     Export-MlDriftReport ([IO.Path]::Combine($OutDirectory, 'drift.xml')) -PassThru |
     Export-MlDriftReport ([IO.Path]::Combine($OutDirectory, 'drift.md')) -PassThru

@@ -109,5 +109,39 @@ namespace S3MlLayout.Module.Tests
             Assert.Equal("pwsh", Assert.Single(powershell.GetProperty("commands").EnumerateArray()).GetString());
             Assert.False(powershell.GetProperty("rollForward").GetBoolean());
         }
+
+        [Fact]
+        public void Fleet_workflow_plans_on_pull_requests_applies_on_merge_and_checks_drift_nightly_sharded_by_tenant_file()
+        {
+            var workflow = Load("examples/github-actions-fleet.yml");
+            var on = Mapping(workflow, "on");
+            foreach (var trigger in new[] { "pull_request", "push", "schedule" }) Assert.True(on.Children.ContainsKey(new YamlScalarNode(trigger)), trigger);
+            var jobs = Mapping(workflow, "jobs");
+            foreach (var name in new[] { "plan", "apply", "drift" })
+            {
+                var job = Mapping(jobs, name);
+                Assert.Equal("${{ fromJson(needs.shards.outputs.tenants) }}", Scalar(Mapping(Mapping(job, "strategy"), "matrix"), "tenant"));
+                Assert.Contains(Steps(job), step => (Scalar(step, "run") ?? "").Contains("./examples/fleet-"));
+            }
+            Assert.Contains("fleet-apply.ps1", string.Join("\n", Steps(Mapping(jobs, "apply")).Select(step => Scalar(step, "run") ?? "")));
+            Assert.Contains(Steps(Mapping(jobs, "report")), step => Scalar(step, "uses")?.StartsWith("mikepenz/action-junit-report") == true);
+        }
+
+        [Fact]
+        public void Azure_fleet_pipeline_shards_plan_and_drift_over_parallel_jobs_and_publishes_JUnit()
+        {
+            var pipeline = Load("examples/azure-pipelines-fleet.yml");
+            var stages = Assert.IsType<YamlSequenceNode>(pipeline.Children[new YamlScalarNode("stages")]).Children.Cast<YamlMappingNode>().ToList();
+            Assert.Equal(new[] { "Plan", "Apply", "Drift" }, stages.Select(stage => Scalar(stage, "stage")));
+            string text = Read("examples/azure-pipelines-fleet.yml");
+            Assert.Contains("parallel: 4", text);
+            Assert.Contains("SYSTEM_JOBPOSITIONINPHASE", text);
+            Assert.Contains("testResultsFormat: JUnit", text);
+            foreach (var script in new[] { "fleet-plan.ps1", "fleet-apply.ps1", "fleet-drift.ps1" })
+            {
+                Assert.Contains("./examples/" + script, text);
+                Assert.True(File.Exists(Path.Combine(ModuleSession.RepositoryRoot, "examples", script)), script);
+            }
+        }
     }
 }
