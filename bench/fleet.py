@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Fleet benchmark (issue 10): S3MlLayout's fleet apply against boto3 with 64 threads doing the same requests.
+
+    python3 bench/fleet.py                        # +200 ms per request; about 10 minutes
+    python3 bench/fleet.py --delay-ms 50 --tenants 20
+    python3 bench/fleet.py --quick                # 4 tenants, 2 buckets one after another: a smoke run
+
+Rows, all measured in one run on one moto_server behind the loopback latency proxy (bench/s3_proxy.py):
+  1. one tenant, 3 environments x 6 solutions of master-solution (Invoke-MlFleetPlan), bucket creation included;
+  2. a fleet of N tenants x 3 environments x 2 solutions (Invoke-MlFleetPlan), bucket creation with secure settings;
+  3. the fleet again with nothing to do (no writes; its wall time against 4 round trips plus listing);
+  4. boto3 with 64 threads sending the same writes (buckets, settings, markers, declarations) for rows 1 and 2;
+  5. today's per-bucket pipeline, one bucket after another (Import-MlTenant | New-MlBucket | Add-MlSolution, a
+     bucket at a time), on a subset of the fleet, scaled to the whole fleet.
+S3MlLayout's times are taken inside PowerShell around the command, without the process start and module import.
+Prints a Markdown table with the machine's load; writes it to bench/results/fleet.md. Only 127.0.0.1 is used.
+"""
+import argparse
+import concurrent.futures
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from run import ROOT, free_port, wait_for, proxy_stats, proxy_reset  # noqa: E402
+
+ENVIRONMENTS = ["dev", "staging", "prod"]
+SIX = ["customer-churn", "demand-forecasting", "fraud-detection", "master-solution", "recommendation-engine", "sentiment-analysis"]
+
+
+def tenant_files(directory, prefix, tenants, solutions):
+    os.makedirs(directory, exist_ok=True)
+    for n in range(tenants):
+        with open(os.path.join(directory, f"tenant{n:03}.yaml"), "w") as f:
+            f.write(f"companyPrefix: {prefix}\ntenantId: t{n:03}\nregions: [us-east-1]\ntemplate: master-solution\n"
+                    f"solutions: [{', '.join(solutions)}]\n")
+    return [f"{prefix}-{e}-t{n:03}-us-east-1" for n in range(tenants) for e in ENVIRONMENTS]
+
+
+def pwsh(script, env):
+    """Runs a script in pwsh (the repository's .NET tool) and returns the JSON lines it printed."""
+    done = subprocess.run(["dotnet", "pwsh", "-NoProfile", "-NonInteractive", "-Command", script], capture_output=True, text=True, env=env, cwd=ROOT)
+    if done.returncode != 0:
+        raise SystemExit(f"pwsh failed:\n{done.stdout}\n{done.stderr}")
+    return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--delay-ms", type=float, default=200)
+    parser.add_argument("--tenants", type=int, default=20)
+    parser.add_argument("--sequential-buckets", type=int, default=6, help="buckets run one after another, then scaled")
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    if args.quick:
+        args.tenants, args.sequential_buckets = 4, 2
+
+    subprocess.run(["dotnet", "tool", "restore"], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(["dotnet", "build", os.path.join(ROOT, "src", "S3MlLayout.PowerShell"), "-c", "Release", "--nologo", "-v", "quiet"], check=True)
+    import boto3
+    from botocore.config import Config
+
+    moto_port, proxy_port = free_port(), free_port()
+    moto = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(moto_port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    upstream, proxy = f"http://127.0.0.1:{moto_port}", f"http://127.0.0.1:{proxy_port}"
+    proxy_process = subprocess.Popen([sys.executable, os.path.join(ROOT, "bench", "s3_proxy.py"), "--port", str(proxy_port), "--upstream", upstream,
+                                      "--delay-ms", str(args.delay_ms)], stdout=subprocess.DEVNULL)
+    work = tempfile.mkdtemp(prefix="s3ml-fleet-bench-")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_ACCESS_KEY_ID="AKIABENCHMARK0000001", AWS_SECRET_ACCESS_KEY="bench", AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
+    module = os.path.join(ROOT, "S3MlLayout.psd1")
+    connection = f"-EndpointUrl {proxy} -ForcePathStyle"
+    rows = []
+    try:
+        wait_for(f"{upstream}/moto-api/", moto, "moto_server")
+        wait_for(f"{proxy}/__proxy/stats", proxy_process, "s3_proxy.py")
+        client = boto3.client("s3", endpoint_url=proxy, region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b",
+                              config=Config(max_pool_connections=64, retries={"mode": "standard"}))
+
+        def keys_of(solutions):
+            lines = pwsh(f"Import-Module '{module}'; Get-MlLayout master-solution -Solution {','.join(solutions)} | ForEach-Object {{ @{{ key = $_.Key }} | ConvertTo-Json -Compress }}", env)
+            return sorted({line["key"] for line in lines})
+
+        def fleet(directory):
+            script = (f"Import-Module '{module}'; $w = [Diagnostics.Stopwatch]::StartNew(); "
+                      f"$out = @(Invoke-MlFleetPlan '{directory}' {connection} -Confirm:$false -WarningAction SilentlyContinue); $w.Stop(); "
+                      "@{ seconds = $w.Elapsed.TotalSeconds; created = ($out | Where-Object { $_.Solution } | Measure-Object Created -Sum).Sum } | ConvertTo-Json -Compress")
+            proxy_reset(proxy)
+            result = pwsh(script, env)[0]
+            return result["seconds"], result["created"] or 0, proxy_stats(proxy)
+
+        def boto3_same(buckets, keys):
+            """The same writes with 64 threads: per bucket, create and settings in order; then every marker and record."""
+            def settle(bucket):
+                client.create_bucket(Bucket=bucket, ObjectOwnership="BucketOwnerEnforced")
+                client.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={k: True for k in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")})
+                client.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
+                client.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+                client.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": "managed-by", "Value": "S3MlLayout"}]})
+                client.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [{"ID": "abort", "Status": "Enabled", "Filter": {"Prefix": ""},
+                                                                                                            "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}}]})
+                client.put_object(Bucket=bucket, Key=".s3mllayout/declared/bucket.json", Body=b"{}")
+            proxy_reset(proxy)
+            start = time.perf_counter()
+            with concurrent.futures.ThreadPoolExecutor(64) as pool:
+                list(pool.map(settle, buckets))
+                list(pool.map(lambda job: client.put_object(Bucket=job[0], Key=job[1], Body=b""), [(b, k) for b in buckets for k in keys]))
+            return time.perf_counter() - start, proxy_stats(proxy)
+
+        def one_after_another(directory, buckets):
+            script = (f"Import-Module '{module}'; $w = [Diagnostics.Stopwatch]::StartNew(); "
+                      f"Import-MlTenant '{directory}' | Select-Object -First {buckets} | ForEach-Object {{ $_ | New-MlBucket {connection} -WarningAction SilentlyContinue | "
+                      "Add-MlSolution -Confirm:$false | Out-Null }; $w.Stop(); @{ seconds = $w.Elapsed.TotalSeconds } | ConvertTo-Json -Compress")
+            return pwsh(script, env)[0]["seconds"]
+
+        # 1. One tenant, 3 environments x 6 solutions.
+        single_dir = os.path.join(work, "single")
+        single_buckets = tenant_files(single_dir, "sone", 1, SIX)
+        single_keys = keys_of(SIX)
+        ours_single = fleet(single_dir)
+        tenant_files(os.path.join(work, "single-boto"), "stwo", 1, SIX)
+        boto_single = boto3_same([b.replace("sone", "stwo") for b in single_buckets], single_keys)
+
+        # 2. The fleet.
+        fleet_dir = os.path.join(work, "fleet")
+        fleet_buckets = tenant_files(fleet_dir, "fone", args.tenants, SIX[:2])
+        fleet_keys = keys_of(SIX[:2])
+        ours_fleet = fleet(fleet_dir)
+        rerun = fleet(fleet_dir)
+        boto_fleet = boto3_same([b.replace("fone", "ftwo") for b in fleet_buckets], fleet_keys)
+        sequential_dir = os.path.join(work, "sequential")
+        tenant_files(sequential_dir, "fseq", args.tenants, SIX[:2])
+        sequential = one_after_another(sequential_dir, args.sequential_buckets)
+        sequential_scaled = sequential / args.sequential_buckets * len(fleet_buckets)
+    finally:
+        proxy_process.terminate()
+        moto.terminate()
+
+    load = os.getloadavg()
+    def writes(stats):
+        return stats.get("PUT_OBJECT", 0) + stats.get("PUT_BUCKET", 0) + stats.get("POST", 0) + stats.get("DELETE", 0)
+    lines = [
+        f"Fleet benchmark, +{args.delay_ms:.0f} ms per request through the loopback proxy in front of moto_server; load average at the end "
+        f"{load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} on {os.cpu_count()} cores.",
+        "",
+        "| workload | tool | wall time (s) | requests | writes | ratio to boto3, 64 threads |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+        f"| 1 tenant x 3 environments x 6 solutions ({len(single_buckets)} buckets, {len(single_keys) * 3} markers) | S3MlLayout Invoke-MlFleetPlan | {ours_single[0]:.2f} | {ours_single[2]['total']} | {writes(ours_single[2])} | {ours_single[0] / boto_single[0]:.2f} |",
+        f"| same | boto3, 64 threads, same writes | {boto_single[0]:.2f} | {boto_single[1]['total']} | {writes(boto_single[1])} | 1.00 |",
+        f"| {args.tenants} tenants x 3 environments x 2 solutions ({len(fleet_buckets)} buckets, {len(fleet_keys) * len(fleet_buckets)} markers) | S3MlLayout Invoke-MlFleetPlan | {ours_fleet[0]:.2f} | {ours_fleet[2]['total']} | {writes(ours_fleet[2])} | {ours_fleet[0] / boto_fleet[0]:.2f} |",
+        f"| same | boto3, 64 threads, same writes | {boto_fleet[0]:.2f} | {boto_fleet[1]['total']} | {writes(boto_fleet[1])} | 1.00 |",
+        f"| same | S3MlLayout per-bucket pipeline, one bucket after another ({args.sequential_buckets} buckets, scaled to {len(fleet_buckets)}) | ~{sequential_scaled:.0f} | | | {sequential_scaled / boto_fleet[0]:.2f} |",
+        f"| same, nothing to do | S3MlLayout Invoke-MlFleetPlan (re-run) | {rerun[0]:.2f} | {rerun[2]['total']} | {writes(rerun[2])} | {rerun[0] / boto_fleet[0]:.2f} |",
+        "",
+        f"- Fleet apply against one bucket after another: {sequential_scaled / ours_fleet[0]:.1f}x faster.",
+        f"- Re-run: {writes(rerun[2])} writes, {rerun[2].get('LIST', 0)} LIST pages, {rerun[0]:.2f} s "
+        f"({rerun[0] / (args.delay_ms / 1000):.0f} round trips of {args.delay_ms:.0f} ms).",
+    ]
+    report = "\n".join(lines)
+    print(report)
+    os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
+    with open(os.path.join(ROOT, "bench", "results", "fleet.md"), "w") as f:
+        f.write(report + "\n")
+
+
+if __name__ == "__main__":
+    main()
