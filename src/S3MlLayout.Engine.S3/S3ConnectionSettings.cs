@@ -1,11 +1,3 @@
-using System;
-using System.Collections.Generic;
-using Amazon;
-using Amazon.Runtime;
-using Amazon.Runtime.CredentialManagement;
-using Amazon.S3;
-using S3MlLayout.Engine.Errors;
-
 namespace S3MlLayout.Engine.S3
 {
     /// <summary>What the user said about the connection (cmdlet parameters); anything left null is resolved.</summary>
