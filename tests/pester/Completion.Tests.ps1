@@ -21,7 +21,7 @@ Describe 'Solution names' {
     }
 
     It 'come from the bucket variable piped to the command' {
-        Complete '$S3mlCompletionBucket | Update-MlSolution -Name c' | Should -Be @('churn')
+        Complete '$S3mlCompletionBucket | Update-MlSolution -Solution c' | Should -Be @('churn')
         Complete '$S3mlCompletionBucket | Test-MlLayout -Solution ' | Should -Be @('churn', 'fraud-detection')
     }
 
