@@ -61,9 +61,11 @@ Describe 'README "Tenants as code: a fleet"' {
         $block = $lines[($open + 1)..($close - 1)] -join "`n"
         Remove-Item (Join-Path $root 'out/fleet') -Recurse -Force -ErrorAction SilentlyContinue
         $run = Invoke-PowerShellScript -WorkingDirectory $root -Text ("`$ErrorActionPreference = 'Stop'`n" + $block)
+        $said = ($run.Output + $run.Errors) -join "`n"
         $run.Errors | Should -BeNullOrEmpty
-        $run.ExitCode | Should -Be 0
-        $run.Output | Should -Contain '2'
-        ([xml](Get-Content (Join-Path $root 'out/drift.xml') -Raw)).testsuites.failures | Should -Be '0'
+        $run.ExitCode | Should -Be 0 -Because $said
+        $run.Output | Should -Contain '2' -Because $said
+        Test-Path (Join-Path $root 'out/fleet/drift.xml') | Should -BeTrue -Because $said
+        ([xml](Get-Content (Join-Path $root 'out/fleet/drift.xml') -Raw)).testsuites.failures | Should -Be '0'
     }
 }
