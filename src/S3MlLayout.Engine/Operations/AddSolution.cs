@@ -126,10 +126,10 @@ namespace S3MlLayout.Engine.Operations
             {
                 var declare = FolderWrites.KeysOf(approved, ChangeKind.RecordDeclaration);
                 var refused = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var work in Solutions)
+                audit.Solutions.AddRange(Solutions.Select(w => w.Solution));
+                // The solutions' declarations are independent of each other: written at once, one round trip for all.
+                await Task.WhenAll(Solutions.Where(w => declare.Contains(DeclaredLayout.KeyFor(w.Solution))).Select(async work =>
                 {
-                    audit.Solutions.Add(work.Solution);
-                    if (!declare.Contains(DeclaredLayout.KeyFor(work.Solution))) continue;
                     try
                     {
                         if (await work.Declaration.DeclareAsync(Target, work.Read, Request.Force, cancellation).ConfigureAwait(false))
@@ -138,10 +138,10 @@ namespace S3MlLayout.Engine.Operations
                     catch (MlLayoutException e) when (e.ErrorId == "SolutionTemplateMismatch")
                     {
                         sink.Error(e);
-                        refused.Add(work.Solution);
-                        audit.Solutions.Remove(work.Solution);
+                        lock (refused) refused.Add(work.Solution);
                     }
-                }
+                })).ConfigureAwait(false);
+                audit.Solutions.RemoveAll(refused.Contains);
                 var solutions = Solutions.Where(s => !refused.Contains(s.Solution)).ToList();
                 // Another run that won a declaration widened the includes: those keys were not planned and are left to a re-run.
                 var markers = FolderWrites.KeysOf(approved, ChangeKind.WriteMarker);
