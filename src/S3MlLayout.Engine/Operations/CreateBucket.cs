@@ -25,22 +25,29 @@ namespace S3MlLayout.Engine.Operations
         private StoredContent? _read;
         private BucketSettings _actual = new BucketSettings();
 
-        public static async Task<CreateBucketPlan> CreateAsync(OperationContext context, BucketSettings desired, CancellationToken cancellation)
+        /// <param name="exists">Whether the bucket exists, when the caller already asked (a fleet plan asks once per bucket).</param>
+        public static async Task<CreateBucketPlan> CreateAsync(OperationContext context, BucketSettings desired, CancellationToken cancellation, bool? exists = null)
         {
             var target = context.Target;
             var bucket = target.Bucket;
             var plan = new CreateBucketPlan(context, desired);
             if (target.Restrict(desired) is string restriction) plan.Warnings.Add(restriction);
-            plan.Exists = await target.BucketExistsAsync(cancellation).ConfigureAwait(false);
+            plan.Exists = exists ?? await target.BucketExistsAsync(cancellation).ConfigureAwait(false);
             if (!plan.Exists)
                 plan.Changes.Add(new PlannedChange(ChangeKind.CreateBucket, bucket.Uri, target.HasSettings ? $"Create bucket in {bucket.Region}" : "Create bucket"));
             else
-                (plan._declared, plan._read) = await DeclaredBucket.ReadStoredAsync(target, cancellation).ConfigureAwait(false);
+            {
+                // The declaration and the settings are independent reads: one round trip for both.
+                var declared = DeclaredBucket.ReadStoredAsync(target, cancellation);
+                var actual = target.HasSettings ? target.ReadSettingsAsync(cancellation) : Task.FromResult<BucketSettings?>(null);
+                await Task.WhenAll(declared, actual).ConfigureAwait(false);
+                (plan._declared, plan._read) = declared.Result;
+                if (actual.Result != null) plan._actual = actual.Result;
+            }
 
             int settings = 0;
             if (target.HasSettings)
             {
-                if (plan.Exists) plan._actual = (await target.ReadSettingsAsync(cancellation).ConfigureAwait(false))!;
                 foreach (var change in target.PlanSettings(desired, plan._actual))
                 {
                     plan.Changes.Add(new PlannedChange(ChangeKind.SetBucketSetting, bucket.Uri, $"Set {change}", change.Setting) { Detail = change });

@@ -62,7 +62,7 @@ namespace S3MlLayout.Engine.Operations
     public sealed class FleetPlan : IDisposable
     {
         /// <summary>Buckets planned (read) at once.</summary>
-        public const int BucketsAtOnce = 16;
+        public const int BucketsAtOnce = 64;
 
         private readonly SemaphoreSlim _gate;
 
@@ -93,15 +93,15 @@ namespace S3MlLayout.Engine.Operations
                 try
                 {
                     var context = new OperationContext(member.Target, command, parameters, concurrency, gate);
-                    var bucket = await CreateBucketPlan.CreateAsync(context, member.Desired, cancellation).ConfigureAwait(false);
-                    AddSolutionPlan? solutions = null;
-                    if (member.Solutions.Count > 0)
-                        solutions = await AddSolutionPlan.CreateAsync(context, new AddSolutionRequest(member.Template, member.Solutions)
-                        {
-                            Dates = member.Dates, Include = member.Include,
-                        }, cancellation, bucket.Exists).ConfigureAwait(false);
-                    var documents = await PlanDocumentsAsync(member, bucket.Exists, cancellation).ConfigureAwait(false);
-                    planned[i] = new FleetBucketPlan(member, bucket, solutions, documents);
+                    // Asked first and once; then the bucket's, its solutions' and its documents' reads go at once.
+                    bool exists = await member.Target.BucketExistsAsync(cancellation).ConfigureAwait(false);
+                    var bucketPlan = CreateBucketPlan.CreateAsync(context, member.Desired, cancellation, exists);
+                    var solutionPlan = member.Solutions.Count == 0 ? Task.FromResult<AddSolutionPlan?>(null)
+                        : PlanSolutionsAsync(context, member, exists, cancellation);
+                    var documentPlan = PlanDocumentsAsync(member, exists, cancellation);
+                    await Task.WhenAll(bucketPlan, solutionPlan, documentPlan).ConfigureAwait(false);
+                    var solutions = solutionPlan.Result;
+                    planned[i] = new FleetBucketPlan(member, bucketPlan.Result, solutions, documentPlan.Result);
                     if (solutions != null) lock (problems) problems.AddRange(solutions.Problems);
                 }
                 catch (MlLayoutException e)
@@ -112,6 +112,10 @@ namespace S3MlLayout.Engine.Operations
             })).ConfigureAwait(false);
             return new FleetPlan(planned.Where(p => p != null).Select(p => p!).ToList(), problems, gate);
         }
+
+        private static async Task<AddSolutionPlan?> PlanSolutionsAsync(OperationContext context, FleetMember member, bool exists, CancellationToken cancellation) =>
+            await AddSolutionPlan.CreateAsync(context, new AddSolutionRequest(member.Template, member.Solutions) { Dates = member.Dates, Include = member.Include },
+                cancellation, exists).ConfigureAwait(false);
 
         private static async Task<IReadOnlyList<PlannedChange>> PlanDocumentsAsync(FleetMember member, bool exists, CancellationToken cancellation)
         {
@@ -133,6 +137,10 @@ namespace S3MlLayout.Engine.Operations
         public async Task ApplyAsync(IReadOnlyCollection<PlannedChange> approved, IOperationSink sink, CancellationToken cancellation)
         {
             var chosen = new HashSet<PlannedChange>(approved);
+            // Who the caller is goes into every audit record: asked now (once per connection, cached), it is known by
+            // the time the first bucket finishes, instead of adding a round trip at its end.
+            if (chosen.Any(c => c.NeedsApproval))
+                foreach (var bucket in Buckets) _ = bucket.Member.Target.DescribeCallerAsync(CancellationToken.None);
             await Task.WhenAll(Buckets.Select(async bucket =>
             {
                 try
