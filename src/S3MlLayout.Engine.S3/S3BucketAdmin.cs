@@ -16,7 +16,7 @@ namespace S3MlLayout.Engine.S3
     public enum BucketCreateOutcome { Created, AlreadyOwned }
 
     /// <summary>Creates buckets and reads and applies their settings. Existing user policy statements, tags and lifecycle rules are kept.</summary>
-    public sealed class S3BucketAdmin : Storage.IBucketSettingsReader
+    public sealed class S3BucketAdmin
     {
         private const string TlsStatementId = "S3MlLayoutDenyInsecureTransport";
         private readonly S3Connection _connection;

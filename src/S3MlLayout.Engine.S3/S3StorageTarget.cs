@@ -304,26 +304,26 @@ namespace S3MlLayout.Engine.S3
             string probe = $"{Provisioning.DeclaredLayout.MetadataPrefix}probe/{RunId}";
             Requests.CountPut();
             await Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket.Name, Key = probe, ContentBody = "conditional delete probe", ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false);
-            bool supported;
+            // Supported: the wrong ETag is refused (412). Ignored: the probe is deleted anyway. Not implemented: 400/501.
+            bool supported = false, probeLeft = false;
             try
             {
                 Requests.CountOther();
                 await Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket.Name, Key = probe, IfMatch = "\"00000000000000000000000000000000\"", ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false);
-                supported = false; // deleted despite the wrong ETag: the condition was ignored
             }
             catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed || e.ErrorCode == "ConditionalRequestConflict")
             {
-                supported = true;
+                supported = probeLeft = true;
             }
             catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotImplemented || e.StatusCode == HttpStatusCode.BadRequest)
             {
-                supported = false;
+                probeLeft = true;
             }
+            if (probeLeft)
             {
-                // The probe is ours alone (its key names this run): removed whatever the answer was.
+                // The probe is ours alone (its key names this run).
                 Requests.CountOther();
-                try { await Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket.Name, Key = probe, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false); }
-                catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound) { }
+                await Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket.Name, Key = probe, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false);
             }
             _connection.ConditionalDeletes = supported;
             return supported;

@@ -14,7 +14,6 @@ namespace S3MlLayout.Engine.S3
 
         public IStorageTarget Open(MlBucket bucket) => new S3StorageTarget(bucket);
 
-        public IBucketSettingsReader SettingsReader(MlBucket bucket) => new S3BucketAdmin(S3Buckets.ConnectionOf(bucket), bucket.Name);
 
         public IReadOnlyList<string> KnownRegions => s_regions.Value;
 

@@ -27,19 +27,11 @@ namespace S3MlLayout.Engine.Tenants
 
 namespace S3MlLayout.Engine.Storage
 {
-    /// <summary>Reads a bucket's settings, counting its requests (S3BucketAdmin).</summary>
-    internal interface IBucketSettingsReader
-    {
-        RequestCounter Requests { get; }
-        Task<BucketSettings> ReadAsync(CancellationToken cancellation);
-    }
-
     /// <summary>What the core needs of S3 (S3MlLayout.Engine.S3: AWSSDK).</summary>
     internal interface IS3Support
     {
         /// <summary>The target of a bucket with <see cref="StorageKind.S3"/>; its connection is the bucket's handle.</summary>
         IStorageTarget Open(MlBucket bucket);
-        IBucketSettingsReader SettingsReader(MlBucket bucket);
         /// <summary>The managed buckets the connection of <paramref name="location"/> can see (ListBuckets, then each bucket's tags).</summary>
         Task<IReadOnlyList<MlBucket>> ListManagedBucketsAsync(MlBucket location, BucketListOptions options, CancellationToken cancellation);
         /// <summary>The region codes the SDK knows, sorted.</summary>

@@ -231,11 +231,9 @@ finally {{ Remove-Item -Recurse -Force $dir }}
                 script + "\n");
             try
             {
-                var (exit, stdout, stderr) = Dotnet($"pwsh -NoProfile -NonInteractive -File \"{file}\"", TimeSpan.FromMinutes(3));
-                var lines = stdout.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
-                if (exit != 0 || stderr.Trim().Length > 0)
-                    throw new Xunit.Sdk.XunitException($"pwsh exited with {exit}.\nstdout:\n{stdout}\nstderr:\n{stderr}");
-                return new Result(lines, stderr);
+                // The same `dotnet pwsh -File` the quickstart tests use; any error output or non-zero exit fails.
+                var run = Hosting.PwshProcess.RunFile(file, Array.Empty<string>()).AssertSucceeded();
+                return new Result(run.Output.ToList(), string.Join("\n", run.Errors));
             }
             finally { File.Delete(file); }
         }

@@ -82,7 +82,8 @@ function Invoke-PowerShellScript {
     # UTF-8 with a byte order mark, so Windows PowerShell 5.1 reads it as UTF-8 too.
     [IO.File]::WriteAllText($file, $Text, (New-Object System.Text.UTF8Encoding $true))
     $command = @(Get-PowerShellCommand)
-    $arguments = @($command | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', "`"$file`"")
+    # The executable is the first word; under `dotnet pwsh.dll` the second word belongs to the arguments.
+    $arguments = @(if ($command.Count -gt 1) { $command[1..($command.Count - 1)] }) + @('-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', "`"$file`"")
     $saved = @{}
     foreach ($name in @($Environment.Keys) + 'NO_COLOR') {
         $saved[$name] = [Environment]::GetEnvironmentVariable($name)

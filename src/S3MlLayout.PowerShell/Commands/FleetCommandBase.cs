@@ -12,8 +12,8 @@ namespace S3MlLayout.PowerShell.Commands
 {
     /// <summary>
     /// What Get-MlFleetPlan and Invoke-MlFleetPlan share: the tenant files, their filters and connection overrides,
-    /// credentials, and planning the fleet. One connection (one client, one caller lookup) per distinct endpoint,
-    /// profile and region, however many buckets use it.
+    /// credentials, and planning the fleet (one connection per distinct endpoint, profile and region: see
+    /// MlCmdlet.DescribeBucket).
     /// </summary>
     public abstract class FleetCommandBase : TenantCommandBase
     {
@@ -44,8 +44,6 @@ namespace S3MlLayout.PowerShell.Commands
         [ValidateRange(1, 512)]
         public int ThrottleLimit { get; set; } = 64;
 
-        private readonly Dictionary<string, S3Connection> _connections = new Dictionary<string, S3Connection>(StringComparer.Ordinal);
-
         /// <summary>Reads the tenant files and every bucket's state, and plans; writes nothing.</summary>
         protected FleetPlan PlanFleet()
         {
@@ -57,37 +55,22 @@ namespace S3MlLayout.PowerShell.Commands
                 Documents = spec.DocumentsItself ? TenantDocuments.Render(spec) : new Dictionary<string, byte[]>(),
                 Source = spec.TenantFile,
             }).ToList();
-            WriteVerbose($"{members.Count} buckets from {TenantFiles.Count} tenant files; {_connections.Count} S3 connections.");
+            WriteVerbose($"{members.Count} buckets from {TenantFiles.Count} tenant files.");
             return Run(ct => FleetPlan.CreateAsync(members, MyInvocation.MyCommand.Name, new Dictionary<string, object?>
             {
                 ["Path"] = TenantFiles.ToList(),
             }, ThrottleLimit, ct));
         }
 
-        private MlBucket Describe(MlBucketSpec spec)
+        private MlBucket Describe(MlBucketSpec spec) => DescribeBucket(new Common.BucketLocation
         {
-            if (spec.LocalPath != null)
-                return DescribeBucket(new Common.BucketLocation
-                {
-                    Name = spec.Name, CompanyPrefix = spec.CompanyPrefix, Environment = spec.Environment, TenantId = spec.TenantId, Region = spec.Region,
-                    LocalPath = spec.LocalPath,
-                });
-            string key = string.Join("|", spec.Region, spec.ProfileName, spec.EndpointUrl, spec.ForcePathStyle);
-            if (!_connections.TryGetValue(key, out var connection))
-                _connections[key] = connection = S3ConnectionResolver.Resolve(new S3ConnectionSettings
-                {
-                    Region = spec.Region, ProfileName = spec.ProfileName, EndpointUrl = spec.EndpointUrl, ForcePathStyle = spec.ForcePathStyle,
-                    AccessKey = AccessKey, SecretKey = SecretKey, SessionToken = SessionToken, SkipCertificateCheck = SkipCertificateCheck, TimeoutSec = TimeoutSec,
-                }, debug: WriteVerbose);
-            var bucket = new MlBucket
-            {
-                Name = spec.Name, Kind = StorageKind.S3, Uri = $"s3://{spec.Name}/",
-                CompanyPrefix = spec.CompanyPrefix, Environment = spec.Environment, TenantId = spec.TenantId,
-            };
-            S3Buckets.Attach(bucket, connection);
-            bucket.Region = connection.Region;
-            return bucket;
-        }
+            Name = spec.Name, CompanyPrefix = spec.CompanyPrefix, Environment = spec.Environment, TenantId = spec.TenantId, Region = spec.Region,
+            LocalPath = spec.LocalPath,
+            ProfileName = spec.LocalPath == null ? spec.ProfileName : null, EndpointUrl = spec.LocalPath == null ? spec.EndpointUrl : null,
+            ForcePathStyle = spec.LocalPath == null && spec.ForcePathStyle,
+            AccessKey = AccessKey, SecretKey = SecretKey, SessionToken = SessionToken, SkipCertificateCheck = SkipCertificateCheck,
+            TimeoutSec = MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeoutSec : (int?)null,
+        });
 
         /// <summary>A file written for a reviewer (plan JSON, Markdown); its folder is created.</summary>
         protected void WriteTextFile(string path, string text)

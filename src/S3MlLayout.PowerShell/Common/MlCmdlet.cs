@@ -129,6 +129,8 @@ namespace S3MlLayout.PowerShell.Common
             bucket.Region = connection.Region;
         }
 
+        private readonly Dictionary<string, S3Connection> _connections = new Dictionary<string, S3Connection>(StringComparer.Ordinal);
+
         /// <summary>The bucket object for a name on the target the connection settings name (nothing is sent yet).</summary>
         internal MlBucket DescribeBucket(BucketLocation location)
         {
@@ -149,13 +151,19 @@ namespace S3MlLayout.PowerShell.Common
             }
             bucket.Kind = StorageKind.S3;
             bucket.Uri = $"s3://{location.Name}/";
-            var connection = S3ConnectionResolver.Resolve(new S3ConnectionSettings
+            var settings = new S3ConnectionSettings
             {
                 Region = location.Region, ProfileName = location.ProfileName, ProfileLocation = location.ProfileLocation == null ? null : ResolvePath(location.ProfileLocation),
                 AccessKey = location.AccessKey, SecretKey = location.SecretKey, SessionToken = location.SessionToken, EndpointUrl = location.EndpointUrl,
                 ForcePathStyle = location.ForcePathStyle, ExpectedBucketOwner = location.ExpectedBucketOwner, SkipCertificateCheck = location.SkipCertificateCheck,
                 TimeoutSec = location.TimeoutSec ?? S3Connection.DefaultTimeoutSec,
-            }, debug: WriteVerbose); // -Verbose, not -Debug: -Debug prompts per line in pwsh 7 and fails under -NonInteractive
+            };
+            // One connection (one client, one caller lookup) per distinct setting in a command's run, however many
+            // buckets use it: a pipeline of tenants or a fleet does not resolve and connect once per bucket.
+            string key = string.Join("\n", settings.Region, settings.ProfileName, settings.ProfileLocation, settings.AccessKey, settings.SecretKey, settings.SessionToken,
+                settings.EndpointUrl, settings.ForcePathStyle, settings.ExpectedBucketOwner, settings.SkipCertificateCheck, settings.TimeoutSec);
+            if (!_connections.TryGetValue(key, out var connection))
+                _connections[key] = connection = S3ConnectionResolver.Resolve(settings, debug: WriteVerbose); // -Verbose, not -Debug: -Debug prompts per line in pwsh 7 and fails under -NonInteractive
             S3Buckets.Attach(bucket, connection);
             bucket.Region = connection.Region;
             return bucket;
