@@ -17,6 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-authorization", "proxy-authenticate"}
 ACCESS_DENIED = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code>'
                  b'<Message>Access Denied</Message></Error>')
+OPERATION_ABORTED = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>OperationAborted</Code>'
+                     b'<Message>A conflicting conditional operation is currently in progress against this resource. Please try again.</Message></Error>')
 SLOW_DOWN = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code>'
              b'<Message>Please reduce your request rate.</Message></Error>')
 
@@ -59,7 +61,7 @@ def classify(method, path, query):
 
 
 def make_handler(upstream, stats, delay, fail_first_put, fail_key, forbid_bucket=None,
-                 write_before_delete=False, ignore_delete_conditions=False, lose_first_put_reply=False):
+                 write_before_delete=False, ignore_delete_conditions=False, lose_first_put_reply=False, trace=None, abort_first_setting=False):
     host, port = upstream
     # One kept-alive upstream connection per proxy thread, so the upstream spends its time on requests, not on
     # accepting connections (both sides of every comparison go through the same proxy).
@@ -114,6 +116,7 @@ def make_handler(upstream, stats, delay, fail_first_put, fail_key, forbid_bucket
             query = urllib.parse.parse_qs(url.query, keep_blank_values=True)
             kind = classify(self.command, url.path, query)
             stats.add(kind)
+            started = time.monotonic()
             if kind == "PUT_BUCKET" and not url.query:
                 with stats.lock:
                     stats.created.append({"path": url.path, "body": body.decode("utf-8", "replace")})
@@ -122,6 +125,16 @@ def make_handler(upstream, stats, delay, fail_first_put, fail_key, forbid_bucket
             if forbid_bucket and (url.path == f"/{forbid_bucket}" or url.path.startswith(f"/{forbid_bucket}/")):
                 # What Amazon S3 answers for a bucket of another account (or one failing ExpectedBucketOwner).
                 return self._reply(403, ACCESS_DENIED, [("Content-Type", "application/xml")])
+            if kind == "PUT_BUCKET" and url.query and abort_first_setting:
+                # S3's answer while another change to the same bucket settles: the client must send the setting again.
+                setting = (url.path, url.query.split("=")[0])
+                with stats.lock:
+                    first = setting not in stats.seen_puts
+                    stats.seen_puts.add(setting)
+                    if first:
+                        stats.faults += 1
+                if first:
+                    return self._reply(409, OPERATION_ABORTED, [("Content-Type", "application/xml")])
             if kind == "PUT_OBJECT":
                 fault = fail_key is not None and url.path.endswith(fail_key)
                 if fail_first_put:
@@ -161,7 +174,14 @@ def make_handler(upstream, stats, delay, fail_first_put, fail_key, forbid_bucket
                     self.close_connection = True
                     self.connection.shutdown(2)
                     return
+            answered = time.monotonic()  # before the reply goes out, so it precedes any request the reply lets start
             self._reply(status, data, out)
+            if trace is not None:
+                # One line per request: when it arrived and was answered, for finding requests that wait on each other.
+                with stats.lock:
+                    trace.write(json.dumps({"start": started, "end": answered, "method": self.command, "path": url.path,
+                                            "query": url.query, "status": status}) + "\n")
+                    trace.flush()
 
         def _forward(self, method, path, body, headers):
             headers = dict(headers)
@@ -203,6 +223,8 @@ def main():
     parser.add_argument("--write-before-any-delete", action="store_true", help="as --write-before-delete, for version-id deletes too")
     parser.add_argument("--ignore-delete-conditions", action="store_true", help="drop If-Match from DeleteObject, as a store without conditional deletes would")
     parser.add_argument("--lose-first-put-reply", action="store_true", help="forward the first PUT of every object key, then drop the connection instead of replying")
+    parser.add_argument("--abort-first-setting", action="store_true", help="answer the first PUT of every bucket setting (?versioning, ?tagging, ...) with 409 OperationAborted")
+    parser.add_argument("--trace", default=None, help="append one JSON line per forwarded request (arrival, reply, method, path, status) to this file")
     parser.add_argument("--forbid-bucket", default=None, help="answer every request to this bucket with 403 AccessDenied, as S3 does for another account's bucket")
     args = parser.parse_args()
     upstream = urllib.parse.urlsplit(args.upstream)
@@ -210,7 +232,8 @@ def main():
         raise SystemExit("upstream must be a loopback address")
     server = DeepBacklogServer(("127.0.0.1", args.port), make_handler(
         (upstream.hostname, upstream.port or 80), Stats(), args.delay_ms / 1000.0, args.fail_first_put, args.fail_key, args.forbid_bucket,
-        "always" if args.write_before_any_delete else args.write_before_delete, args.ignore_delete_conditions, args.lose_first_put_reply))
+        "always" if args.write_before_any_delete else args.write_before_delete, args.ignore_delete_conditions, args.lose_first_put_reply,
+        open(args.trace, "a") if args.trace else None, args.abort_first_setting))
     server.daemon_threads = True
     print(f"listening on 127.0.0.1:{args.port}", flush=True)
     server.serve_forever()

@@ -153,33 +153,33 @@ namespace S3MlLayout.Engine.S3
 
 
         /// <summary>
-        /// Applies the planned changes the caller approved (ShouldProcess runs on the caller's thread, before this),
-        /// one setting at a time; returns what was applied.
+        /// Applies the planned changes the caller approved (ShouldProcess runs on the caller's thread, before this):
+        /// every setting at once, since each is its own sub-resource of the bucket, so a bucket's settings take one
+        /// round trip instead of seven. Returns what was applied, in the plan's order. A failed setting does not stop
+        /// the others; the first failure is thrown once all have finished.
         /// </summary>
-        public async Task<IReadOnlyList<BucketChange>> ApplyAsync(BucketSettings desired, BucketSettings actual, IReadOnlyCollection<BucketChange> approved, CancellationToken cancellation)
+        /// <param name="bucketIsNew">The bucket was created a moment ago by this run: it has no policy or lifecycle
+        /// rules of anyone else's to merge with, so they are not read first.</param>
+        public async Task<IReadOnlyList<BucketChange>> ApplyAsync(BucketSettings desired, BucketSettings actual, IReadOnlyCollection<BucketChange> approved,
+            CancellationToken cancellation, bool bucketIsNew = false)
         {
-            var applied = new List<BucketChange>();
-            async Task Apply(string setting, Func<Task> put)
+            var puts = new List<(BucketChange Change, Func<Task> Put)>();
+            void Add(string setting, Func<Task> put)
             {
-                var change = approved.FirstOrDefault(c => c.Setting == setting);
-                if (change == null) return;
-                Requests.CountPut();
-                try { await put().ConfigureAwait(false); }
-                catch (AmazonServiceException e) { throw S3Errors.Translate(e, "BucketSettingFailed", Uri, $"setting {setting} on"); }
-                applied.Add(change);
+                if (approved.FirstOrDefault(c => c.Setting == setting) is BucketChange change) puts.Add((change, put));
             }
 
-            await Apply(nameof(BucketSettings.BlockPublicAccess), () => Client.PutPublicAccessBlockAsync(new PutPublicAccessBlockRequest
+            Add(nameof(BucketSettings.BlockPublicAccess), () => Client.PutPublicAccessBlockAsync(new PutPublicAccessBlockRequest
             {
                 BucketName = _bucket, ExpectedBucketOwner = Owner,
                 PublicAccessBlockConfiguration = new PublicAccessBlockConfiguration { BlockPublicAcls = true, IgnorePublicAcls = true, BlockPublicPolicy = true, RestrictPublicBuckets = true },
-            }, cancellation)).ConfigureAwait(false);
-            await Apply(nameof(BucketSettings.ObjectOwnership), () => Client.PutBucketOwnershipControlsAsync(new PutBucketOwnershipControlsRequest
+            }, cancellation));
+            Add(nameof(BucketSettings.ObjectOwnership), () => Client.PutBucketOwnershipControlsAsync(new PutBucketOwnershipControlsRequest
             {
                 BucketName = _bucket, ExpectedBucketOwner = Owner,
                 OwnershipControls = new OwnershipControls { Rules = new List<OwnershipControlsRule> { new OwnershipControlsRule { ObjectOwnership = new ObjectOwnership(desired.ObjectOwnership) } } },
-            }, cancellation)).ConfigureAwait(false);
-            await Apply(nameof(BucketSettings.Encryption), () => Client.PutBucketEncryptionAsync(new PutBucketEncryptionRequest
+            }, cancellation));
+            Add(nameof(BucketSettings.Encryption), () => Client.PutBucketEncryptionAsync(new PutBucketEncryptionRequest
             {
                 BucketName = _bucket, ExpectedBucketOwner = Owner,
                 ServerSideEncryptionConfiguration = new ServerSideEncryptionConfiguration
@@ -197,20 +197,23 @@ namespace S3MlLayout.Engine.S3
                         },
                     },
                 },
-            }, cancellation)).ConfigureAwait(false);
-            await Apply(nameof(BucketSettings.Versioning), () => Client.PutBucketVersioningAsync(new PutBucketVersioningRequest
+            }, cancellation));
+            Add(nameof(BucketSettings.Versioning), () => Client.PutBucketVersioningAsync(new PutBucketVersioningRequest
             {
                 BucketName = _bucket, ExpectedBucketOwner = Owner,
                 VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled },
-            }, cancellation)).ConfigureAwait(false);
-            await Apply(nameof(BucketSettings.TlsOnlyPolicy), async () =>
+            }, cancellation));
+            Add(nameof(BucketSettings.TlsOnlyPolicy), async () =>
             {
                 string? existing = null;
-                try { existing = (await Client.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = _bucket, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false)).Policy; }
-                catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound) { }
+                if (!bucketIsNew)
+                {
+                    try { existing = (await Client.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = _bucket, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false)).Policy; }
+                    catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound) { }
+                }
                 await Client.PutBucketPolicyAsync(new PutBucketPolicyRequest { BucketName = _bucket, ExpectedBucketOwner = Owner, Policy = WithTlsDeny(existing, _bucket) }, cancellation).ConfigureAwait(false);
-            }).ConfigureAwait(false);
-            await Apply("Tag", () =>
+            });
+            Add("Tag", () =>
             {
                 var tags = new Dictionary<string, string>(actual.Tags ?? new Dictionary<string, string>());
                 foreach (var tag in desired.Tags ?? new Dictionary<string, string>()) tags[tag.Key] = tag.Value; // user tags are kept
@@ -219,47 +222,78 @@ namespace S3MlLayout.Engine.S3
                     BucketName = _bucket, ExpectedBucketOwner = Owner,
                     TagSet = tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
                 }, cancellation);
-            }).ConfigureAwait(false);
-            if (approved.FirstOrDefault(c => c.Setting == "Lifecycle") is BucketChange lifecycle)
-                await ApplyLifecycle(desired, lifecycle, applied, cancellation).ConfigureAwait(false);
-            return applied;
+            });
+            Add("Lifecycle", () => PutLifecycle(desired, bucketIsNew, cancellation));
+
+            var results = await Task.WhenAll(puts.Select(async p =>
+            {
+                Requests.CountPut();
+                try
+                {
+                    await WithConflictRetries(p.Put, cancellation).ConfigureAwait(false);
+                    return (p.Change, Error: (Exception?)null);
+                }
+                catch (AmazonServiceException e)
+                {
+                    return (p.Change, Error: S3Errors.Translate(e, "BucketSettingFailed", Uri, $"setting {p.Change.Setting} on"));
+                }
+            })).ConfigureAwait(false);
+            if (results.FirstOrDefault(r => r.Error != null).Error is Exception failed) throw failed;
+            return results.Select(r => r.Change).ToList();
         }
 
-        private async Task ApplyLifecycle(BucketSettings desired, BucketChange change, List<BucketChange> applied, CancellationToken cancellation)
+        /// <summary>Delays before each retry of a setting S3 refused with 409 OperationAborted.</summary>
+        internal static TimeSpan[] ConflictRetryDelays { get; set; } =
+            { TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2) };
+
+        /// <summary>
+        /// S3 may answer 409 OperationAborted ("a conflicting conditional operation is currently in progress") while
+        /// another change to the same bucket settles, which settings sent at once can meet: the setting is sent again.
+        /// </summary>
+        private static async Task WithConflictRetries(Func<Task> put, CancellationToken cancellation)
         {
-            Requests.CountPut();
-            try
+            for (int attempt = 0; ; attempt++)
             {
-                List<LifecycleRule> rules;
+                try { await put().ConfigureAwait(false); return; }
+                catch (AmazonS3Exception e) when (e.ErrorCode == "OperationAborted" && attempt < ConflictRetryDelays.Length)
+                {
+                    await Task.Delay(ConflictRetryDelays[attempt], cancellation).ConfigureAwait(false);
+                }
+            }
+        }
+
+        private async Task PutLifecycle(BucketSettings desired, bool bucketIsNew, CancellationToken cancellation)
+        {
+            var rules = new List<LifecycleRule>();
+            if (!bucketIsNew)
+            {
                 try
                 {
                     rules = (await Client.GetLifecycleConfigurationAsync(new GetLifecycleConfigurationRequest { BucketName = _bucket, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false)).Configuration?.Rules ?? new List<LifecycleRule>();
                 }
-                catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound) { rules = new List<LifecycleRule>(); }
-                var ours = new List<LifecycleRule>();
-                if (desired.AbortIncompleteMultipartUploadDays is int days)
-                    ours.Add(new LifecycleRule
-                    {
-                        Id = BucketSettings.AbortRuleId, Status = LifecycleRuleStatus.Enabled,
-                        Filter = new LifecycleFilter { Prefix = "" },
-                        AbortIncompleteMultipartUpload = new LifecycleRuleAbortIncompleteMultipartUpload { DaysAfterInitiation = days },
-                    });
-                foreach (var spec in desired.LifecycleRules ?? new List<LifecycleRuleSpec>())
-                    ours.Add(new LifecycleRule
-                    {
-                        Id = spec.Id, Status = LifecycleRuleStatus.Enabled, Filter = new LifecycleFilter { Prefix = spec.Prefix },
-                        Transitions = spec.TransitionDays is int t ? new List<LifecycleTransition> { new LifecycleTransition { Days = t, StorageClass = new S3StorageClass(spec.StorageClass ?? "STANDARD_IA") } } : null,
-                        Expiration = spec.ExpirationDays is int x ? new LifecycleRuleExpiration { Days = x } : null,
-                    });
-                // Rules someone else added stay; ours are replaced by id.
-                var merged = rules.Where(r => ours.All(o => o.Id != r.Id)).Concat(ours).ToList();
-                await Client.PutLifecycleConfigurationAsync(new PutLifecycleConfigurationRequest
-                {
-                    BucketName = _bucket, ExpectedBucketOwner = Owner, Configuration = new LifecycleConfiguration { Rules = merged },
-                }, cancellation).ConfigureAwait(false);
+                catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound) { }
             }
-            catch (AmazonServiceException e) { throw S3Errors.Translate(e, "BucketSettingFailed", Uri, "setting the lifecycle rules on"); }
-            applied.Add(change);
+            var ours = new List<LifecycleRule>();
+            if (desired.AbortIncompleteMultipartUploadDays is int days)
+                ours.Add(new LifecycleRule
+                {
+                    Id = BucketSettings.AbortRuleId, Status = LifecycleRuleStatus.Enabled,
+                    Filter = new LifecycleFilter { Prefix = "" },
+                    AbortIncompleteMultipartUpload = new LifecycleRuleAbortIncompleteMultipartUpload { DaysAfterInitiation = days },
+                });
+            foreach (var spec in desired.LifecycleRules ?? new List<LifecycleRuleSpec>())
+                ours.Add(new LifecycleRule
+                {
+                    Id = spec.Id, Status = LifecycleRuleStatus.Enabled, Filter = new LifecycleFilter { Prefix = spec.Prefix },
+                    Transitions = spec.TransitionDays is int t ? new List<LifecycleTransition> { new LifecycleTransition { Days = t, StorageClass = new S3StorageClass(spec.StorageClass ?? "STANDARD_IA") } } : null,
+                    Expiration = spec.ExpirationDays is int x ? new LifecycleRuleExpiration { Days = x } : null,
+                });
+            // Rules someone else added stay; ours are replaced by id.
+            var merged = rules.Where(r => ours.All(o => o.Id != r.Id)).Concat(ours).ToList();
+            await Client.PutLifecycleConfigurationAsync(new PutLifecycleConfigurationRequest
+            {
+                BucketName = _bucket, ExpectedBucketOwner = Owner, Configuration = new LifecycleConfiguration { Rules = merged },
+            }, cancellation).ConfigureAwait(false);
         }
 
         private static LifecycleRuleSpec ToSpec(LifecycleRule rule) => new LifecycleRuleSpec

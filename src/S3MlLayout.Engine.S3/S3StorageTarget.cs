@@ -49,7 +49,10 @@ namespace S3MlLayout.Engine.S3
         private S3BucketAdmin Admin => new S3BucketAdmin(_connection, Bucket.Name, Requests);
 
         public async Task<bool> CreateBucketAsync(BucketSettings desired, CancellationToken cancellation) =>
-            await Admin.CreateAsync(desired.ObjectOwnership != null, cancellation).ConfigureAwait(false) == BucketCreateOutcome.Created;
+            _createdHere = await Admin.CreateAsync(desired.ObjectOwnership != null, cancellation).ConfigureAwait(false) == BucketCreateOutcome.Created;
+
+        /// <summary>This target created the bucket: nobody else's policy or lifecycle rules can be on it to merge with.</summary>
+        private bool _createdHere;
 
         public bool HasSettings => true;
 
@@ -66,7 +69,7 @@ namespace S3MlLayout.Engine.S3
         public IReadOnlyList<BucketChange> PlanSettings(BucketSettings desired, BucketSettings actual) => S3BucketAdmin.Plan(desired, actual);
 
         public Task<IReadOnlyList<BucketChange>> ApplySettingsAsync(BucketSettings desired, BucketSettings actual, IReadOnlyCollection<BucketChange> approved, CancellationToken cancellation) =>
-            Admin.ApplyAsync(desired, actual, approved, cancellation);
+            Admin.ApplyAsync(desired, actual, approved, cancellation, bucketIsNew: _createdHere);
 
         /// <summary>Asked once per connection and shared by every bucket of a run (a fleet's audit records all name the same caller).</summary>
         public Task<string> DescribeCallerAsync(CancellationToken cancellation)

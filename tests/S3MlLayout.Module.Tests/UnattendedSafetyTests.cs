@@ -30,8 +30,8 @@ namespace S3MlLayout.Module.Tests
         private ScriptResult Run(string script, string? endpoint = null) =>
             ModuleSession.Run(Connection + script, _moto.Variables(endpoint == null ? null : new Dictionary<string, object?> { ["endpoint"] = endpoint }));
 
-        private void NewBucket(string extra = "") =>
-            Run($"New-MlBucket -CompanyPrefix {_company} -Environment dev -TenantId a001 -Region us-east-1 @conn -WarningAction SilentlyContinue {extra}").AssertNoErrors();
+        private void NewBucket(string extra = "", string? endpoint = null) =>
+            Run($"New-MlBucket -CompanyPrefix {_company} -Environment dev -TenantId a001 -Region us-east-1 @conn -WarningAction SilentlyContinue {extra}", endpoint).AssertNoErrors();
 
         /// <summary>A template in two versions: 1.1.0 renames data/interim to data/staging.</summary>
         private static string RenameTemplates()
@@ -63,6 +63,23 @@ namespace S3MlLayout.Module.Tests
             string body = File.ReadAllText(file);
             File.Delete(file);
             return body;
+        }
+
+        [Fact]
+        public void Settings_refused_with_OperationAborted_while_the_bucket_settles_are_sent_again_and_all_land()
+        {
+            using (var proxy = new S3Proxy(_moto, "--abort-first-setting"))
+            {
+                NewBucket(endpoint: proxy.Endpoint);
+                // Six settings sent at once, each refused once with 409 OperationAborted, each sent again.
+                Assert.Equal(6, proxy.Count("faults"));
+                Assert.Equal(1 + 6 * 2, proxy.Count("PUT_BUCKET"));
+            }
+            Assert.Equal("Enabled", _moto.AwsJson($"s3api get-bucket-versioning --bucket {Bucket}").GetProperty("Status").GetString());
+            Assert.Equal("AES256", _moto.AwsJson($"s3api get-bucket-encryption --bucket {Bucket}").GetProperty("ServerSideEncryptionConfiguration")
+                .GetProperty("Rules")[0].GetProperty("ApplyServerSideEncryptionByDefault").GetProperty("SSEAlgorithm").GetString());
+            var drift = Run($"Get-MlBucket {Bucket} @conn | Get-MlLayoutDrift | ForEach-Object {{ $_.Category + ' ' + $_.Key }}").AssertNoErrors();
+            Assert.Empty(drift.Strings);
         }
 
         [Fact]

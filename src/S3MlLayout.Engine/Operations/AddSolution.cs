@@ -83,9 +83,16 @@ namespace S3MlLayout.Engine.Operations
             request.Check();
             var plan = new AddSolutionPlan(context, request);
             var target = context.Target;
-            var declarations = bucketExists
-                ? await Task.WhenAll(request.Solutions.Select(s => DeclaredLayout.ReadStoredAsync(target, s, cancellation))).ConfigureAwait(false)
-                : request.Solutions.Select(_ => ((DeclaredLayout?)null, (StoredContent?)null)).ToArray();
+            // The folders as requested are listed while the declarations are read (one round trip, not two); optional
+            // folders that only a declaration includes are listed after, when there are any.
+            var listing = bucketExists
+                ? FolderWrites.PlanAsync(target, request.Solutions.SelectMany(s => ExpandKeys(request, s, request.Include)).ToList(), cancellation)
+                : Task.FromResult(FolderWrites.AllMissing(Array.Empty<string>()));
+            var reads = bucketExists
+                ? Task.WhenAll(request.Solutions.Select(s => DeclaredLayout.ReadStoredAsync(target, s, cancellation)))
+                : Task.FromResult(request.Solutions.Select(_ => ((DeclaredLayout?)null, (StoredContent?)null)).ToArray());
+            await Task.WhenAll(listing, reads).ConfigureAwait(false);
+            var declarations = reads.Result;
             for (int i = 0; i < request.Solutions.Count; i++)
             {
                 string solution = request.Solutions[i];
@@ -98,7 +105,7 @@ namespace S3MlLayout.Engine.Operations
                     plan.Problems.Add(declaration.Mismatch(target, declared));
                     continue;
                 }
-                var keys = LayoutExpander.Expand(new LayoutRequest(template) { Solution = solution, Dates = request.Dates, Include = include }).Select(n => n.Key).ToList();
+                var keys = ExpandKeys(request, solution, include);
                 plan.Solutions.Add(new SolutionWork(solution, declaration, read, keys));
                 foreach (var key in keys)
                     if (!plan.Owner.ContainsKey(key)) plan.Owner[key] = solution;
@@ -106,11 +113,25 @@ namespace S3MlLayout.Engine.Operations
                     plan.Changes.Add(new PlannedChange(ChangeKind.RecordDeclaration, target.Describe(DeclaredLayout.KeyFor(solution)), "Record declared layout", DeclaredLayout.KeyFor(solution), solution));
             }
             // Read-only: a folder the target refuses (a link out of a local bucket) stops the run here, before any write.
-            plan.Folders = bucketExists ? await FolderWrites.PlanAsync(target, plan.Owner.Keys, cancellation).ConfigureAwait(false) : FolderWrites.AllMissing(plan.Owner.Keys);
+            plan.Folders = bucketExists ? await ListedAsync(target, plan.Owner.Keys, listing.Result, cancellation).ConfigureAwait(false) : FolderWrites.AllMissing(plan.Owner.Keys);
             plan.Notes.Add($"{string.Join(", ", plan.Solutions.Select(s => s.Solution))}: {plan.Folders.Present.Count} of {plan.Folders.Missing.Count + plan.Folders.Present.Count} folders already present ({target.Requests}).");
             plan.Changes.AddRange(FolderWrites.Changes(target, plan.Folders, key => plan.Owner[key]));
             plan.AddAuditChange();
             return plan;
+        }
+
+        private static List<string> ExpandKeys(AddSolutionRequest request, string solution, IReadOnlyList<string> include) =>
+            LayoutExpander.Expand(new LayoutRequest(request.Template) { Solution = solution, Dates = request.Dates, Include = include }).Select(n => n.Key).ToList();
+
+        /// <summary>The folder plan for these keys from a listing made earlier, listing only the keys it did not cover.</summary>
+        private static async Task<FolderPlan> ListedAsync(IStorageTarget target, IEnumerable<string> keys, FolderPlan listed, CancellationToken cancellation)
+        {
+            var all = FolderWrites.AllMissing(keys).Missing;
+            var covered = new HashSet<string>(listed.Missing.Concat(listed.Present), StringComparer.Ordinal);
+            var present = new HashSet<string>(listed.Present, StringComparer.Ordinal);
+            var rest = all.Where(k => !covered.Contains(k)).ToList();
+            if (rest.Count > 0) present.UnionWith((await FolderWrites.PlanAsync(target, rest, cancellation).ConfigureAwait(false)).Present);
+            return new FolderPlan(all.Where(k => !present.Contains(k)).ToList(), all.Where(present.Contains).ToList());
         }
 
         /// <summary>

@@ -65,7 +65,13 @@ namespace S3MlLayout.Engine.Operations
         }
 
         /// <summary>Creates, declares, applies and reads back what was approved; emits the bucket object (none when it does not exist after all). Audited.</summary>
-        public async Task ApplyAsync(IReadOnlyCollection<PlannedChange> approved, IOperationSink sink, CancellationToken cancellation)
+        public Task ApplyAsync(IReadOnlyCollection<PlannedChange> approved, IOperationSink sink, CancellationToken cancellation) =>
+            ApplyAsync(approved, sink, cancellation, null);
+
+        /// <summary>As ApplyAsync, telling the caller when the bucket is ready for its contents.</summary>
+        /// <param name="settled">Called once the bucket exists with its approved settings in place, before the read-back
+        /// and the audit record: what goes into the bucket (a fleet's solutions) can start then.</param>
+        public async Task ApplyAsync(IReadOnlyCollection<PlannedChange> approved, IOperationSink sink, CancellationToken cancellation, Action? settled)
         {
             var target = Target;
             var bucket = target.Bucket;
@@ -90,8 +96,9 @@ namespace S3MlLayout.Engine.Operations
                     bucket.CreatedUtc ??= DateTime.UtcNow;
                     await DeclaredBucket.From(bucket, target.HasSettings ? Desired : null).DeclareAsync(target, _read, cancellation).ConfigureAwait(false);
                 }
-                if (!target.HasSettings) return;
+                if (!target.HasSettings) { settled?.Invoke(); return; }
                 var applied = settings.Count == 0 ? settings : await target.ApplySettingsAsync(Desired, _actual, settings, cancellation).ConfigureAwait(false);
+                settled?.Invoke();
                 lock (audit) audit.SettingsChanged.AddRange(applied.Select(c => c.ToString()));
                 // As the target reports them, not as requested.
                 bucket.Settings = applied.Count > 0 || bucket.Created ? await target.ReadSettingsAsync(cancellation).ConfigureAwait(false) : _actual;

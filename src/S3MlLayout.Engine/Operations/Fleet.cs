@@ -119,10 +119,12 @@ namespace S3MlLayout.Engine.Operations
 
         private static async Task<IReadOnlyList<PlannedChange>> PlanDocumentsAsync(FleetMember member, bool exists, CancellationToken cancellation)
         {
+            var documents = member.Documents.OrderBy(d => d.Key, StringComparer.Ordinal).ToList();
+            var reads = await Task.WhenAll(documents.Select(d => exists ? member.Target.ReadObjectWithETagAsync(d.Key, cancellation) : Task.FromResult<StoredContent?>(null))).ConfigureAwait(false);
             var changes = new List<PlannedChange>();
-            foreach (var document in member.Documents.OrderBy(d => d.Key, StringComparer.Ordinal))
+            for (int i = 0; i < documents.Count; i++)
             {
-                var read = exists ? await member.Target.ReadObjectWithETagAsync(document.Key, cancellation).ConfigureAwait(false) : null;
+                var (document, read) = (documents[i], reads[i]);
                 if (read != null && read.Content.SequenceEqual(document.Value)) continue;
                 changes.Add(new PlannedChange(ChangeKind.WriteDocument, member.Target.Describe(document.Key), "Write tenant document", document.Key) { Detail = (document.Value, read) });
             }
@@ -143,18 +145,34 @@ namespace S3MlLayout.Engine.Operations
                 foreach (var bucket in Buckets) _ = bucket.Member.Target.DescribeCallerAsync(CancellationToken.None);
             await Task.WhenAll(Buckets.Select(async bucket =>
             {
-                try
-                {
-                    var own = bucket.BucketPlan.Changes.Where(chosen.Contains).ToList();
-                    await bucket.BucketPlan.ApplyAsync(own, sink, cancellation).ConfigureAwait(false);
-                    bool exists = bucket.BucketPlan.Exists || own.Any(c => c.Kind == ChangeKind.CreateBucket);
-                    if (!exists) return;
-                    if (bucket.SolutionPlan != null)
-                        await bucket.SolutionPlan.ApplyAsync(bucket.SolutionPlan.Changes.Where(chosen.Contains).ToList(), sink, cancellation).ConfigureAwait(false);
-                    await WriteDocumentsAsync(bucket, bucket.DocumentChanges.Where(chosen.Contains).ToList(), sink, cancellation).ConfigureAwait(false);
-                }
-                catch (MlLayoutException e) { sink.Error(e); }
+                var own = bucket.BucketPlan.Changes.Where(chosen.Contains).ToList();
+                // The bucket's contents start as soon as it exists with its settings (encryption and versioning apply
+                // to every object written after), while its read-back and audit record are still on their way.
+                var settled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                var applyBucket = Reported(bucket.BucketPlan.ApplyAsync(own, sink, cancellation, () => settled.TrySetResult(true)), sink);
+                if (await Task.WhenAny(settled.Task, applyBucket).ConfigureAwait(false) != settled.Task && !settled.Task.IsCompleted)
+                    return; // not there after all (not approved), or it failed: its error is reported, its contents wait for the next run
+                var applyContents = Reported(ApplyContentsAsync(bucket, chosen, sink, cancellation), sink);
+                await Task.WhenAll(applyBucket, applyContents).ConfigureAwait(false);
             })).ConfigureAwait(false);
+        }
+
+        private static async Task Reported(Task work, IOperationSink sink)
+        {
+            try { await work.ConfigureAwait(false); }
+            catch (MlLayoutException e) { sink.Error(e); }
+        }
+
+        /// <summary>The solutions' declarations and folders, and the documents, of a bucket that exists with its settings.</summary>
+        private static async Task ApplyContentsAsync(FleetBucketPlan bucket, HashSet<PlannedChange> chosen, IOperationSink sink, CancellationToken cancellation)
+        {
+            var documents = WriteDocumentsAsync(bucket, bucket.DocumentChanges.Where(chosen.Contains).ToList(), sink, cancellation);
+            try
+            {
+                if (bucket.SolutionPlan != null)
+                    await bucket.SolutionPlan.ApplyAsync(bucket.SolutionPlan.Changes.Where(chosen.Contains).ToList(), sink, cancellation).ConfigureAwait(false);
+            }
+            finally { await Reported(documents, sink).ConfigureAwait(false); }
         }
 
         private static Task WriteDocumentsAsync(FleetBucketPlan bucket, IReadOnlyList<PlannedChange> documents, IOperationSink sink, CancellationToken cancellation)
@@ -164,14 +182,14 @@ namespace S3MlLayout.Engine.Operations
             var audit = new AuditRecord();
             return AuditedRun.RunAsync(context, audit, sink, async () =>
             {
-                foreach (var change in documents)
+                await Task.WhenAll(documents.Select(async change =>
                 {
                     var (content, read) = ((byte[], StoredContent?))change.Detail!;
                     // Compare-and-swap on what the plan read: a document someone edited since is not overwritten.
                     await bucket.Member.Target.WriteObjectAsync(change.Key!, content, change.Key!.EndsWith(".json", StringComparison.Ordinal) ? "application/json" : "application/yaml",
                         WriteCondition.After(read), cancellation).ConfigureAwait(false);
                     lock (audit) audit.SettingsChanged.Add($"wrote {change.Key}");
-                }
+                })).ConfigureAwait(false);
             }, cancellation);
         }
 

@@ -168,6 +168,24 @@ with concurrent.futures.ThreadPoolExecutor(32) as pool:
         public void Reset() => Http.PostAsync($"{Endpoint}/__proxy/reset", new StringContent("")).GetAwaiter().GetResult();
 
         public void Dispose() => LoopbackProcess.Stop(_process);
+
+        /// <summary>The requests a proxy started with --trace FILE forwarded: when each arrived and was answered.</summary>
+        public static List<TracedRequest> ReadTrace(string file) =>
+            File.ReadAllLines(file).Where(l => l.Length > 0).Select(line =>
+            {
+                var e = JsonDocument.Parse(line).RootElement;
+                var parts = e.GetProperty("path").GetString()!.TrimStart('/').Split('/', 2);
+                return new TracedRequest(e.GetProperty("start").GetDouble(), e.GetProperty("end").GetDouble(), e.GetProperty("method").GetString()!,
+                    parts.Length > 0 ? parts[0] : "", parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "", e.GetProperty("query").GetString()!, e.GetProperty("status").GetInt32());
+            }).ToList();
+    }
+
+    /// <summary>One request as the proxy's trace recorded it (times in seconds of a monotonic clock).</summary>
+    public sealed record TracedRequest(double Start, double End, string Method, string Bucket, string Key, string Query, int Status)
+    {
+        /// <summary>A PUT of a bucket setting (?versioning, ?tagging, ...).</summary>
+        public bool IsSettingPut => Method == "PUT" && Key.Length == 0 && Query.Length > 0;
+        public bool IsObjectPut => Method == "PUT" && Key.Length > 0;
     }
 
     internal static class LoopbackProcess
