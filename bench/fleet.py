@@ -13,10 +13,11 @@ Rows, all measured in one run on one moto_server behind the loopback latency pro
   5. today's per-bucket pipeline, one bucket after another (Import-MlTenant | New-MlBucket | Add-MlSolution, a
      bucket at a time), on a subset of the fleet, scaled to the whole fleet;
   6. boto3 with 64 threads sending the re-run's reads, and only its listings (the "listing time");
-  7. moto_server's ceiling: boto3 with 256 threads, far more than the delay needs, putting 3,000 objects.
+  7. the fleet again on new buckets with -ThrottleLimit 256: what moto_server serves at most.
 S3MlLayout's times are taken inside PowerShell around the command, without the process start and module import;
-the single run is timed twice: as the first command of its process, and after a one-bucket run in the same process
-(warm: code compiled, as boto3's client is built and its modules imported before its timer starts).
+the single run is timed twice: as the first command of its process, and after a small run in the same process
+(warm: code compiled, as boto3's client is built and its modules imported before its timer starts); re-runs are
+timed warm.
 Prints a Markdown table with the machine's load; writes it to bench/results/fleet.md. Only 127.0.0.1 is used.
 """
 import argparse
@@ -88,11 +89,12 @@ def main():
             lines = pwsh(f"Import-Module '{module}'; Get-MlLayout master-solution -Solution {','.join(solutions)} | ForEach-Object {{ @{{ key = $_.Key }} | ConvertTo-Json -Compress }}", env)
             return sorted({line["key"] for line in lines})
 
-        def fleet(directory, warm=None):
+        def fleet(directory, warm=None, throttle=64):
             """Invoke-MlFleetPlan on the tenant files in directory; with warm, after a run on those first (JIT and first connection done, as boto3's client is built before its timer)."""
-            first = f"Invoke-MlFleetPlan '{warm}' {connection} -Confirm:$false -WarningAction SilentlyContinue | Out-Null; " if warm else ""
+            first = (f"Invoke-MlFleetPlan '{warm}' {connection} -Confirm:$false -WarningAction SilentlyContinue | Out-Null; "
+                     f"Invoke-RestMethod -Method Post '{proxy}/__proxy/reset' | Out-Null; ") if warm else ""
             script = (f"Import-Module '{module}'; {first}$w = [Diagnostics.Stopwatch]::StartNew(); "
-                      f"$out = @(Invoke-MlFleetPlan '{directory}' {connection} -Confirm:$false -WarningAction SilentlyContinue); $w.Stop(); "
+                      f"$out = @(Invoke-MlFleetPlan '{directory}' {connection} -ThrottleLimit {throttle} -Confirm:$false -WarningAction SilentlyContinue); $w.Stop(); "
                       "@{ seconds = $w.Elapsed.TotalSeconds; created = ($out | Where-Object { $_.Solution } | Measure-Object Created -Sum).Sum } | ConvertTo-Json -Compress")
             proxy_reset(proxy)
             result = pwsh(script, env)[0]
@@ -143,14 +145,6 @@ def main():
                 list(pool.map(lambda job: job[0](job[1]), jobs))
             return time.perf_counter() - start, proxy_stats(proxy)
 
-        def moto_ceiling(bucket, count=3000, threads=256):
-            """What moto_server serves at most: PUTs with far more threads than the delay needs (256 x 1/delay req/s)."""
-            client.create_bucket(Bucket=bucket)
-            wide = boto3.client("s3", endpoint_url=proxy, region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b",
-                                config=Config(max_pool_connections=threads, retries={"mode": "standard"}))
-            seconds, _ = timed([(lambda k: wide.put_object(Bucket=bucket, Key=k, Body=b""), f"k/{n:05}/") for n in range(count)], threads)
-            return count / seconds
-
         def one_after_another(directory, buckets):
             script = (f"Import-Module '{module}'; $w = [Diagnostics.Stopwatch]::StartNew(); "
                       f"Import-MlTenant '{directory}' | Select-Object -First {buckets} | ForEach-Object {{ $_ | New-MlBucket {connection} -WarningAction SilentlyContinue | "
@@ -165,8 +159,10 @@ def main():
         warm_dir = os.path.join(work, "warm")
         tenant_files(warm_dir, "swarm", 1, SIX[:1])
         warm_single_dir = os.path.join(work, "single-warm")
-        tenant_files(warm_single_dir, "sthree", 1, SIX)
+        tenant_files(warm_single_dir, "shot", 1, SIX)
         ours_single_warm = fleet(warm_single_dir, warm_dir)
+        rerun_single = fleet(single_dir, warm_dir)
+        listing_single = boto3_listing(single_buckets)
         tenant_files(os.path.join(work, "single-boto"), "stwo", 1, SIX)
         boto_single = boto3_same([b.replace("sone", "stwo") for b in single_buckets], single_keys)
 
@@ -175,11 +171,14 @@ def main():
         fleet_buckets = tenant_files(fleet_dir, "fone", args.tenants, SIX[:2])
         fleet_keys = keys_of(SIX[:2])
         ours_fleet = fleet(fleet_dir)
-        rerun = fleet(fleet_dir)
+        rerun = fleet(fleet_dir, warm_dir)
         boto_rerun = boto3_reads(fleet_buckets, SIX[:2])
         listing = boto3_listing(fleet_buckets)
         boto_fleet = boto3_same([b.replace("fone", "ftwo") for b in fleet_buckets], fleet_keys)
-        ceiling = moto_ceiling("ceiling-bench")
+        # What the server gives at most: the same fleet with four times the requests in flight.
+        wide_dir = os.path.join(work, "wide")
+        tenant_files(wide_dir, "fwide", args.tenants, SIX[:2])
+        wide = fleet(wide_dir, warm_dir, throttle=256)
         sequential_dir = os.path.join(work, "sequential")
         tenant_files(sequential_dir, "fseq", args.tenants, SIX[:2])
         sequential = one_after_another(sequential_dir, args.sequential_buckets)
@@ -200,6 +199,8 @@ def main():
         f"| 1 tenant x 3 environments x 6 solutions ({len(single_buckets)} buckets, {len(single_keys) * 3} markers) | S3MlLayout Invoke-MlFleetPlan, first command of the process | {ours_single[0]:.2f} | {ours_single[2]['total']} | {writes(ours_single[2])} | {ours_single[0] / boto_single[0]:.2f} |",
         f"| same | S3MlLayout Invoke-MlFleetPlan, after one small run in the process | {ours_single_warm[0]:.2f} | {ours_single_warm[2]['total']} | {writes(ours_single_warm[2])} | {ours_single_warm[0] / boto_single[0]:.2f} |",
         f"| same | boto3, 64 threads, same writes | {boto_single[0]:.2f} | {boto_single[1]['total']} | {writes(boto_single[1])} | 1.00 |",
+        f"| same, nothing to do | S3MlLayout Invoke-MlFleetPlan (re-run) | {rerun_single[0]:.2f} | {rerun_single[2]['total']} | {writes(rerun_single[2])} | |",
+        f"| same, listing only | boto3, 64 threads, one listing per bucket | {listing_single[0]:.2f} | {listing_single[1]['total']} | 0 | |",
         f"| {args.tenants} tenants x 3 environments x 2 solutions ({len(fleet_buckets)} buckets, {len(fleet_keys) * len(fleet_buckets)} markers) | S3MlLayout Invoke-MlFleetPlan | {ours_fleet[0]:.2f} | {ours_fleet[2]['total']} | {writes(ours_fleet[2])} | {ours_fleet[0] / boto_fleet[0]:.2f} |",
         f"| same | boto3, 64 threads, same writes | {boto_fleet[0]:.2f} | {boto_fleet[1]['total']} | {writes(boto_fleet[1])} | 1.00 |",
         f"| same | S3MlLayout per-bucket pipeline, one bucket after another ({args.sequential_buckets} buckets, scaled to {len(fleet_buckets)}) | ~{sequential_scaled:.0f} | | | {sequential_scaled / boto_fleet[0]:.2f} |",
@@ -209,9 +210,15 @@ def main():
         "",
         f"- Fleet apply against one bucket after another: {sequential_scaled / ours_fleet[0]:.1f}x faster "
         f"(boto3 with 64 threads: {sequential_scaled / boto_fleet[0]:.1f}x).",
-        f"- moto_server's ceiling, measured with boto3 and 256 threads: {ceiling:.0f} requests/s. The fleet's {ours_fleet[2]['total']} requests need at least "
-        f"{ours_fleet[2]['total'] / ceiling:.1f} s there, so no client can be more than {sequential_scaled / (ours_fleet[2]['total'] / ceiling):.1f}x faster than one bucket after another on it.",
-        f"- Re-run: {writes(rerun[2])} writes, {rerun[2].get('LIST', 0)} LIST pages, {rerun[0]:.2f} s "
+        f"- Requests in flight bound the fleet: with 64 at a time and {args.delay_ms:.0f} ms each, its {ours_fleet[2]['total']} requests take at least "
+        f"{ours_fleet[2]['total'] * args.delay_ms / 1000 / 64:.1f} s (boto3's {boto_fleet[1]['total']}: {boto_fleet[1]['total'] * args.delay_ms / 1000 / 64:.1f} s), "
+        f"at most {sequential_scaled / (ours_fleet[2]['total'] * args.delay_ms / 1000 / 64):.1f}x faster than one bucket after another. "
+        f"The fleet ran at {ours_fleet[2]['total'] / ours_fleet[0]:.0f} requests/s; with -ThrottleLimit 256 (four times as many in flight) it took {wide[0]:.2f} s, "
+        f"{wide[2]['total'] / wide[0]:.0f} requests/s: what moto_server serves at most here, which bounds any client to "
+        f"{sequential_scaled / (ours_fleet[2]['total'] / (wide[2]['total'] / wide[0])):.1f}x.",
+        f"- Re-run of the single tenant: {writes(rerun_single[2])} writes, {rerun_single[0]:.2f} s; 4 round trips plus its listing time are "
+        f"{4 * args.delay_ms / 1000 + listing_single[0]:.2f} s.",
+        f"- Re-run of the fleet: {writes(rerun[2])} writes, {rerun[2].get('LIST', 0)} LIST pages, {rerun[0]:.2f} s "
         f"({rerun[0] / (args.delay_ms / 1000):.1f} round trips of {args.delay_ms:.0f} ms); 4 round trips plus the listing time are "
         f"{4 * args.delay_ms / 1000 + listing[0]:.2f} s.",
     ]

@@ -9,6 +9,7 @@ Only loopback addresses are accepted, for listening and upstream.
 import argparse
 import http.client
 import json
+import sys
 import threading
 import time
 import urllib.parse
@@ -210,6 +211,12 @@ class DeepBacklogServer(ThreadingHTTPServer):
     # listen() backlog: the default of 5 drops connections when dozens of requests start at once.
     request_queue_size = 1024
     daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A client closing its kept-alive connection is how a run ends, not an error worth a traceback.
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
 
 
 def main():

@@ -121,6 +121,23 @@ namespace S3MlLayout.Module.Tests
         }
 
         [Fact]
+        public void Progress_is_updated_at_most_every_tenth_of_a_second_not_once_per_folder_and_counts_every_folder()
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var result = Run($"{NewBucket} | Add-MlSolution customer-churn,fraud-detection,demand-forecasting,sentiment-analysis -Template master-solution").AssertNoErrors();
+            watch.Stop();
+            int created = result.Output.Sum(o => (int)Prop(o, "Created")!);
+            // Distinct: the harness collects the same records from the progress stream and from the host.
+            var updates = result.Progress.Distinct().Where(p => p.RecordType != System.Management.Automation.ProgressRecordType.Completed).ToList();
+            Assert.True(created > 400, $"{created} folders");
+            // One update per 100 ms of the run at most, plus the last one.
+            Assert.True(updates.Count >= 1 && updates.Count <= watch.ElapsedMilliseconds / 100 + 2,
+                $"{updates.Count} updates in {watch.ElapsedMilliseconds} ms: " + string.Join("; ", updates.Select(p => p.StatusDescription)));
+            Assert.Contains(updates, p => p.StatusDescription == $"{created} of {created} folders");
+            Assert.Contains(result.Progress, p => p.RecordType == System.Management.Automation.ProgressRecordType.Completed);
+        }
+
+        [Fact]
         public void Add_MlSolution_with_dates_and_optional_folders()
         {
             Run($"{NewBucket} | Add-MlSolution churn -Date 2024-01-01 -Include /shared").AssertNoErrors();

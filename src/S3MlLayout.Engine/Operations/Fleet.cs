@@ -151,7 +151,12 @@ namespace S3MlLayout.Engine.Operations
                 var settled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
                 var applyBucket = Reported(bucket.BucketPlan.ApplyAsync(own, sink, cancellation, () => settled.TrySetResult(true)), sink);
                 if (await Task.WhenAny(settled.Task, applyBucket).ConfigureAwait(false) != settled.Task && !settled.Task.IsCompleted)
-                    return; // not there after all (not approved), or it failed: its error is reported, its contents wait for the next run
+                {
+                    // Not there after all (not approved), or it failed (reported) or was stopped (thrown on here): its
+                    // contents wait for the next run.
+                    await applyBucket.ConfigureAwait(false);
+                    return;
+                }
                 var applyContents = Reported(ApplyContentsAsync(bucket, chosen, sink, cancellation), sink);
                 await Task.WhenAll(applyBucket, applyContents).ConfigureAwait(false);
             })).ConfigureAwait(false);

@@ -44,6 +44,8 @@ namespace S3MlLayout.PowerShell.Commands
         [ValidateRange(1, 512)]
         public int ThrottleLimit { get; set; } = 64;
 
+        protected override int RequestsInFlight => ThrottleLimit;
+
         /// <summary>Reads the tenant files and every bucket's state, and plans; writes nothing.</summary>
         protected FleetPlan PlanFleet()
         {

@@ -132,6 +132,9 @@ namespace S3MlLayout.PowerShell.Common
         private readonly Dictionary<string, S3Connection> _connections = new Dictionary<string, S3Connection>(StringComparer.Ordinal);
 
         /// <summary>The bucket object for a name on the target the connection settings name (nothing is sent yet).</summary>
+        /// <summary>The most requests this command keeps in flight on one connection (a fleet's -ThrottleLimit).</summary>
+        protected virtual int RequestsInFlight => 0;
+
         internal MlBucket DescribeBucket(BucketLocation location)
         {
             var bucket = new MlBucket
@@ -163,7 +166,11 @@ namespace S3MlLayout.PowerShell.Common
             string key = string.Join("\n", settings.Region, settings.ProfileName, settings.ProfileLocation, settings.AccessKey, settings.SecretKey, settings.SessionToken,
                 settings.EndpointUrl, settings.ForcePathStyle, settings.ExpectedBucketOwner, settings.SkipCertificateCheck, settings.TimeoutSec);
             if (!_connections.TryGetValue(key, out var connection))
+            {
                 _connections[key] = connection = S3ConnectionResolver.Resolve(settings, debug: WriteVerbose); // -Verbose, not -Debug: -Debug prompts per line in pwsh 7 and fails under -NonInteractive
+                // Enough connections for the requests the command keeps in flight, or its -ThrottleLimit would be capped by them.
+                connection.MaxConnections = Math.Max(connection.MaxConnections, RequestsInFlight);
+            }
             S3Buckets.Attach(bucket, connection);
             bucket.Region = connection.Region;
             return bucket;
@@ -321,7 +328,19 @@ namespace S3MlLayout.PowerShell.Common
         public void Warning(string message) => _post(() => _cmdlet.WriteWarning(message));
         public void Verbose(string message) => _post(() => _cmdlet.WriteVerbose(message));
 
-        public void FolderWritten(Engine.Provisioning.FolderResult result, int done, int total) => _post(() =>
+        private long _lastProgress = -ProgressInterval;
+        private static readonly System.Diagnostics.Stopwatch s_clock = System.Diagnostics.Stopwatch.StartNew();
+        /// <summary>At most one progress update this often (and the last): a record per marker would cost the pipeline thread more than the writes.</summary>
+        private const long ProgressInterval = 100;
+
+        public void FolderWritten(Engine.Provisioning.FolderResult result, int done, int total)
+        {
+            long now = s_clock.ElapsedMilliseconds, last = System.Threading.Interlocked.Read(ref _lastProgress);
+            if (done < total && (now - last < ProgressInterval || System.Threading.Interlocked.CompareExchange(ref _lastProgress, now, last) != last)) return;
+            PostProgress(result, done, total);
+        }
+
+        private void PostProgress(Engine.Provisioning.FolderResult result, int done, int total) => _post(() =>
         {
             _onProgress();
             // A fresh record per update: hosts may keep the object they were given.
