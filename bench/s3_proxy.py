@@ -181,7 +181,7 @@ def make_handler(upstream, stats, delay, fail_first_put, fail_key, forbid_bucket
                 # One line per request: when it arrived and was answered, for finding requests that wait on each other.
                 with stats.lock:
                     trace.write(json.dumps({"start": started, "end": answered, "method": self.command, "path": url.path,
-                                            "query": url.query, "status": status}) + "\n")
+                                            "query": url.query, "status": status, "port": self.client_address[1]}) + "\n")
                     trace.flush()
 
         def _forward(self, method, path, body, headers):

@@ -61,8 +61,8 @@ namespace S3MlLayout.Engine.Operations
     /// </summary>
     public sealed class FleetPlan : IDisposable
     {
-        /// <summary>Buckets planned (read) at once.</summary>
-        public const int BucketsAtOnce = 64;
+        /// <summary>Buckets planned (read) at once: each sends a dozen reads of its own at once, so 16 buckets keep the connections busy.</summary>
+        public const int BucketsAtOnce = 16;
 
         private readonly SemaphoreSlim _gate;
 
