@@ -18,7 +18,7 @@ S3MlLayout's times are taken inside PowerShell around the command, without the p
 the single run is timed twice: as the first command of its process, and after a small run in the same process
 (warm: code compiled, as boto3's client is built and its modules imported before its timer starts); re-runs are
 timed warm.
-Prints a Markdown table with the machine's load; writes it to bench/results/fleet.md. Only 127.0.0.1 is used.
+Prints a Markdown table with the machine's load; writes it to bench/results/fleet.md (fleet-50ms.md for --delay-ms 50). Only 127.0.0.1 is used.
 """
 import argparse
 import concurrent.futures
@@ -225,7 +225,8 @@ def main():
     report = "\n".join(lines)
     print(report)
     os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
-    with open(os.path.join(ROOT, "bench", "results", "fleet.md"), "w") as f:
+    name = "fleet.md" if args.delay_ms == 200 else f"fleet-{args.delay_ms:g}ms.md"
+    with open(os.path.join(ROOT, "bench", "results", name), "w") as f:
         f.write(report + "\n")
 
 
