@@ -61,13 +61,15 @@ $w.Elapsed", new Dictionary<string, object?> { ["endpoint"] = endpoint });
         }
 
         [Fact]
-        public void A_silent_endpoint_fails_within_the_default_30_seconds_naming_the_endpoint()
+        public void A_silent_endpoint_fails_when_the_default_30_second_budget_runs_out_naming_the_endpoint()
         {
             using var silent = new SilentEndpoint();
             var (result, took) = GetBucket(silent.Endpoint);
             var error = AssertEndpointError(result, "EndpointTimeout", silent.Endpoint);
             Assert.Contains("-TimeoutSec", error.Exception.Message);
-            Assert.True(took < TimeSpan.FromSeconds(30.5), $"took {took}");
+            // The budget (not an attempt timeout, not the SDK's retries: 3 min 15 s before) ends the wait; the command
+            // around it gets 2 s, as a busy machine running the whole suite at once needs.
+            Assert.True(took >= TimeSpan.FromSeconds(29.5) && took < TimeSpan.FromSeconds(32), $"took {took}");
         }
 
         [Fact]
