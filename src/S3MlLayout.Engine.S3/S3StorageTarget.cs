@@ -48,11 +48,20 @@ namespace S3MlLayout.Engine.S3
 
         private S3BucketAdmin Admin => new S3BucketAdmin(_connection, Bucket.Name, Requests);
 
-        public async Task<bool> CreateBucketAsync(BucketSettings desired, CancellationToken cancellation) =>
+        public async Task<bool> CreateBucketAsync(BucketSettings desired, CancellationToken cancellation)
+        {
             _createdHere = await Admin.CreateAsync(desired.ObjectOwnership != null, cancellation).ConfigureAwait(false) == BucketCreateOutcome.Created;
+            // Until its encryption setting lands, a new bucket encrypts with S3's default (SSE-S3): the documents written
+            // before then (its declarations) name the KMS key themselves.
+            if (_createdHere && desired.Encryption == "aws:kms") _encryptionPending = desired;
+            return _createdHere;
+        }
 
         /// <summary>This target created the bucket: nobody else's policy or lifecycle rules can be on it to merge with.</summary>
         private bool _createdHere;
+
+        /// <summary>The KMS encryption a new bucket is about to get by default, sent with each object written before then.</summary>
+        private volatile BucketSettings? _encryptionPending;
 
         public bool HasSettings => true;
 
@@ -68,8 +77,12 @@ namespace S3MlLayout.Engine.S3
 
         public IReadOnlyList<BucketChange> PlanSettings(BucketSettings desired, BucketSettings actual) => S3BucketAdmin.Plan(desired, actual);
 
-        public Task<IReadOnlyList<BucketChange>> ApplySettingsAsync(BucketSettings desired, BucketSettings actual, IReadOnlyCollection<BucketChange> approved, CancellationToken cancellation) =>
-            Admin.ApplyAsync(desired, actual, approved, cancellation, bucketIsNew: _createdHere);
+        public async Task<IReadOnlyList<BucketChange>> ApplySettingsAsync(BucketSettings desired, BucketSettings actual, IReadOnlyCollection<BucketChange> approved, CancellationToken cancellation)
+        {
+            var applied = await Admin.ApplyAsync(desired, actual, approved, cancellation, bucketIsNew: _createdHere).ConfigureAwait(false);
+            if (applied.Any(c => c.Setting == nameof(BucketSettings.Encryption))) _encryptionPending = null; // the bucket's default now
+            return applied;
+        }
 
         /// <summary>Asked once per connection and shared by every bucket of a run (a fleet's audit records all name the same caller).</summary>
         public Task<string> DescribeCallerAsync(CancellationToken cancellation)
@@ -391,6 +404,12 @@ namespace S3MlLayout.Engine.S3
                 };
                 if (condition.MustBeAbsent) request.IfNoneMatch = "*";
                 if (condition.MatchETag != null) request.IfMatch = condition.MatchETag;
+                if (_encryptionPending is BucketSettings pending)
+                {
+                    request.ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS;
+                    request.ServerSideEncryptionKeyManagementServiceKeyId = pending.KmsKeyId;
+                    request.BucketKeyEnabled = pending.BucketKeyEnabled;
+                }
                 return (await Client.PutObjectAsync(request, cancellation).ConfigureAwait(false)).ETag;
             }
             catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed || e.ErrorCode == "ConditionalRequestConflict"

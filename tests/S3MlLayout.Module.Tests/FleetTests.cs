@@ -109,11 +109,34 @@ $rows | Export-MlDriftReport ([IO.Path]::Combine($o, '{name}')) | Out-Null").Ass
                 var declaration = Assert.Single(mine, r => r.IsObjectPut && r.Key == ".s3mllayout/declared/bucket.json");
                 Assert.True(declaration.End <= settings.Min(r => r.Start), $"{bucket}: the bucket is declared before any setting changes");
                 Assert.True(settings.Max(r => r.Start) < settings.Min(r => r.End), $"{bucket}: its settings are sent at once, not one after another: " + string.Join(", ", settings.Select(r => $"{r.Query} {r.Start:F3}-{r.End:F3}")));
-                // Encryption and versioning apply to what is written after them: every other object comes later.
-                var objects = mine.Where(r => r.IsObjectPut && r.Key != ".s3mllayout/declared/bucket.json").ToList();
-                Assert.Contains(objects, r => r.Key == "solutions/churn/");
-                Assert.True(objects.Min(r => r.Start) >= settings.Max(r => r.End), $"{bucket}: an object was written before its settings were in place");
+                // The solutions are declared once the bucket is; folders take the bucket's encryption and versioning, so they wait for the settings.
+                var declarations = mine.Where(r => r.IsObjectPut && r.Key.StartsWith(".s3mllayout/declared/solutions/", StringComparison.Ordinal)).ToList();
+                Assert.Equal(2, declarations.Count);
+                Assert.True(declarations.Min(r => r.Start) >= declaration.End, $"{bucket}: a solution was declared before the bucket");
+                var folders = mine.Where(r => r.IsObjectPut && r.Key.StartsWith("solutions/", StringComparison.Ordinal)).ToList();
+                Assert.Contains(folders, r => r.Key == "solutions/churn/");
+                Assert.True(folders.Min(r => r.Start) >= settings.Max(r => r.End), $"{bucket}: a folder was written before the settings were in place");
+                Assert.True(folders.Min(r => r.Start) >= declarations.Max(r => r.End), $"{bucket}: a folder was written before its solution was declared");
             }
+        }
+
+        [Fact]
+        public void A_new_KMS_bucket_names_its_key_on_the_documents_written_before_its_encryption_setting_lands()
+        {
+            const string key = "arn:aws:kms:us-east-1:123456789012:key/0b7c9b8e-5a1e-4f4e-9d43-7c1f1a2b3c4d";
+            foreach (var n in new[] { 1, 2, 3 })
+                File.WriteAllText(Path.Combine(Tenants, $"tenant{n}.yaml"),
+                    $"companyPrefix: f{_run}\ntenantId: t00{n}\nregions: [us-east-1]\ntemplate: simple-ml\nsolutions: [churn, fraud]\nenvironments:\n  prod:\n    settings:\n      kmsKeyId: {key}\n");
+            Run("Invoke-MlFleetPlan $d @conn -Tenant t001 -Environment prod -Confirm:$false -WarningAction SilentlyContinue | Out-Null").AssertNoErrors();
+            string bucket = $"f{_run}-prod-t001-us-east-1";
+            foreach (var document in new[] { ".s3mllayout/declared/bucket.json", ".s3mllayout/declared/solutions/churn.json", ".s3mllayout/declared/solutions/fraud.json" })
+            {
+                var head = _moto.AwsJson($"s3api head-object --bucket {bucket} --key {document}");
+                Assert.Equal("aws:kms", head.GetProperty("ServerSideEncryption").GetString());
+                Assert.Equal(key, head.GetProperty("SSEKMSKeyId").GetString());
+            }
+            var encryption = _moto.AwsJson($"s3api get-bucket-encryption --bucket {bucket}").GetProperty("ServerSideEncryptionConfiguration").GetProperty("Rules")[0].GetProperty("ApplyServerSideEncryptionByDefault");
+            Assert.Equal("aws:kms", encryption.GetProperty("SSEAlgorithm").GetString());
         }
 
         [Fact]

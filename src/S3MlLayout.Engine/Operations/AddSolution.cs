@@ -139,7 +139,13 @@ namespace S3MlLayout.Engine.Operations
         /// once exactly one wins, and the other's solution gets SolutionTemplateMismatch before any folder is
         /// written), then writes the approved markers, then emits one summary per solution. Audited.
         /// </summary>
-        public Task ApplyAsync(IReadOnlyCollection<PlannedChange> approved, IOperationSink sink, CancellationToken cancellation)
+        public Task ApplyAsync(IReadOnlyCollection<PlannedChange> approved, IOperationSink sink, CancellationToken cancellation) =>
+            ApplyAsync(approved, sink, cancellation, null);
+
+        /// <summary>As ApplyAsync, with the folders waiting after the declarations until the bucket is ready for them.</summary>
+        /// <param name="foldersMayStart">True once the bucket's settings are in place; false: they did not land (that
+        /// failure is reported with the bucket), so the folders are left for the next run.</param>
+        public Task ApplyAsync(IReadOnlyCollection<PlannedChange> approved, IOperationSink sink, CancellationToken cancellation, Task<bool>? foldersMayStart)
         {
             var template = Request.Template;
             var audit = new AuditRecord { Template = template.Name, TemplateVersion = template.Version };
@@ -167,6 +173,11 @@ namespace S3MlLayout.Engine.Operations
                 // Another run that won a declaration widened the includes: those keys were not planned and are left to a re-run.
                 var markers = FolderWrites.KeysOf(approved, ChangeKind.WriteMarker);
                 markers.RemoveWhere(k => refused.Contains(Owner[k]));
+                if (foldersMayStart != null && !await foldersMayStart.ConfigureAwait(false))
+                {
+                    lock (audit) audit.KeysNotAttempted.AddRange(Folders.Missing.Where(markers.Contains));
+                    return;
+                }
                 var folders = new FolderPlan(Folders.Missing.Where(k => !refused.Contains(Owner[k])).ToList(), Folders.Present.Where(k => !refused.Contains(Owner[k])).ToList());
                 var tally = await FolderWrites.ApplyAsync(Context, folders, markers, audit, sink, cancellation).ConfigureAwait(false);
 

@@ -66,12 +66,14 @@ namespace S3MlLayout.Engine.Operations
 
         /// <summary>Creates, declares, applies and reads back what was approved; emits the bucket object (none when it does not exist after all). Audited.</summary>
         public Task ApplyAsync(IReadOnlyCollection<PlannedChange> approved, IOperationSink sink, CancellationToken cancellation) =>
-            ApplyAsync(approved, sink, cancellation, null);
+            ApplyAsync(approved, sink, cancellation, null, null);
 
-        /// <summary>As ApplyAsync, telling the caller when the bucket is ready for its contents.</summary>
-        /// <param name="settled">Called once the bucket exists with its approved settings in place, before the read-back
-        /// and the audit record: what goes into the bucket (a fleet's solutions) can start then.</param>
-        public async Task ApplyAsync(IReadOnlyCollection<PlannedChange> approved, IOperationSink sink, CancellationToken cancellation, Action? settled)
+        /// <summary>As ApplyAsync, telling the caller when the bucket is ready for what goes into it.</summary>
+        /// <param name="declared">Called once the bucket exists and is declared, while its settings are being applied:
+        /// documents that name their own encryption (a fleet's solution declarations) can be written then.</param>
+        /// <param name="settled">Called once its approved settings are in place too, before the read-back and the audit
+        /// record: folders, which take the bucket's default encryption and versioning, can be written then.</param>
+        public async Task ApplyAsync(IReadOnlyCollection<PlannedChange> approved, IOperationSink sink, CancellationToken cancellation, Action? declared, Action? settled)
         {
             var target = Target;
             var bucket = target.Bucket;
@@ -96,6 +98,7 @@ namespace S3MlLayout.Engine.Operations
                     bucket.CreatedUtc ??= DateTime.UtcNow;
                     await DeclaredBucket.From(bucket, target.HasSettings ? Desired : null).DeclareAsync(target, _read, cancellation).ConfigureAwait(false);
                 }
+                declared?.Invoke();
                 if (!target.HasSettings) { settled?.Invoke(); return; }
                 var applied = settings.Count == 0 ? settings : await target.ApplySettingsAsync(Desired, _actual, settings, cancellation).ConfigureAwait(false);
                 settled?.Invoke();

@@ -146,18 +146,21 @@ namespace S3MlLayout.Engine.Operations
             await Task.WhenAll(Buckets.Select(async bucket =>
             {
                 var own = bucket.BucketPlan.Changes.Where(chosen.Contains).ToList();
-                // The bucket's contents start as soon as it exists with its settings (encryption and versioning apply
-                // to every object written after), while its read-back and audit record are still on their way.
+                // What goes into the bucket starts as soon as it can, while the bucket's settings, read-back and audit
+                // record are still on their way: declarations and documents once the bucket is declared (a new KMS
+                // bucket's target names the key on them), folders once the settings (encryption, versioning) are in place.
+                var declared = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
                 var settled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-                var applyBucket = Reported(bucket.BucketPlan.ApplyAsync(own, sink, cancellation, () => settled.TrySetResult(true)), sink);
-                if (await Task.WhenAny(settled.Task, applyBucket).ConfigureAwait(false) != settled.Task && !settled.Task.IsCompleted)
+                var applyBucket = Reported(bucket.BucketPlan.ApplyAsync(own, sink, cancellation, () => declared.TrySetResult(true), () => settled.TrySetResult(true)), sink);
+                // An apply that ends without the signals (not approved, failed and reported, or stopped) releases whoever waits on them.
+                _ = applyBucket.ContinueWith(_ => { declared.TrySetResult(false); settled.TrySetResult(false); }, CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                if (!await declared.Task.ConfigureAwait(false))
                 {
-                    // Not there after all (not approved), or it failed (reported) or was stopped (thrown on here): its
-                    // contents wait for the next run.
-                    await applyBucket.ConfigureAwait(false);
+                    await applyBucket.ConfigureAwait(false); // rethrows a stop; the contents wait for the next run
                     return;
                 }
-                var applyContents = Reported(ApplyContentsAsync(bucket, chosen, sink, cancellation), sink);
+                var applyContents = Reported(ApplyContentsAsync(bucket, chosen, settled.Task, sink, cancellation), sink);
                 await Task.WhenAll(applyBucket, applyContents).ConfigureAwait(false);
             })).ConfigureAwait(false);
         }
@@ -168,14 +171,14 @@ namespace S3MlLayout.Engine.Operations
             catch (MlLayoutException e) { sink.Error(e); }
         }
 
-        /// <summary>The solutions' declarations and folders, and the documents, of a bucket that exists with its settings.</summary>
-        private static async Task ApplyContentsAsync(FleetBucketPlan bucket, HashSet<PlannedChange> chosen, IOperationSink sink, CancellationToken cancellation)
+        /// <summary>The solutions' declarations and folders (once settled), and the documents, of a declared bucket.</summary>
+        private static async Task ApplyContentsAsync(FleetBucketPlan bucket, HashSet<PlannedChange> chosen, Task<bool> settled, IOperationSink sink, CancellationToken cancellation)
         {
             var documents = WriteDocumentsAsync(bucket, bucket.DocumentChanges.Where(chosen.Contains).ToList(), sink, cancellation);
             try
             {
                 if (bucket.SolutionPlan != null)
-                    await bucket.SolutionPlan.ApplyAsync(bucket.SolutionPlan.Changes.Where(chosen.Contains).ToList(), sink, cancellation).ConfigureAwait(false);
+                    await bucket.SolutionPlan.ApplyAsync(bucket.SolutionPlan.Changes.Where(chosen.Contains).ToList(), sink, cancellation, settled).ConfigureAwait(false);
             }
             finally { await Reported(documents, sink).ConfigureAwait(false); }
         }
