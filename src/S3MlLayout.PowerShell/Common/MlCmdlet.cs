@@ -279,15 +279,19 @@ namespace S3MlLayout.PowerShell.Common
                 try { await work(queue.Add, Cancellation).ConfigureAwait(false); }
                 finally { queue.CompleteAdding(); }
             });
+            bool drained = false;
             try
             {
                 foreach (var item in queue.GetConsumingEnumerable()) onItem(item);
+                drained = true;
             }
             finally
             {
                 // If writing to the pipeline threw (it was stopped), let the work wind down before returning, so
-                // whatever it counts is complete when the caller writes its audit record.
-                if (!task.IsCompleted)
+                // whatever it counts is complete when the caller writes its audit record. Not when the queue simply
+                // drained: the work is then finishing its last step, and cancelling would stop this cmdlet's next
+                // piece of work (the next piped bucket) as if the user had pressed Ctrl+C.
+                if (!drained && !task.IsCompleted)
                 {
                     if (!Cancellation.IsCancellationRequested) _stopping.Cancel();
                     foreach (var _ in queue.GetConsumingEnumerable()) { }
