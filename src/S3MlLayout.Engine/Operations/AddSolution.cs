@@ -126,12 +126,12 @@ namespace S3MlLayout.Engine.Operations
         /// <summary>The folder plan for these keys from a listing made earlier, listing only the keys it did not cover.</summary>
         private static async Task<FolderPlan> ListedAsync(IStorageTarget target, IEnumerable<string> keys, FolderPlan listed, CancellationToken cancellation)
         {
-            var all = FolderWrites.AllMissing(keys).Missing;
+            var all = FolderPlan.ParentsFirst(keys);
             var covered = new HashSet<string>(listed.Missing.Concat(listed.Present), StringComparer.Ordinal);
             var present = new HashSet<string>(listed.Present, StringComparer.Ordinal);
             var rest = all.Where(k => !covered.Contains(k)).ToList();
             if (rest.Count > 0) present.UnionWith((await FolderWrites.PlanAsync(target, rest, cancellation).ConfigureAwait(false)).Present);
-            return new FolderPlan(all.Where(k => !present.Contains(k)).ToList(), all.Where(present.Contains).ToList());
+            return FolderPlan.Split(all, present);
         }
 
         /// <summary>

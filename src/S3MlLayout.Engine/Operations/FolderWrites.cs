@@ -35,7 +35,7 @@ namespace S3MlLayout.Engine.Operations
 
         /// <summary>The plan for a bucket that does not exist yet: every folder missing, parents first, nothing read.</summary>
         public static FolderPlan AllMissing(IEnumerable<string> keys) =>
-            new FolderPlan(keys.Distinct(StringComparer.Ordinal).OrderBy(k => k.Count(c => c == '/')).ThenBy(k => k, StringComparer.Ordinal).ToList(), Array.Empty<string>());
+            new FolderPlan(FolderPlan.ParentsFirst(keys), Array.Empty<string>());
 
         public static IEnumerable<PlannedChange> Changes(IStorageTarget target, FolderPlan plan, Func<string, string?>? solutionOf = null) =>
             plan.Missing.Select(key => new PlannedChange(ChangeKind.WriteMarker, target.Describe(key), "Create folder", key, solutionOf?.Invoke(key)));

@@ -39,6 +39,17 @@ namespace S3MlLayout.Engine.Provisioning
     public sealed class FolderPlan
     {
         public FolderPlan(IReadOnlyList<string> missing, IReadOnlyList<string> present) { Missing = missing; Present = present; }
+
+        /// <summary>Distinct keys, parents first (by depth, then by name): the order every folder plan keeps.</summary>
+        public static List<string> ParentsFirst(IEnumerable<string> keys) =>
+            keys.Distinct(StringComparer.Ordinal).OrderBy(k => k.Count(c => c == '/')).ThenBy(k => k, StringComparer.Ordinal).ToList();
+
+        /// <summary>The plan for these keys, given which of them exist.</summary>
+        public static FolderPlan Split(IEnumerable<string> keys, ICollection<string> present)
+        {
+            var ordered = ParentsFirst(keys);
+            return new FolderPlan(ordered.Where(k => !present.Contains(k)).ToList(), ordered.Where(present.Contains).ToList());
+        }
         public IReadOnlyList<string> Missing { get; }
         public IReadOnlyList<string> Present { get; }
     }
@@ -65,9 +76,9 @@ namespace S3MlLayout.Engine.Provisioning
         public async Task<FolderPlan> PlanAsync(IEnumerable<string> folderKeys, CancellationToken cancellation)
         {
             // Parents first, so the local target and any reader see a tree that grows from the root.
-            var keys = folderKeys.Distinct(StringComparer.Ordinal).OrderBy(k => k.Count(c => c == '/')).ThenBy(k => k, StringComparer.Ordinal).ToArray();
+            var keys = FolderPlan.ParentsFirst(folderKeys);
             var existing = await _target.FindFolderMarkersAsync(keys, cancellation).ConfigureAwait(false);
-            return new FolderPlan(keys.Where(k => !existing.Contains(k)).ToArray(), keys.Where(existing.Contains).ToArray());
+            return FolderPlan.Split(keys, existing);
         }
 
         /// <summary>
