@@ -44,6 +44,11 @@ namespace S3MlLayout.Engine.Layouts
         public string TemplatePath { get; set; } = "";
         /// <summary>For Partition nodes, the first day the level stands for.</summary>
         public DateTime? Date { get; set; }
+        /// <summary>
+        /// The folder's effective contract (what it accepts, who produces and consumes it), inheritance applied; date
+        /// levels carry their folder's. Null for solutions/ and the solution root, which hold folders only.
+        /// </summary>
+        public FolderContract? Contract { get; set; }
 
         public override string ToString() => Key;
     }

@@ -59,8 +59,8 @@ namespace S3MlLayout.Engine.Layouts
                 nodes.Add(new FolderNode { Key = SolutionsFolder + "/", Name = SolutionsFolder, Depth = 1, Kind = FolderKind.SolutionsRoot, Style = NamingStyle.KebabCase, Solution = solution, Template = template.Name, TemplateVersion = template.Version });
                 nodes.Add(new FolderNode { Key = $"{SolutionsFolder}/{solution}/", Name = solution, Depth = 2, ParentKey = SolutionsFolder + "/", Kind = FolderKind.Solution, Style = NamingStyle.KebabCase, Solution = solution, Template = template.Name, TemplateVersion = template.Version, Description = template.Description });
             }
-            context.AddFolders(template.SolutionFolders, $"{SolutionsFolder}/{solution}/", "", NamingStyle.KebabCase, 3, solution);
-            context.AddFolders(template.BucketFolders, "", "/", NamingStyle.KebabCase, 1, "");
+            context.AddFolders(template.SolutionFolders, $"{SolutionsFolder}/{solution}/", "", NamingStyle.KebabCase, 3, solution, null);
+            context.AddFolders(template.BucketFolders, "", "/", NamingStyle.KebabCase, 1, "", null);
             // Templates from YAML are checked when loaded; this also covers template objects built or changed in a script.
             var reserved = nodes.FirstOrDefault(n => S3KeyRules.IsReserved(n.Key));
             if (reserved != null) throw S3KeyRules.Reserved(reserved.Key, ErrorKind.InvalidData, template.Name);
@@ -85,7 +85,7 @@ namespace S3MlLayout.Engine.Layouts
                 _template = template; _solution = solution; _dates = dates; _include = include; _partitionsOnly = partitionsOnly; _nodes = nodes;
             }
 
-            public void AddFolders(IEnumerable<FolderSpec> folders, string parentKey, string parentPath, NamingStyle inherited, int depth, string solution)
+            public void AddFolders(IEnumerable<FolderSpec> folders, string parentKey, string parentPath, NamingStyle inherited, int depth, string solution, FolderContract? parentContract)
             {
                 foreach (var spec in folders)
                 {
@@ -95,20 +95,22 @@ namespace S3MlLayout.Engine.Layouts
                     string key = parentKey + spec.Name + "/";
                     CheckKey(key);
                     var partitionStyle = spec.PartitionStyle ?? _template.PartitionStyle;
+                    var contract = FolderContract.Resolve(spec.Contract, parentContract, spec.Folders.Count > 0, spec.Partition != PartitionGranularity.None);
                     if (!_partitionsOnly)
                         _nodes.Add(new FolderNode
                         {
                             Key = key, Name = spec.Name, Depth = depth, ParentKey = parentKey, Kind = FolderKind.Folder, Style = style,
                             Partition = spec.Partition, PartitionStyle = partitionStyle, Description = spec.Description, Optional = spec.Optional,
                             Solution = solution, Template = _template.Name, TemplateVersion = _template.Version, TemplatePath = path,
+                            Contract = contract,
                         });
                     // The reference lists a folder's date levels before its other children (raw/2024/... then raw/archive/).
-                    if (spec.Partition != PartitionGranularity.None) AddPartitions(spec, key, depth, style, partitionStyle, solution, path);
-                    AddFolders(spec.Folders, key, path, style, depth + 1, solution);
+                    if (spec.Partition != PartitionGranularity.None) AddPartitions(spec, key, depth, style, partitionStyle, solution, path, contract);
+                    AddFolders(spec.Folders, key, path, style, depth + 1, solution, contract);
                 }
             }
 
-            private void AddPartitions(FolderSpec spec, string key, int depth, NamingStyle style, PartitionStyle partitionStyle, string solution, string path)
+            private void AddPartitions(FolderSpec spec, string key, int depth, NamingStyle style, PartitionStyle partitionStyle, string solution, string path, FolderContract contract)
             {
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var date in _dates)
@@ -126,7 +128,7 @@ namespace S3MlLayout.Engine.Layouts
                             {
                                 Key = levelKey, Name = levels[i], Depth = depth + i + 1, ParentKey = parent, Kind = FolderKind.Partition, Style = style,
                                 Partition = spec.Partition, PartitionStyle = partitionStyle, Solution = solution, Template = _template.Name,
-                                TemplateVersion = _template.Version, TemplatePath = path, Date = first,
+                                TemplateVersion = _template.Version, TemplatePath = path, Date = first, Contract = contract,
                             });
                         }
                         parent = levelKey;

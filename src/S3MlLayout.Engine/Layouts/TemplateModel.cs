@@ -49,13 +49,15 @@ namespace S3MlLayout.Engine.Layouts
         public PartitionStyle? PartitionStyle { get; set; }
         /// <summary>Optional folders are provisioned only when included (e.g. the bucket-level shared/).</summary>
         public bool Optional { get; set; }
+        /// <summary>What the folder accepts and who uses it, as declared here; null inherits everything.</summary>
+        public FolderContract? Contract { get; set; }
         public List<FolderSpec> Folders { get; set; } = new List<FolderSpec>();
         internal SourceLocation Location { get; set; }
 
         public FolderSpec Clone() => new FolderSpec
         {
             Name = Name, Description = Description, Style = Style, Partition = Partition, PartitionStyle = PartitionStyle,
-            Optional = Optional, Location = Location, Folders = Folders.Select(f => f.Clone()).ToList(),
+            Optional = Optional, Contract = Contract?.Clone(), Location = Location, Folders = Folders.Select(f => f.Clone()).ToList(),
         };
 
         public override string ToString() => Name + "/";
