@@ -50,6 +50,7 @@
         'module/templates/simple-ml.yaml'
         'module/templates/databricks.yaml'
         'module/schemas/tenant.schema.json'
+        'module/schemas/fleet-plan.schema.json'
     )
     PrivateData            = @{
         PSData = @{

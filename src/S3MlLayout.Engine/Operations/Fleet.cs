@@ -202,17 +202,26 @@ namespace S3MlLayout.Engine.Operations
         }
 
         /// <summary>Each change as one line: what a saved plan is compared by, to refuse applying a stale one.</summary>
-        public IReadOnlyList<string> Fingerprints => Changes.Where(c => c.NeedsApproval).Select(Fingerprint).ToList();
+        public IReadOnlyList<string> Fingerprints => Buckets.SelectMany(b => b.Changes.Where(c => c.NeedsApproval).Select(c => Fingerprint(b.Bucket.Name, c))).ToList();
 
-        private static string Fingerprint(PlannedChange change) => $"{change.Kind} {change.Target} {change.Action}";
+        /// <summary>Every bucket (one line) followed by its changes (one line each): what a reviewer of the saved plan read, as lines to compare.</summary>
+        internal IReadOnlyList<string> ReviewLines => Buckets.SelectMany(b => new[] { BucketLine(b.Bucket.Name, b.Bucket.Uri, b.Source) }
+            .Concat(b.Changes.Where(c => c.NeedsApproval).Select(c => Fingerprint(b.Bucket.Name, c)))).ToList();
 
-        /// <summary>What moved between a saved plan and this one: changes only one of them has.</summary>
-        public IReadOnlyList<string> MovedSince(IEnumerable<string> saved)
-        {
-            var before = new HashSet<string>(saved, StringComparer.Ordinal);
-            var now = new HashSet<string>(Fingerprints, StringComparer.Ordinal);
-            return before.Except(now).Select(f => "no longer needed: " + f).Concat(now.Except(before).Select(f => "new: " + f)).OrderBy(f => f, StringComparer.Ordinal).ToList();
-        }
+        internal const string BucketLinePrefix = "bucket ";
+
+        internal static string BucketLine(string bucket, string uri, string tenantFile) => $"{BucketLinePrefix}{bucket} at {uri} from {tenantFile}";
+
+        private static string Fingerprint(string bucket, PlannedChange change) =>
+            Fingerprint(bucket, change.Kind.ToString(), change.Target, change.Action, change.Solution, ContentSha256(change));
+
+        /// <summary>A change in one line: its bucket, kind, target and action, its solution and, for a document, the hash of the bytes it writes.</summary>
+        internal static string Fingerprint(string bucket, string kind, string target, string action, string? solution, string? contentSha256) =>
+            $"{bucket}: {kind} {target} {action}" + (solution == null ? "" : $" (solution {solution})") + (contentSha256 == null ? "" : $" (sha256 {contentSha256})");
+
+        /// <summary>The hash of what a document change writes; null for other changes.</summary>
+        private static string? ContentSha256(PlannedChange change) =>
+            change.Kind == ChangeKind.WriteDocument && change.Detail is ValueTuple<byte[], StoredContent?> document ? Sha256(document.Item1) : null;
 
         public string ToMarkdown()
         {
@@ -249,12 +258,15 @@ namespace S3MlLayout.Engine.Operations
             return text.ToString();
         }
 
-        /// <summary>The plan as JSON: what to review and what Invoke-MlFleetPlan checks a saved plan by.</summary>
+        /// <summary>
+        /// The plan as JSON (module/schemas/fleet-plan.schema.json): what to review and what Invoke-MlFleetPlan checks a
+        /// saved plan by. Its digest covers every other key, so an edit to what a reviewer reads is noticed.
+        /// </summary>
         public string ToJson(IEnumerable<string> tenantFiles)
         {
             var document = new Dictionary<string, object?>
             {
-                ["schema"] = 1,
+                ["schema"] = SavedFleetPlan.FormatVersion,
                 ["tool"] = "S3MlLayout " + Provisioning.ToolInfo.Version,
                 ["createdUtc"] = DateTime.UtcNow.ToString("o", System.Globalization.CultureInfo.InvariantCulture),
                 ["exitCode"] = ExitCode,
@@ -266,14 +278,25 @@ namespace S3MlLayout.Engine.Operations
                     ["bucket"] = b.Bucket.Name,
                     ["uri"] = b.Bucket.Uri,
                     ["tenantFile"] = b.Source,
-                    ["changes"] = b.Changes.Where(c => c.NeedsApproval).Select(c => new Dictionary<string, string?>
+                    ["changes"] = b.Changes.Where(c => c.NeedsApproval).Select(c =>
                     {
-                        ["kind"] = c.Kind.ToString(), ["target"] = c.Target, ["action"] = c.Action, ["solution"] = c.Solution,
+                        var change = new Dictionary<string, string?> { ["kind"] = c.Kind.ToString(), ["target"] = c.Target, ["action"] = c.Action, ["solution"] = c.Solution };
+                        if (ContentSha256(c) is string sha) change["contentSha256"] = sha;
+                        return change;
                     }).ToList(),
                 }).ToList(),
                 ["fingerprints"] = Fingerprints,
             };
-            return JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+            var options = new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+            using (var written = JsonDocument.Parse(JsonSerializer.Serialize(document, options)))
+                document["digest"] = SavedFleetPlan.Digest(written.RootElement);
+            return JsonSerializer.Serialize(document, options);
+        }
+
+        private static string Sha256(byte[] content)
+        {
+            using var sha = SHA256.Create();
+            return BitConverter.ToString(sha.ComputeHash(content)).Replace("-", "").ToLowerInvariant();
         }
 
         /// <summary>A tenant file's content hash, so a saved plan knows when its sources changed.</summary>
