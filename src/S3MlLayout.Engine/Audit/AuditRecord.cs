@@ -47,13 +47,21 @@ namespace S3MlLayout.Engine.Audit
         public string? Error { get; set; }
         public List<string> SettingsChanged { get; set; } = new List<string>();
         public bool BucketCreated { get; set; }
+        /// <summary>Declarations (.s3mllayout/declared/...) and documents (client_config/...) this run wrote, a write whose
+        /// reply was lost counted when the bucket holds exactly the bytes this run sent.</summary>
+        public List<string> DocumentsWritten { get; set; } = new List<string>();
+        /// <summary>Declarations and documents whose write failed (a refused compare-and-swap is not a failure: nothing was written).</summary>
+        public List<string> DocumentsFailed { get; set; } = new List<string>();
+        /// <summary>Declarations and documents whose write was in flight when the run was stopped: each may or may not have been written.</summary>
+        public List<string> DocumentsInterrupted { get; set; } = new List<string>();
 
         [JsonIgnore]
-        public bool HasChanges => BucketCreated || KeysCreated.Count > 0 || KeysDeleted.Count > 0 || SettingsChanged.Count > 0 || KeysInterrupted.Count > 0;
+        public bool HasChanges => BucketCreated || KeysCreated.Count > 0 || KeysDeleted.Count > 0 || SettingsChanged.Count > 0 || KeysInterrupted.Count > 0
+            || DocumentsWritten.Count > 0 || DocumentsInterrupted.Count > 0;
 
         /// <summary>Whether the record is worth writing: something changed (or may have), or something failed.</summary>
         [JsonIgnore]
-        public bool IsWorthWriting => HasChanges || KeysFailed.Count > 0;
+        public bool IsWorthWriting => HasChanges || KeysFailed.Count > 0 || DocumentsFailed.Count > 0;
 
         [JsonIgnore]
         public string Key => string.Format(CultureInfo.InvariantCulture, "{0}{1:yyyy}/{1:MM}/{1:dd}/{1:HHmmss}Z-{2}.json", Prefix, TimeUtc, RunId);

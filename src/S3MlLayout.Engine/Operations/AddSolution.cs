@@ -159,7 +159,8 @@ namespace S3MlLayout.Engine.Operations
                 {
                     try
                     {
-                        if (await work.Declaration.DeclareAsync(Target, work.Read, Request.Force, cancellation).ConfigureAwait(false))
+                        if (await AuditedRun.DocumentAsync(audit, DeclaredLayout.KeyFor(work.Solution),
+                                () => work.Declaration.DeclareAsync(Target, work.Read, Request.Force, cancellation), cancellation).ConfigureAwait(false))
                             lock (audit) audit.SettingsChanged.Add($"declared layout of {work.Solution}: {template.Name} {template.Version}");
                     }
                     catch (MlLayoutException e) when (e.ErrorId == "SolutionTemplateMismatch")

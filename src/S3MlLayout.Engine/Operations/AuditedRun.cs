@@ -32,6 +32,37 @@ namespace S3MlLayout.Engine.Operations
         }
 
         /// <summary>
+        /// Runs one declaration or document write and names its key in <paramref name="record"/> by how it ended:
+        /// written (<paramref name="write"/> returned true: false means an equal one was already there, written by
+        /// someone else), failed, or interrupted (in flight when the run was stopped). A compare-and-swap refusal
+        /// (another run changed the object) wrote nothing and is not named.
+        /// </summary>
+        public static async Task<bool> DocumentAsync(AuditRecord record, string key, Func<Task<bool>> write, CancellationToken cancellation)
+        {
+            cancellation.ThrowIfCancellationRequested(); // never sent: nothing to name
+            try
+            {
+                bool wrote = await write().ConfigureAwait(false);
+                if (wrote) lock (record) record.DocumentsWritten.Add(key);
+                return wrote;
+            }
+            catch (Exception) when (cancellation.IsCancellationRequested)
+            {
+                lock (record) record.DocumentsInterrupted.Add(key);
+                throw;
+            }
+            catch (MlLayoutException e) when (e is ObjectChangedException || e.ErrorId == "SolutionTemplateMismatch" || e.ErrorId == "BucketDeclarationChanged")
+            {
+                throw;
+            }
+            catch (Exception)
+            {
+                lock (record) record.DocumentsFailed.Add(key);
+                throw;
+            }
+        }
+
+        /// <summary>
         /// Writes the record into the bucket it is about, when something changed or failed. A stopped run writes it on
         /// its own short deadline (the run's cancellation has fired) and does not ask STS who it is.
         /// </summary>

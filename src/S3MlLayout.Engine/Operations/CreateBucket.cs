@@ -96,7 +96,8 @@ namespace S3MlLayout.Engine.Operations
                 {
                     // Declared first, then converged: if a setting fails, the declaration still says what the bucket should be.
                     bucket.CreatedUtc ??= DateTime.UtcNow;
-                    await DeclaredBucket.From(bucket, target.HasSettings ? Desired : null).DeclareAsync(target, _read, cancellation).ConfigureAwait(false);
+                    var declaration = DeclaredBucket.From(bucket, target.HasSettings ? Desired : null);
+                    await AuditedRun.DocumentAsync(audit, DeclaredBucket.Key, () => declaration.DeclareAsync(target, _read, cancellation), cancellation).ConfigureAwait(false);
                 }
                 declared?.Invoke();
                 if (!target.HasSettings) { settled?.Invoke(); return; }

@@ -190,15 +190,30 @@ namespace S3MlLayout.Engine.Operations
             var audit = new AuditRecord();
             return AuditedRun.RunAsync(context, audit, sink, async () =>
             {
-                await Task.WhenAll(documents.Select(async change =>
-                {
-                    var (content, read) = ((byte[], StoredContent?))change.Detail!;
-                    // Compare-and-swap on what the plan read: a document someone edited since is not overwritten.
-                    await bucket.Member.Target.WriteObjectAsync(change.Key!, content, change.Key!.EndsWith(".json", StringComparison.Ordinal) ? "application/json" : "application/yaml",
-                        WriteCondition.After(read), cancellation).ConfigureAwait(false);
-                    lock (audit) audit.SettingsChanged.Add($"wrote {change.Key}");
-                })).ConfigureAwait(false);
+                await Task.WhenAll(documents.Select(change =>
+                    AuditedRun.DocumentAsync(audit, change.Key!, () => WriteDocumentAsync(bucket.Member.Target, change, cancellation), cancellation))).ConfigureAwait(false);
             }, cancellation);
+        }
+
+        /// <summary>
+        /// Writes one document with compare-and-swap on what the plan read: a document someone edited since is not
+        /// overwritten (ObjectChanged). A refused retry of this run's own write (the first attempt landed, its reply
+        /// was lost) finds exactly the bytes it sent, and counts as written.
+        /// </summary>
+        private static async Task<bool> WriteDocumentAsync(IStorageTarget target, PlannedChange change, CancellationToken cancellation)
+        {
+            var (content, read) = ((byte[], StoredContent?))change.Detail!;
+            try
+            {
+                await target.WriteObjectAsync(change.Key!, content, change.Key!.EndsWith(".json", StringComparison.Ordinal) ? "application/json" : "application/yaml",
+                    WriteCondition.After(read), cancellation).ConfigureAwait(false);
+            }
+            catch (ObjectChangedException)
+            {
+                var now = await target.ReadObjectWithETagAsync(change.Key!, cancellation).ConfigureAwait(false);
+                if (now == null || !now.Content.AsSpan().SequenceEqual(content)) throw;
+            }
+            return true;
         }
 
         /// <summary>Each change as one line: what a saved plan is compared by, to refuse applying a stale one.</summary>

@@ -51,16 +51,23 @@ namespace S3MlLayout.Engine.Provisioning
         /// If-Match on its ETag otherwise): when another run changed it meanwhile, nothing is overwritten and
         /// BucketDeclarationChanged says so, unless the other run declared the very same settings.
         /// </summary>
-        public async Task DeclareAsync(IStorageTarget target, StoredContent? read, CancellationToken cancellation)
+        /// <returns>True when this run wrote it (also when the reply to its write was lost and the bucket holds exactly
+        /// the bytes it sent); false when an equal declaration of another run was there.</returns>
+        public async Task<bool> DeclareAsync(IStorageTarget target, StoredContent? read, CancellationToken cancellation)
         {
+            var content = ToJson();
             try
             {
-                await target.WriteObjectAsync(Key, ToJson(), "application/json", WriteCondition.After(read), cancellation).ConfigureAwait(false);
+                await target.WriteObjectAsync(Key, content, "application/json", WriteCondition.After(read), cancellation).ConfigureAwait(false);
+                return true;
             }
             catch (ObjectChangedException e)
             {
+                var stored = await target.ReadObjectWithETagAsync(Key, cancellation).ConfigureAwait(false);
+                // Our own write, landed with its reply lost (the SDK's retry was refused): the very bytes we sent.
+                if (stored != null && stored.Content.AsSpan().SequenceEqual(content)) return true;
                 var (now, _) = await ReadStoredAsync(target, cancellation).ConfigureAwait(false);
-                if (now != null && SameSettingsAs(now)) return; // the same declaration (ours, its reply lost, or an equal run's)
+                if (now != null && SameSettingsAs(now)) return false; // an equal run's declaration
                 throw new MlLayoutException("BucketDeclarationChanged", ErrorKind.ResourceExists, target.Describe(Key),
                     $"Another run changed the bucket declaration '{target.Describe(Key)}' while this one was working, so it was not overwritten. " +
                     "Run the command again to declare your settings over the new state.", e);

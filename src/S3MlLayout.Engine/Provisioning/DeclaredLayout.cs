@@ -109,7 +109,8 @@ namespace S3MlLayout.Engine.Provisioning
         /// accepted as it is; another template is refused with SolutionTemplateMismatch unless
         /// <paramref name="force"/>, which retries on the new state.
         /// </summary>
-        /// <returns>True when this run wrote the declaration, false when an equal one was already there.</returns>
+        /// <returns>True when this run wrote the declaration (also when the reply to its write was lost and the bucket
+        /// holds exactly the bytes it sent), false when an equal one was already there.</returns>
         /// <param name="replacing">An upgrade (Update-MlSolution): the declaration read is the one this replaces, already
         /// checked by the caller; if another run changed it meanwhile, the upgrade stops with SolutionTemplateMismatch.</param>
         public async Task<bool> DeclareAsync(IStorageTarget target, StoredContent? read, bool force, CancellationToken cancellation, bool replacing = false)
@@ -118,16 +119,19 @@ namespace S3MlLayout.Engine.Provisioning
                 throw Mismatch(target, before);
             for (int attempt = 1; ; attempt++)
             {
+                var content = ToJson();
                 try
                 {
-                    await target.WriteObjectAsync(KeyFor(Solution), ToJson(), "application/json", WriteCondition.After(read), cancellation).ConfigureAwait(false);
+                    await target.WriteObjectAsync(KeyFor(Solution), content, "application/json", WriteCondition.After(read), cancellation).ConfigureAwait(false);
                     return true;
                 }
                 catch (ObjectChangedException) when (attempt < 5)
                 {
                     DeclaredLayout? now;
                     (now, read) = await ReadStoredAsync(target, Solution, cancellation).ConfigureAwait(false);
-                    // Our own write, landed with its reply lost (the retry was refused), reads back as the same declaration.
+                    // The very bytes this run sent (its recorded time included): its own write, the reply lost.
+                    if (read != null && read.Content.AsSpan().SequenceEqual(content)) return true;
+                    // An equal declaration (another run's): nothing to write.
                     if (SameAs(now)) return false;
                     if (now != null && (replacing || !force) && (now.Template != Template || now.TemplateVersion != TemplateVersion))
                         throw Mismatch(target, now);
