@@ -62,7 +62,8 @@ def classify(method, path, query):
 
 
 def make_handler(upstream, stats, delay, fail_first_put, fail_key, forbid_bucket=None,
-                 write_before_delete=False, ignore_delete_conditions=False, lose_first_put_reply=False, trace=None, abort_first_setting=False):
+                 write_before_delete=False, ignore_delete_conditions=False, lose_first_put_reply=False, trace=None, abort_first_setting=False,
+                 lose_reply_matching=None):
     host, port = upstream
     # One kept-alive upstream connection per proxy thread, so the upstream spends its time on requests, not on
     # accepting connections (both sides of every comparison go through the same proxy).
@@ -164,7 +165,7 @@ def make_handler(upstream, stats, delay, fail_first_put, fail_key, forbid_bucket
                 # A store that ignores If-Match on DeleteObject (the header never reaches it).
                 headers = {k: v for k, v in headers.items() if k.lower() != "if-match"}
             status, data, out = self._forward(self.command, self.path, body, headers)
-            if kind == "PUT_OBJECT" and lose_first_put_reply:
+            if kind == "PUT_OBJECT" and (lose_first_put_reply or lose_reply_matching and lose_reply_matching in urllib.parse.unquote(url.path)):
                 with stats.lock:
                     first = url.path not in stats.seen_puts
                     stats.seen_puts.add(url.path)
@@ -230,6 +231,7 @@ def main():
     parser.add_argument("--write-before-any-delete", action="store_true", help="as --write-before-delete, for version-id deletes too")
     parser.add_argument("--ignore-delete-conditions", action="store_true", help="drop If-Match from DeleteObject, as a store without conditional deletes would")
     parser.add_argument("--lose-first-put-reply", action="store_true", help="forward the first PUT of every object key, then drop the connection instead of replying")
+    parser.add_argument("--lose-put-reply-matching", default=None, help="as --lose-first-put-reply, only for object keys whose path contains this text (e.g. client_config/)")
     parser.add_argument("--abort-first-setting", action="store_true", help="answer the first PUT of every bucket setting (?versioning, ?tagging, ...) with 409 OperationAborted")
     parser.add_argument("--trace", default=None, help="append one JSON line per forwarded request (arrival, reply, method, path, status) to this file")
     parser.add_argument("--forbid-bucket", default=None, help="answer every request to this bucket with 403 AccessDenied, as S3 does for another account's bucket")
@@ -240,7 +242,7 @@ def main():
     server = DeepBacklogServer(("127.0.0.1", args.port), make_handler(
         (upstream.hostname, upstream.port or 80), Stats(), args.delay_ms / 1000.0, args.fail_first_put, args.fail_key, args.forbid_bucket,
         "always" if args.write_before_any_delete else args.write_before_delete, args.ignore_delete_conditions, args.lose_first_put_reply,
-        open(args.trace, "a") if args.trace else None, args.abort_first_setting))
+        open(args.trace, "a") if args.trace else None, args.abort_first_setting, args.lose_put_reply_matching))
     server.daemon_threads = True
     print(f"listening on 127.0.0.1:{args.port}", flush=True)
     server.serve_forever()

@@ -190,8 +190,11 @@ namespace S3MlLayout.Engine.Operations
             var audit = new AuditRecord();
             return AuditedRun.RunAsync(context, audit, sink, async () =>
             {
-                await Task.WhenAll(documents.Select(change =>
-                    AuditedRun.DocumentAsync(audit, change.Key!, () => WriteDocumentAsync(bucket.Member.Target, change, cancellation), cancellation))).ConfigureAwait(false);
+                await Task.WhenAll(documents.Select(async change =>
+                {
+                    await AuditedRun.DocumentAsync(audit, change.Key!, () => WriteDocumentAsync(bucket.Member.Target, change, cancellation), cancellation).ConfigureAwait(false);
+                    sink.Verbose($"Wrote {change.Target}");
+                })).ConfigureAwait(false);
             }, cancellation);
         }
 
