@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Layouts;
 using S3MlLayout.Engine.Operations;
@@ -65,6 +67,47 @@ public sealed class FleetPlanTests
         Assert.NotEmpty(moved);
         Assert.All(moved, m => Assert.StartsWith("  in the plan, not needed now: ", m));
         Assert.Contains(moved, m => m.Contains("solutions/churn/"));
+    }
+
+    [Fact]
+    public async Task Edited_changes_with_a_recomputed_digest_are_still_refused_because_the_fresh_plan_differs()
+    {
+        var target = new InMemoryS3Target("a-dev-t1-us-east-1") { Exists = true };
+        using var plan = await FleetPlan.CreateAsync(Members(new[] { target }), "Get-MlFleetPlan", Parameters, 8, None);
+        var json = JsonNode.Parse(plan.ToJson(Array.Empty<string>()))!;
+        // Someone who knows the format edits a change, its fingerprint and the digest, so the file is self-consistent.
+        var changes = json["buckets"]![0]!["changes"]!.AsArray();
+        var document = changes.First(c => c!["kind"]!.GetValue<string>() == "WriteDocument")!;
+        document["contentSha256"] = new string('0', 64);
+        json["fingerprints"] = new JsonArray(changes.Select(c => (JsonNode?)JsonValue.Create(FleetPlan.Fingerprint("a-dev-t1-us-east-1", c!["kind"]!.GetValue<string>(),
+            c["target"]!.GetValue<string>(), c["action"]!.GetValue<string>(), c["solution"]?.GetValue<string>(), c["contentSha256"]?.GetValue<string>()))).ToArray());
+        json.AsObject().Remove("digest");
+        using (var edited = JsonDocument.Parse(json.ToJsonString())) json["digest"] = SavedFleetPlan.Digest(edited.RootElement);
+
+        var saved = SavedFleetPlan.Parse(json.ToJsonString(), "plan.json");
+        Assert.True(saved.DigestHolds);
+        var stale = Assert.Throws<MlLayoutException>(() => saved.CheckHolds(plan, Array.Empty<string>(), _ => ""));
+        Assert.Equal("FleetPlanStale", stale.ErrorId);
+        Assert.Equal("plan.json", stale.Target);
+        Assert.Contains("in the plan, not needed now: a-dev-t1-us-east-1: WriteDocument", stale.Message);
+        Assert.Contains("sha256 " + new string('0', 64), stale.Message);
+    }
+
+    [Fact]
+    public async Task The_plan_as_written_fits_the_schema_file_shipped_in_module_schemas()
+    {
+        var target = new InMemoryS3Target("a-dev-t1-us-east-1") { Exists = true };
+        using var plan = await FleetPlan.CreateAsync(Members(new[] { target }), "Get-MlFleetPlan", Parameters, 8, None);
+        string root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "S3MlLayout.psd1"))) root = Path.GetDirectoryName(root)!;
+        // The embedded schema is the shipped file, byte for byte.
+        using var embedded = typeof(FleetPlan).Assembly.GetManifestResourceStream("S3MlLayout.Schemas." + SavedFleetPlan.SchemaFile)!;
+        using var copy = new MemoryStream();
+        embedded.CopyTo(copy);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(root, "module", "schemas", SavedFleetPlan.SchemaFile)), copy.ToArray());
+        using var written = JsonDocument.Parse(plan.ToJson(Array.Empty<string>()));
+        Assert.Null(JsonSchemaCheck.Embedded(SavedFleetPlan.SchemaFile).FirstProblem(written.RootElement));
+        Assert.True(SavedFleetPlan.Parse(written.RootElement.GetRawText(), "plan.json").DigestHolds);
     }
 
     [Fact]
