@@ -85,6 +85,8 @@ namespace S3MlLayout.Module.Tests
                 ("$.buckets[0].changes[0].kind: not one of the allowed values", p => Change(p, 0, 0)["kind"] = "DeleteEverything"),
                 ("$.tenantFiles[0].sha256: does not match", p => p["tenantFiles"]![0]!["sha256"] = "abc"),
                 ("$.schema: format 1", p => p["schema"] = 1),
+                // Text apply may quote back: one line, no terminal escapes.
+                ("$.buckets[0].changes[0].target: does not match", p => Change(p, 0, 0)["target"] = "s3://x/\u001b[2J\nrow"),
                 // Nulls
                 ("$.buckets[0].bucket: expected string, found null", p => p["buckets"]![0]!["bucket"] = null),
                 ("$.tenantFiles: expected array, found null", p => p["tenantFiles"] = null),
