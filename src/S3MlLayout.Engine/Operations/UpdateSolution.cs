@@ -153,7 +153,9 @@ namespace S3MlLayout.Engine.Operations
 
                 if (approved.Any(c => c.Kind == ChangeKind.RecordDeclaration))
                 {
-                    await DeclaredLayout.From(Template, Solution, Declared.Include).DeclareAsync(Target, _read, force: false, cancellation, replacing: true).ConfigureAwait(false);
+                    var declaration = DeclaredLayout.From(Template, Solution, Declared.Include);
+                    await AuditedRun.DocumentAsync(audit, DeclaredLayout.KeyFor(Solution),
+                        () => declaration.DeclareAsync(Target, _read, force: false, cancellation, replacing: true), cancellation).ConfigureAwait(false);
                     lock (audit) audit.SettingsChanged.Add($"declared layout of {Solution}: {Declared.Template} {Declared.TemplateVersion} -> {Template.Name} {Template.Version}");
                 }
                 sink.Output(new SolutionUpdateResult
