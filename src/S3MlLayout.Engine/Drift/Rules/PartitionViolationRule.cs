@@ -25,6 +25,26 @@ namespace S3MlLayout.Engine.Drift.Rules
                 $"Move it to {target}{(corrected == null ? " with its real date" : "")} (Repair-MlLayout never moves data).", false, folder: folder.Key);
         }
 
+        /// <summary>The date path spelled right from <paramref name="level"/> on, when every level can be read; else null.</summary>
+        private static string? Corrected(FolderNode folder, IReadOnlyList<string> path, int level, int levels)
+        {
+            var parts = path.Take(level).ToList();
+            for (int i = level; parts.Count < levels && i < path.Count; i++)
+            {
+                var fix = PartitionLevels.Correct(path[i], folder.PartitionStyle, parts.Count);
+                parts.AddRange((fix ?? path[i]).TrimEnd('/').Split('/')); // a whole date (2024-01-05) gives all three levels
+            }
+            if (parts.Count < levels) return null;
+            parts = parts.Take(levels).ToList();
+            int year = 0, month = 0;
+            for (int i = 0; i < levels; i++)
+            {
+                if (PartitionLevels.Check(i, parts[i], folder.PartitionStyle, year, month) != null) return null;
+                if (i == 0) year = PartitionLevels.Value(parts[i]); else if (i == 1) month = PartitionLevels.Value(parts[i]);
+            }
+            return string.Concat(parts.Select(p => p + "/"));
+        }
+
         /// <summary>Why the date path is not valid, or null; <paramref name="corrected"/> is the right spelling when one can be read.</summary>
         internal static string? Problem(FolderNode folder, IReadOnlyList<string> path, out string? corrected)
         {
@@ -37,14 +57,7 @@ namespace S3MlLayout.Engine.Drift.Rules
                 var problem = PartitionLevels.Check(level, path[level], folder.PartitionStyle, year, month);
                 if (problem != null)
                 {
-                    var fix = PartitionLevels.Correct(path[level], folder.PartitionStyle, level);
-                    if (fix != null && fix != path[level] + "/")
-                    {
-                        // The levels before, the corrected one(s), and the levels after it still needed.
-                        var parts = path.Take(level).Concat(fix.TrimEnd('/').Split('/')).ToList();
-                        parts.AddRange(path.Skip(level + 1).Take(levels - parts.Count));
-                        corrected = parts.Count >= levels ? string.Concat(parts.Take(levels).Select(p => p + "/")) : null;
-                    }
+                    corrected = Corrected(folder, path, level, levels);
                     return problem;
                 }
                 int value = PartitionLevels.Value(path[level]);
