@@ -34,9 +34,9 @@ namespace S3MlLayout.Engine.Drift
     /// <summary>How far a drift check has come: a snapshot, never updated after it is handed out.</summary>
     public sealed class DriftProgress
     {
-        public DriftProgress(int solutionsChecked, int solutionsTotal, int foldersChecked)
+        public DriftProgress(int solutionsChecked, int solutionsTotal, int foldersChecked, long objectsChecked = 0)
         {
-            SolutionsChecked = solutionsChecked; SolutionsTotal = solutionsTotal; FoldersChecked = foldersChecked;
+            SolutionsChecked = solutionsChecked; SolutionsTotal = solutionsTotal; FoldersChecked = foldersChecked; ObjectsChecked = objectsChecked;
         }
 
         public int SolutionsChecked { get; }
@@ -44,7 +44,10 @@ namespace S3MlLayout.Engine.Drift
         /// <summary>Listings done so far (one per declared folder that exists, plus the bucket root and solutions/).</summary>
         public int FoldersChecked { get; }
 
-        public override string ToString() => $"{SolutionsChecked} of {SolutionsTotal} solutions, {FoldersChecked} folders checked";
+        /// <summary>-Scope Objects: objects judged so far.</summary>
+        public long ObjectsChecked { get; }
+
+        public override string ToString() => $"{SolutionsChecked} of {SolutionsTotal} solutions, {FoldersChecked} folders" + (ObjectsChecked > 0 ? $", {ObjectsChecked:N0} objects" : "") + " checked";
     }
 
     /// <summary>
@@ -65,6 +68,7 @@ namespace S3MlLayout.Engine.Drift
         /// <summary>The solutions checked; null for the whole bucket. Links outside are reported only within them.</summary>
         private HashSet<string>? _checked;
         private int _foldersChecked;
+        private ObjectDriftCheck? _objects;
         private int _solutionsChecked;
         private int _solutionsTotal;
 
@@ -106,8 +110,8 @@ namespace S3MlLayout.Engine.Drift
                 return solutions;
             }
             var bucketFolders = new List<FolderNode>();
-            var objects = _options.Scope == DriftScope.Objects
-                ? new ObjectDriftCheck(_options.ObjectSource ?? new ListingSource(_target), _findings, ObjectRules.All, _emit) : null;
+            var objects = _objects = _options.Scope == DriftScope.Objects
+                ? new ObjectDriftCheck(_options.ObjectSource ?? new ListingSource(_target), _findings, ObjectRules.All, _emit, ReportProgress) : null;
             for (int i = 0; i < solutions.Count; i++)
             {
                 var declared = declarations[i]!;
@@ -170,7 +174,7 @@ namespace S3MlLayout.Engine.Drift
         }
 
         private void ReportProgress() =>
-            _options.Progress?.Invoke(new DriftProgress(Volatile.Read(ref _solutionsChecked), _solutionsTotal, Volatile.Read(ref _foldersChecked)));
+            _options.Progress?.Invoke(new DriftProgress(Volatile.Read(ref _solutionsChecked), _solutionsTotal, Volatile.Read(ref _foldersChecked), _objects?.ObjectsChecked ?? 0));
 
         /// <summary>The solutions declared in the bucket (.s3mllayout/declared/solutions/*.json): one listing, no reads.</summary>
         internal static async Task<IReadOnlyList<string>> DeclaredSolutionsAsync(IStorageTarget target, CancellationToken cancellation)

@@ -18,10 +18,11 @@ namespace S3MlLayout.Engine.Drift
         private readonly FindingFactory _findings;
         private readonly IReadOnlyList<IObjectRule> _rules;
         private readonly Action<DriftFinding> _emit;
+        private readonly Action? _pageDone;
 
-        public ObjectDriftCheck(IObjectSource source, FindingFactory findings, IReadOnlyList<IObjectRule> rules, Action<DriftFinding> emit)
+        public ObjectDriftCheck(IObjectSource source, FindingFactory findings, IReadOnlyList<IObjectRule> rules, Action<DriftFinding> emit, Action? pageDone = null)
         {
-            _source = source; _findings = findings; _rules = rules; _emit = emit;
+            _source = source; _findings = findings; _rules = rules; _emit = emit; _pageDone = pageDone;
         }
 
         /// <summary>Objects judged so far (folder markers left out).</summary>
@@ -46,6 +47,7 @@ namespace S3MlLayout.Engine.Drift
                         if (finding != null) _emit(finding);
                     }
                 }
+                _pageDone?.Invoke();
                 return Task.CompletedTask;
             }, cancellation);
         }
