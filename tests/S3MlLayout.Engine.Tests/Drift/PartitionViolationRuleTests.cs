@@ -48,6 +48,8 @@ public sealed class PartitionViolationRuleTests
         var hive = ContractLayout.Check(Rule, "data/raw/year=2024/month=01/day=05/a.csv")!;
         Assert.Contains("data/raw/2024/01/05/a.csv", hive.SuggestedFix);
         Assert.Contains("with its real date", ContractLayout.Check(Rule, "data/raw/a.csv")!.SuggestedFix);
+        Assert.Contains("data/raw/2024/01/05/b.csv", ContractLayout.Check(Rule, "data/raw/2024/1/5/b.csv")!.SuggestedFix);
+        Assert.Contains("with its real date", ContractLayout.Check(Rule, "data/raw/2024/13/45/b.csv")!.SuggestedFix);
     }
 
     [Fact]

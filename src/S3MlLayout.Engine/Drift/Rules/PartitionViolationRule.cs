@@ -31,7 +31,7 @@ namespace S3MlLayout.Engine.Drift.Rules
             var parts = path.Take(level).ToList();
             for (int i = level; parts.Count < levels && i < path.Count; i++)
             {
-                var fix = PartitionLevels.Correct(path[i], folder.PartitionStyle, parts.Count);
+                var fix = PartitionLevels.Correct(Padded(path[i]), folder.PartitionStyle, parts.Count);
                 parts.AddRange((fix ?? path[i]).TrimEnd('/').Split('/')); // a whole date (2024-01-05) gives all three levels
             }
             if (parts.Count < levels) return null;
@@ -43,6 +43,14 @@ namespace S3MlLayout.Engine.Drift.Rules
                 if (i == 0) year = PartitionLevels.Value(parts[i]); else if (i == 1) month = PartitionLevels.Value(parts[i]);
             }
             return string.Concat(parts.Select(p => p + "/"));
+        }
+
+        /// <summary>An unpadded month or day ("5", "day=5") with its leading zero, so 2024/1/5/ can be spelled 2024/01/05/.</summary>
+        private static string Padded(string level)
+        {
+            int eq = level.IndexOf('=') + 1;
+            string digits = level.Substring(eq);
+            return digits.Length == 1 && char.IsDigit(digits[0]) ? level.Substring(0, eq) + "0" + digits : level;
         }
 
         /// <summary>Why the date path is not valid, or null; <paramref name="corrected"/> is the right spelling when one can be read.</summary>
