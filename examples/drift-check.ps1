@@ -35,7 +35,11 @@ param(
     # Where to write the findings as JSON; relative to the current location.
     [string] $OutFile = 'drift.json',
     # An S3-compatible endpoint (path-style addressing is used for it).
-    [string] $EndpointUrl
+    [string] $EndpointUrl,
+    # Folders: the declared tree and settings (cost independent of the data); Objects: also every object against
+    # its folder's contract (FormatViolation, UnplacedObject, PartitionViolation; one LIST per 1,000 objects).
+    [ValidateSet('Folders', 'Objects')]
+    [string] $Scope = 'Folders'
 )
 $ErrorActionPreference = 'Stop'
 $root = [IO.Path]::GetDirectoryName($PSScriptRoot)
@@ -52,7 +56,7 @@ if ($EndpointUrl) { $connection.EndpointUrl = $EndpointUrl; $connection.ForcePat
 $bucket = Get-MlBucket $BucketName @connection
 if (-not $bucket) { throw "Bucket '$BucketName' could not be opened." }
 
-$scope = @{}
+$scope = @{ Scope = $Scope }
 if ($Solution) { $scope.Solution = $Solution }
 $findings = @($bucket | Get-MlLayoutDrift @scope)
 

@@ -4,13 +4,18 @@
     Markdown summary, and a failing exit code when any bucket or solution has drifted.
 .EXAMPLE
     ./examples/fleet-drift.ps1 -Path ./tenants -OutDirectory ./out/drift
+.EXAMPLE
+    ./examples/fleet-drift.ps1 -Path ./tenants -Scope Objects   # also every object against its folder's contract
 #>
 [CmdletBinding()]
 param(
     [string[]] $Path = @('./tenants'),
     [string] $OutDirectory = './out/drift',
     [string] $LocalPath,
-    [string] $EndpointUrl
+    [string] $EndpointUrl,
+    # Folders: the declared tree and settings (cost independent of the data); Objects: also every object (1 LIST per 1,000).
+    [ValidateSet('Folders', 'Objects')]
+    [string] $Scope = 'Folders'
 )
 $ErrorActionPreference = 'Stop'
 Import-Module ([IO.Path]::Combine($PSScriptRoot, '..', 'S3MlLayout.psd1'))
@@ -20,7 +25,7 @@ $connection = @{}
 if ($LocalPath) { $connection.LocalPath = $LocalPath }
 if ($EndpointUrl) { $connection.EndpointUrl = $EndpointUrl; $connection.ForcePathStyle = $true }
 $rows = Import-MlTenant $Path | ForEach-Object { Get-MlBucket -BucketName $_.Name -Region $_.Region -CustomRegion:$_.CustomRegion @connection } |
-    Get-MlLayoutDrift -Summary |
+    Get-MlLayoutDrift -Summary -Scope $Scope |
     Export-MlDriftReport ([IO.Path]::Combine($OutDirectory, 'drift.xml')) -PassThru |
     Export-MlDriftReport ([IO.Path]::Combine($OutDirectory, 'drift.md')) -PassThru
 if ($env:GITHUB_STEP_SUMMARY) { Get-Content ([IO.Path]::Combine($OutDirectory, 'drift.md')) | Add-Content $env:GITHUB_STEP_SUMMARY }

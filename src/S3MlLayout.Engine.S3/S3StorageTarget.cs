@@ -225,6 +225,20 @@ namespace S3MlLayout.Engine.S3
             return new PrefixListing(prefix, objects, prefixes);
         }
 
+        public async Task ListObjectPagesAsync(string prefix, Func<IReadOnlyList<StoredObject>, Task> onPage, CancellationToken cancellation)
+        {
+            string? token = null;
+            do
+            {
+                var response = await ListPage(prefix, null, token, 1000, cancellation).ConfigureAwait(false);
+                var page = (response.S3Objects ?? new List<S3Object>())
+                    .Select(o => new StoredObject(o.Key, o.Size ?? 0, o.ETag, o.StorageClass?.Value, o.LastModified?.ToUniversalTime())).ToList();
+                await onPage(page).ConfigureAwait(false);
+                token = response.IsTruncated == true ? response.NextContinuationToken : null;
+            }
+            while (token != null);
+        }
+
         public async Task<MarkerDeleteOutcome> DeleteFolderMarkerAsync(StoredObject listedMarker, CancellationToken cancellation)
         {
             string key = listedMarker.Key;

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using S3MlLayout.Engine.Drift.Rules;
+using S3MlLayout.Engine.Drift.Sources;
 using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Layouts;
 using S3MlLayout.Engine.Naming;
@@ -20,6 +22,10 @@ namespace S3MlLayout.Engine.Drift
         public bool Detailed { get; set; }
         /// <summary>Compare the bucket settings with the declared ones (S3 only).</summary>
         public bool BucketSettings { get; set; } = true;
+        /// <summary>Folders (the default) checks the declared tree only; Objects also judges every object under the solutions.</summary>
+        public DriftScope Scope { get; set; } = DriftScope.Folders;
+        /// <summary>Where -Scope Objects reads the objects from; null lists the target (<see cref="ListingSource"/>).</summary>
+        public IObjectSource? ObjectSource { get; set; }
         public int Concurrency { get; set; } = 16;
         /// <summary>Called (from worker threads) after each listing and each finished solution, for a progress bar.</summary>
         public Action<DriftProgress>? Progress { get; set; }
@@ -28,9 +34,9 @@ namespace S3MlLayout.Engine.Drift
     /// <summary>How far a drift check has come: a snapshot, never updated after it is handed out.</summary>
     public sealed class DriftProgress
     {
-        public DriftProgress(int solutionsChecked, int solutionsTotal, int foldersChecked)
+        public DriftProgress(int solutionsChecked, int solutionsTotal, int foldersChecked, long objectsChecked = 0)
         {
-            SolutionsChecked = solutionsChecked; SolutionsTotal = solutionsTotal; FoldersChecked = foldersChecked;
+            SolutionsChecked = solutionsChecked; SolutionsTotal = solutionsTotal; FoldersChecked = foldersChecked; ObjectsChecked = objectsChecked;
         }
 
         public int SolutionsChecked { get; }
@@ -38,14 +44,19 @@ namespace S3MlLayout.Engine.Drift
         /// <summary>Listings done so far (one per declared folder that exists, plus the bucket root and solutions/).</summary>
         public int FoldersChecked { get; }
 
-        public override string ToString() => $"{SolutionsChecked} of {SolutionsTotal} solutions, {FoldersChecked} folders checked";
+        /// <summary>-Scope Objects: objects judged so far.</summary>
+        public long ObjectsChecked { get; }
+
+        public override string ToString() => $"{SolutionsChecked} of {SolutionsTotal} solutions, {FoldersChecked} folders" + (ObjectsChecked > 0 ? $", {ObjectsChecked:N0} objects" : "") + " checked";
     }
 
     /// <summary>
     /// Compares a bucket with what was declared for it. It walks only the declared tree, one Delimiter='/' listing
     /// per existing declared folder (in parallel), goes down a date partition only as far as its date levels, and
     /// never pages through data objects unless asked to size an Unexpected prefix: the cost follows the layout, not
-    /// the data.
+    /// the data. What each difference means is decided by the folder rules in Rules/. With -Scope Objects it also
+    /// streams every object under each solution from an <see cref="IObjectSource"/> through the object rules
+    /// (<see cref="ObjectDriftCheck"/>).
     /// </summary>
     public sealed class DriftDetector
     {
@@ -53,9 +64,11 @@ namespace S3MlLayout.Engine.Drift
         private readonly DriftOptions _options;
         private readonly SemaphoreSlim _gate;
         private readonly Action<DriftFinding> _emit;
+        private readonly FindingFactory _findings;
         /// <summary>The solutions checked; null for the whole bucket. Links outside are reported only within them.</summary>
         private HashSet<string>? _checked;
         private int _foldersChecked;
+        private ObjectDriftCheck? _objects;
         private int _solutionsChecked;
         private int _solutionsTotal;
 
@@ -65,6 +78,7 @@ namespace S3MlLayout.Engine.Drift
             _options = options;
             _gate = new SemaphoreSlim(Math.Max(1, options.Concurrency));
             _emit = emit;
+            _findings = new FindingFactory(target);
         }
 
         /// <summary>Requests sent so far (listings, declaration reads, setting reads).</summary>
@@ -96,6 +110,8 @@ namespace S3MlLayout.Engine.Drift
                 return solutions;
             }
             var bucketFolders = new List<FolderNode>();
+            var objects = _objects = _options.Scope == DriftScope.Objects
+                ? new ObjectDriftCheck(_options.ObjectSource ?? new ListingSource(_target), _findings, ObjectRules.All, _emit, ReportProgress) : null;
             for (int i = 0; i < solutions.Count; i++)
             {
                 var declared = declarations[i]!;
@@ -104,6 +120,9 @@ namespace S3MlLayout.Engine.Drift
                 bucketFolders.AddRange(nodes.Where(n => n.Solution.Length == 0 && bucketFolders.All(b => b.Key != n.Key)));
                 string root = $"{LayoutExpander.SolutionsFolder}/{declared.Solution}/";
                 if (solutionsListing.LinksOutside.Contains(root)) continue; // reported as LinkOutsideBucket by List
+                // One non-delimited paged listing of the whole solution, beside the folder walk (none if nothing is there).
+                if (objects != null && solutionsListing.CommonPrefixes.Contains(root))
+                    checks.Add(objects.CheckAsync(declared.Solution, nodes, cancellation));
                 if (!solutionsListing.CommonPrefixes.Contains(root))
                 {
                     MissingSubtree(tree, tree.Node(root), declared.Solution);
@@ -115,8 +134,8 @@ namespace S3MlLayout.Engine.Drift
             bool solutionsMarker = solutionsListing.Objects.Any(o => o.Key == LayoutExpander.SolutionsFolder + "/");
             bool solutionsAnything = solutionsListing.Objects.Count + solutionsListing.CommonPrefixes.Count > 0;
             if (!solutionsMarker && solutions.Count > 0)
-                Emit(solutionsAnything ? DriftCategory.Implicit : DriftCategory.Missing, "", LayoutExpander.SolutionsFolder + "/", "folder marker",
-                    solutionsAnything ? "objects under the prefix, no marker" : "absent", "Repair-MlLayout creates the marker.", true);
+                Emit(solutionsAnything ? ImplicitFolderRule.Check(_findings, "", LayoutExpander.SolutionsFolder + "/", marker: false)!
+                                       : MissingFolderRule.Check(_findings, "", LayoutExpander.SolutionsFolder + "/"));
 
             if (wholeBucket)
             {
@@ -155,7 +174,7 @@ namespace S3MlLayout.Engine.Drift
         }
 
         private void ReportProgress() =>
-            _options.Progress?.Invoke(new DriftProgress(Volatile.Read(ref _solutionsChecked), _solutionsTotal, Volatile.Read(ref _foldersChecked)));
+            _options.Progress?.Invoke(new DriftProgress(Volatile.Read(ref _solutionsChecked), _solutionsTotal, Volatile.Read(ref _foldersChecked), _objects?.ObjectsChecked ?? 0));
 
         /// <summary>The solutions declared in the bucket (.s3mllayout/declared/solutions/*.json): one listing, no reads.</summary>
         internal static async Task<IReadOnlyList<string>> DeclaredSolutionsAsync(IStorageTarget target, CancellationToken cancellation)
@@ -175,8 +194,7 @@ namespace S3MlLayout.Engine.Drift
                 MissingSubtree(tree, node, solution);
                 return;
             }
-            if (!marker)
-                Emit(DriftCategory.Implicit, solution, node.Key, "folder marker", "objects under the prefix, no marker", "Repair-MlLayout creates the marker.", true);
+            Emit(ImplicitFolderRule.Check(_findings, solution, node.Key, marker));
 
             var children = tree.Children(node.Key);
             var work = new List<Task>();
@@ -196,17 +214,7 @@ namespace S3MlLayout.Engine.Drift
         private async Task PartitionLevel(FolderNode folder, string prefix, int level, int year, int month, string solution, CancellationToken cancellation)
         {
             string name = prefix.Substring(prefix.TrimEnd('/').LastIndexOf('/') + 1).TrimEnd('/');
-            var problem = PartitionLevels.Check(level, name, folder.PartitionStyle, year, month);
-            if (problem != null)
-            {
-                var corrected = PartitionLevels.Correct(name, folder.PartitionStyle, level);
-                if (corrected == name + "/") corrected = null; // spelled right, but no such date: no better name to offer
-                string expected = PartitionLevels.Describe(folder.PartitionStyle, folder.Partition);
-                Emit(DriftCategory.InvalidPartition, solution, prefix, expected, problem,
-                    corrected != null ? $"Move the objects to {_target.Describe(prefix.Substring(0, prefix.Length - name.Length - 1) + corrected)} (Repair-MlLayout leaves data alone)."
-                                      : $"Move the objects under a valid {expected} prefix of {_target.Describe(folder.Key)} (Repair-MlLayout leaves data alone).", false);
-                return;
-            }
+            if (Emit(InvalidPartitionRule.Check(_findings, solution, folder, prefix, name, level, year, month))) return;
             int value = PartitionLevels.Value(name);
             int last = folder.Partition == PartitionGranularity.Daily ? 2 : 1;
             if (level == last) return; // a leaf date level: what is inside is data, never listed
@@ -228,15 +236,8 @@ namespace S3MlLayout.Engine.Drift
                 // whose objects were deleted (versioned buckets), which the count reveals.
                 if (everything.Objects.Count == 0) return;
             }
-            if (!NamingStyles.Matches(name, style))
-            {
-                string corrected = NamingStyles.Correct(name, style);
-                var finding = Emit(DriftCategory.NamingViolation, solution, prefix, $"{NamingStyles.ToYaml(style)} name '{corrected}'", $"'{name}'",
-                    $"Rename the prefix to {_target.Describe(prefix.Substring(0, prefix.Length - name.Length - 1) + corrected + "/")}, or declare it in the template with its style.", false, count, size);
-                return;
-            }
-            Emit(DriftCategory.Unexpected, solution, prefix, "not declared", count != null ? $"{count} objects, {size} bytes" : "present",
-                "Declare it in the template (add:), or move it; Repair-MlLayout leaves it alone.", false, count, size);
+            if (Emit(NamingViolationRule.Check(_findings, solution, prefix, name, style, count, size))) return;
+            Emit(UnexpectedPrefixRule.Check(_findings, solution, prefix, count, size));
         }
 
         private async Task Settings(CancellationToken cancellation)
@@ -244,28 +245,21 @@ namespace S3MlLayout.Engine.Drift
             var declared = await DeclaredBucket.ReadAsync(_target, cancellation).ConfigureAwait(false);
             if (declared?.Settings == null) return;
             var actual = await Guarded(async () => (await _target.ReadSettingsAsync(cancellation).ConfigureAwait(false))!, cancellation).ConfigureAwait(false);
-            foreach (var difference in BucketSettings.Compare(declared.Settings, actual))
-                Emit(DriftCategory.BucketSetting, "", difference.Setting, difference.Expected, difference.Actual,
-                    "Repair-MlLayout re-applies the declared setting.", true, uri: _target.Describe(""));
+            foreach (var finding in BucketSettingRule.Check(_findings, declared.Settings, actual)) Emit(finding);
         }
 
         private void MissingSubtree(DeclaredTree tree, FolderNode node, string solution)
         {
-            Emit(DriftCategory.Missing, solution, node.Key, "folder marker", "absent", "Repair-MlLayout creates the marker.", true);
+            Emit(MissingFolderRule.Check(_findings, solution, node));
             foreach (var child in tree.Children(node.Key)) MissingSubtree(tree, child, solution);
         }
 
-        private DriftFinding Emit(DriftCategory category, string solution, string key, string? expected, string? actual, string fix, bool repairable,
-            long? count = null, long? size = null, string? uri = null)
+        /// <summary>Hands a rule's finding on; false when the rule had nothing to say.</summary>
+        private bool Emit(DriftFinding? finding)
         {
-            var finding = new DriftFinding
-            {
-                Kind = category, Bucket = _target.Bucket.Name, Solution = solution, Key = key, Uri = uri ?? _target.Describe(key),
-                Expected = expected, Actual = actual, SuggestedFix = fix, Repairable = repairable, ObjectCount = count, Size = size,
-                Source = _target.Bucket,
-            };
+            if (finding == null) return false;
             _emit(finding);
-            return finding;
+            return true;
         }
 
         private async Task<PrefixListing> List(string prefix, CancellationToken cancellation)
@@ -283,8 +277,7 @@ namespace S3MlLayout.Engine.Drift
             var parts = key.Split('/');
             string solution = parts.Length > 2 && parts[0] == LayoutExpander.SolutionsFolder ? parts[1] : "";
             if (_checked != null && !_checked.Contains(solution)) return;
-            Emit(DriftCategory.LinkOutsideBucket, solution, key, "a folder or object inside the bucket directory", "a symbolic link leading out of it",
-                "Replace the link with a real directory inside the bucket (move what it points to), or remove it; S3MlLayout never writes or deletes through it.", false);
+            Emit(LinkOutsideBucketRule.Check(_findings, solution, key));
         }
 
         private async Task<T> Guarded<T>(Func<Task<T>> work, CancellationToken cancellation)

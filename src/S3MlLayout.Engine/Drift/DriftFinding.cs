@@ -26,6 +26,21 @@ namespace S3MlLayout.Engine.Drift
         /// deleted through; what lies behind it is not checked.
         /// </summary>
         LinkOutsideBucket,
+        /// <summary>-Scope Objects: an object whose format its folder's contract does not accept.</summary>
+        FormatViolation,
+        /// <summary>-Scope Objects: an object in no folder that accepts files (the solution root, data/, a Files: false folder).</summary>
+        UnplacedObject,
+        /// <summary>-Scope Objects: an object in a date-partitioned folder but not under a valid date path of its style.</summary>
+        PartitionViolation,
+    }
+
+    /// <summary>How deep Get-MlLayoutDrift looks.</summary>
+    public enum DriftScope
+    {
+        /// <summary>The declared folders and settings only: the cost follows the layout, not the data.</summary>
+        Folders,
+        /// <summary>Also every object under the declared solutions, against its folder's contract: about one request per 1,000 objects more.</summary>
+        Objects,
     }
 
     /// <summary>
@@ -49,6 +64,8 @@ namespace S3MlLayout.Engine.Drift
         public string Uri { get; set; } = "";
         /// <summary>The prefix relative to the bucket root; for BucketSetting, the setting's name.</summary>
         public string Key { get; set; } = "";
+        /// <summary>For an object finding, the declared folder the object lies in (its key); null for folder findings.</summary>
+        public string? Folder { get; set; }
         public string? Expected { get; set; }
         public string? Actual { get; set; }
         public string SuggestedFix { get; set; } = "";
@@ -93,7 +110,11 @@ namespace S3MlLayout.Engine.Drift
         public int InvalidPartition { get; set; }
         public int BucketSetting { get; set; }
         public int LinkOutsideBucket { get; set; }
-        public int Total => Missing + Implicit + Unexpected + NamingViolation + InvalidPartition + BucketSetting + LinkOutsideBucket;
+        public int FormatViolation { get; set; }
+        public int UnplacedObject { get; set; }
+        public int PartitionViolation { get; set; }
+        public int Total => Missing + Implicit + Unexpected + NamingViolation + InvalidPartition + BucketSetting + LinkOutsideBucket
+            + FormatViolation + UnplacedObject + PartitionViolation;
         public bool InSync => Total == 0;
         /// <summary>Requests the check sent (LIST pages, GETs of declarations and settings).</summary>
         public long Requests { get; set; }
@@ -109,6 +130,9 @@ namespace S3MlLayout.Engine.Drift
                 case DriftCategory.InvalidPartition: InvalidPartition++; break;
                 case DriftCategory.BucketSetting: BucketSetting++; break;
                 case DriftCategory.LinkOutsideBucket: LinkOutsideBucket++; break;
+                case DriftCategory.FormatViolation: FormatViolation++; break;
+                case DriftCategory.UnplacedObject: UnplacedObject++; break;
+                case DriftCategory.PartitionViolation: PartitionViolation++; break;
             }
         }
 

@@ -19,7 +19,10 @@ namespace S3MlLayout.Engine.Operations
         AlreadyPresent,
         /// <summary>The declared bucket setting was applied again.</summary>
         SettingApplied,
-        /// <summary>Not safe to fix automatically (Unexpected, NamingViolation, InvalidPartition): data is never moved or deleted.</summary>
+        /// <summary>
+        /// Not safe to fix automatically (Unexpected, NamingViolation, InvalidPartition, and the object findings
+        /// FormatViolation, UnplacedObject, PartitionViolation): data is never moved or deleted; Detail says what a person must move.
+        /// </summary>
         LeftAlone,
         /// <summary>-WhatIf, or a declined confirmation.</summary>
         Skipped,
@@ -53,6 +56,9 @@ namespace S3MlLayout.Engine.Operations
         private Dictionary<string, DriftFinding> _byKey = new Dictionary<string, DriftFinding>(StringComparer.Ordinal);
         private BucketSettings? _declared;
         private BucketSettings? _actual;
+
+        private static bool IsObjectFinding(DriftCategory kind) =>
+            kind == DriftCategory.FormatViolation || kind == DriftCategory.UnplacedObject || kind == DriftCategory.PartitionViolation;
 
         private static bool FixesMarker(DriftFinding f) => f.Kind == DriftCategory.Missing || f.Kind == DriftCategory.Implicit;
 
@@ -129,6 +135,9 @@ namespace S3MlLayout.Engine.Operations
                 var leftAlone = Findings.Where(f => !FixesMarker(f) && f.Kind != DriftCategory.BucketSetting).ToList();
                 foreach (var finding in leftAlone)
                     sink.Output(new RepairResult { Kind = finding.Kind, Uri = finding.Uri, Key = finding.Key, Action = RepairAction.LeftAlone, Detail = finding.SuggestedFix });
+                // Objects that break their folder's contract: a person moves them; say which, one line each.
+                foreach (var finding in leftAlone.Where(f => IsObjectFinding(f.Kind)))
+                    sink.Verbose($"Move by hand: {finding.Uri} ({finding.Kind}: expected {finding.Expected}, actual {finding.Actual}). {finding.SuggestedFix}");
                 if (leftAlone.Count > 0)
                     sink.Warning($"{leftAlone.Count} findings left alone ({string.Join(", ", leftAlone.Select(f => f.Kind).Distinct())}): Repair-MlLayout never moves, renames or deletes data. See each result's Detail.");
             }, cancellation);

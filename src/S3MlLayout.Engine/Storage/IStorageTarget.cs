@@ -23,10 +23,18 @@ namespace S3MlLayout.Engine.Storage
     public sealed class StoredObject
     {
         public StoredObject(string key, long size, string? eTag = null) { Key = key; Size = size; ETag = eTag; }
+        public StoredObject(string key, long size, string? eTag, string? storageClass, DateTime? lastModified) : this(key, size, eTag)
+        {
+            StorageClass = storageClass; LastModified = lastModified;
+        }
         public string Key { get; }
         public long Size { get; }
         /// <summary>The entity tag as the store reported it (quoted, as S3 sends it); null where unknown.</summary>
         public string? ETag { get; }
+        /// <summary>The storage class where the listing says it (STANDARD, GLACIER ...); null where unknown.</summary>
+        public string? StorageClass { get; }
+        /// <summary>When the object was last written, where the listing says it.</summary>
+        public DateTime? LastModified { get; }
         /// <summary>A zero-byte object whose key ends in '/': a folder marker.</summary>
         public bool IsFolderMarker => Size == 0 && Key.EndsWith("/", StringComparison.Ordinal);
     }
@@ -160,6 +168,13 @@ namespace S3MlLayout.Engine.Storage
         /// one level (Delimiter='/').
         /// </summary>
         Task<PrefixListing> ListAsync(string prefix, bool delimited, CancellationToken cancellation, int maxEntries = int.MaxValue);
+
+        /// <summary>
+        /// Every object under a prefix (no delimiter), handed to <paramref name="onPage"/> one page at a time (at most
+        /// 1,000 objects, one LIST request each, in key order) and awaited before the next page is asked for, so a
+        /// caller never holds more than a page. Links leading out of the bucket (local target) are skipped.
+        /// </summary>
+        Task ListObjectPagesAsync(string prefix, Func<IReadOnlyList<StoredObject>, Task> onPage, CancellationToken cancellation);
 
         /// <summary>
         /// Removes exactly the zero-byte marker a listing returned, never what may have been written at its key since:

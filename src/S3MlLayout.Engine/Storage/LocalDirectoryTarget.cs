@@ -107,6 +107,53 @@ namespace S3MlLayout.Engine.Storage
             return Task.FromResult(new PrefixListing(prefix, objects, prefixes, links));
         }
 
+        public async Task ListObjectPagesAsync(string prefix, Func<IReadOnlyList<StoredObject>, Task> onPage, CancellationToken cancellation)
+        {
+            // One counted LIST per page of 1,000, as S3 charges; the walk is lazy, so only one page is held at a time.
+            var page = new List<StoredObject>(1000);
+            string directory = PathOf(prefix);
+            var entries = Directory.Exists(directory) ? Enumerate(directory, prefix, cancellation) : Enumerable.Empty<StoredObject>();
+            if (prefix.Length > 0 && Directory.Exists(directory)) entries = new[] { new StoredObject(prefix, 0) }.Concat(entries);
+            bool any = false;
+            foreach (var entry in entries)
+            {
+                page.Add(entry);
+                if (page.Count < 1000) continue;
+                Requests.CountList();
+                any = true;
+                await onPage(page).ConfigureAwait(false);
+                page = new List<StoredObject>(1000);
+            }
+            if (page.Count > 0 || !any)
+            {
+                Requests.CountList();
+                await onPage(page).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>The objects under a directory in S3's key order, directories as markers; links are never followed.</summary>
+        private IEnumerable<StoredObject> Enumerate(string directory, string prefix, CancellationToken cancellation)
+        {
+            // S3 orders keys by their UTF-8 bytes: "a/" sorts with '/', so order the entries by the key they become.
+            var entries = new DirectoryInfo(directory).EnumerateFileSystemInfos()
+                .Select(e => (Entry: e, Key: prefix + e.Name + (e is DirectoryInfo ? "/" : "")))
+                .OrderBy(e => e.Key, StringComparer.Ordinal).ToList();
+            foreach (var (entry, key) in entries)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                bool link = RealPath.IsLink(entry);
+                if (link && !RealPath.IsUnder(RealPath.Resolve(entry.FullName), RealRoot)) continue; // not in the bucket
+                if (entry is DirectoryInfo sub)
+                {
+                    yield return new StoredObject(key, 0);
+                    if (!link)
+                        foreach (var inner in Enumerate(sub.FullName, key, cancellation)) yield return inner;
+                }
+                else if (entry is FileInfo file)
+                    yield return new StoredObject(key, file.Length, null, null, file.LastWriteTimeUtc);
+            }
+        }
+
         public Task<MarkerDeleteOutcome> DeleteFolderMarkerAsync(StoredObject listedMarker, CancellationToken cancellation)
         {
             Requests.CountOther();

@@ -23,6 +23,13 @@ namespace S3MlLayout.PowerShell.Commands
         [ArgumentCompleter(typeof(Completers.SolutionNameCompleter))]
         public string[]? Solution { get; set; }
 
+        /// <summary>
+        /// Folders (default): the declared tree and settings, a cost independent of the data. Objects: also every
+        /// object under the declared solutions against its folder's contract (one LIST per 1,000 objects more).
+        /// </summary>
+        [Parameter]
+        public DriftScope Scope { get; set; } = DriftScope.Folders;
+
         /// <summary>Listings in flight at once (16 when not given).</summary>
         [Parameter]
         [ValidateRange(1, 256)]
@@ -48,7 +55,7 @@ namespace S3MlLayout.PowerShell.Commands
             {
                 var checker = new DriftDetector(target, new DriftOptions
                 {
-                    Solutions = Solution, Detailed = detailed, Concurrency = ThrottleLimit > 0 ? ThrottleLimit : 16,
+                    Solutions = Solution, Detailed = detailed, Scope = Scope, Concurrency = ThrottleLimit > 0 ? ThrottleLimit : 16,
                     Progress = p => emit(() => Progress(activity, title, p, ref first, sinceLast)),
                 }, finding => emit(() =>
                 {

@@ -130,6 +130,21 @@ public sealed class InMemoryS3Target : IStorageTarget
         return Task.FromResult(new PrefixListing(prefix, objects.Take(maxEntries).ToList(), prefixes.ToList()));
     }
 
+    public async Task ListObjectPagesAsync(string prefix, Func<IReadOnlyList<StoredObject>, Task> onPage, CancellationToken cancellation)
+    {
+        var keys = _objects.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(k => k, StringComparer.Ordinal).ToList();
+        int start = 0;
+        do
+        {
+            Requests.CountList();
+            var page = keys.Skip(start).Take(1000).Select(k => _objects.TryGetValue(k, out var v) ? new StoredObject(k, v.Content.Length, v.ETag) : null)
+                .Where(o => o != null).Select(o => o!).ToList();
+            await onPage(page);
+            start += 1000;
+        }
+        while (start < keys.Count);
+    }
+
     public Task<MarkerDeleteOutcome> DeleteFolderMarkerAsync(StoredObject listedMarker, CancellationToken cancellation)
     {
         Requests.CountOther();

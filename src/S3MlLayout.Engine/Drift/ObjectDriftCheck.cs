@@ -1,0 +1,55 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using S3MlLayout.Engine.Drift.Rules;
+using S3MlLayout.Engine.Drift.Sources;
+using S3MlLayout.Engine.Layouts;
+
+namespace S3MlLayout.Engine.Drift
+{
+    /// <summary>
+    /// -Scope Objects for one solution: streams every object under the solution's prefix from a source, places each
+    /// in the declared tree and runs it through the object rules. Holds one page at a time, never the keys.
+    /// </summary>
+    internal sealed class ObjectDriftCheck
+    {
+        private readonly IObjectSource _source;
+        private readonly FindingFactory _findings;
+        private readonly IReadOnlyList<IObjectRule> _rules;
+        private readonly Action<DriftFinding> _emit;
+        private readonly Action? _pageDone;
+
+        public ObjectDriftCheck(IObjectSource source, FindingFactory findings, IReadOnlyList<IObjectRule> rules, Action<DriftFinding> emit, Action? pageDone = null)
+        {
+            _source = source; _findings = findings; _rules = rules; _emit = emit; _pageDone = pageDone;
+        }
+
+        /// <summary>Objects judged so far (folder markers left out).</summary>
+        public long ObjectsChecked => Interlocked.Read(ref _objects);
+        private long _objects;
+
+        public Task CheckAsync(string solution, IEnumerable<FolderNode> nodes, CancellationToken cancellation)
+        {
+            var folders = new SolutionFolders(solution, nodes);
+            return _source.ReadAsync(folders.Root.Key, page =>
+            {
+                foreach (var record in page)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    if (record.IsFolderMarker) continue;
+                    Interlocked.Increment(ref _objects);
+                    var placement = folders.Place(record);
+                    if (placement == null) continue;
+                    foreach (var rule in _rules)
+                    {
+                        var finding = rule.Check(placement, _findings);
+                        if (finding != null) _emit(finding);
+                    }
+                }
+                _pageDone?.Invoke();
+                return Task.CompletedTask;
+            }, cancellation);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using System.Linq;
+
+namespace S3MlLayout.Engine.Drift.Rules
+{
+    /// <summary>
+    /// An object in no folder that accepts files: directly under a folder kept for sub-folders (data/), at the
+    /// solution root, or in a folder whose contract says Files: false.
+    /// </summary>
+    internal sealed class UnplacedObjectRule : IObjectRule
+    {
+        public DriftCategory Category => DriftCategory.UnplacedObject;
+
+        public DriftFinding? Check(ObjectPlacement placement, FindingFactory findings)
+        {
+            if (placement.FolderTakesFiles) return null;
+            var folder = placement.Folder;
+            var homes = placement.Folders.Children(folder).Where(c => c.Contract?.Files == true && c.Contract.Accepts(placement.FileName))
+                .Select(c => findings.Describe(c.Key)).Take(3).ToList();
+            string where = folder.Kind == Layouts.FolderKind.Solution ? "the solution root" : folder.Key;
+            return findings.Finding(Category, placement.Solution, placement.Object.Key,
+                "files only in folders whose contract accepts them",
+                $"a file directly in {where}, which holds sub-folders only",
+                (homes.Count > 0 ? $"Move it into {string.Join(" or ", homes)}" : $"Move it into a folder of {findings.Describe(folder.Key)} that accepts files")
+                    + " (Repair-MlLayout never moves data).", false, folder: folder.Key);
+        }
+    }
+}
