@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text.Json.Serialization;
 
 namespace S3MlLayout.Engine.Layouts
 {
@@ -40,9 +41,11 @@ namespace S3MlLayout.Engine.Layouts
         public IReadOnlyList<string>? Examples { get; set; }
 
         /// <summary>True when every format is accepted (no formats declared up the chain, or "any").</summary>
+        [JsonIgnore]
         public bool AcceptsAnyFormat => Formats == null || Formats.Count == 0 || Formats.Any(f => string.Equals(f, AnyFormat, StringComparison.OrdinalIgnoreCase));
 
         /// <summary>True when the contract declares nothing at all.</summary>
+        [JsonIgnore]
         public bool IsEmpty => Formats == null && Files == null && Producers == null && Consumers == null && TriggeredBy == null && Triggers == null && Examples == null;
 
         /// <summary>
