@@ -43,8 +43,14 @@ namespace S3MlLayout.PowerShell.Commands
 
         private JsonElement? ReadSavedPlan(string path)
         {
-            try { return JsonDocument.Parse(File.ReadAllText(path)).RootElement.Clone(); }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is JsonException)
+            try { return JsonDocument.Parse(FleetPlan.ReadSavedPlanText(path)).RootElement.Clone(); }
+            catch (JsonException e)
+            {
+                // The parser's message quotes the text it stopped at: a file that is not a plan is named, never quoted.
+                throw new MlLayoutException("FleetPlanInvalid", ErrorKind.InvalidData, path,
+                    $"The saved plan '{path}' is not a plan written by Get-MlFleetPlan -OutFile (not valid JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}). Write it again with Get-MlFleetPlan -OutFile.", e);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
                 throw new MlLayoutException("FleetPlanInvalid", ErrorKind.InvalidData, path,
                     $"Cannot read the saved plan '{path}': {e.Message} Write it again with Get-MlFleetPlan -OutFile.", e);
