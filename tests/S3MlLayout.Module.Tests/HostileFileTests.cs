@@ -283,25 +283,32 @@ foreach ($c in $commands) {
             Assert.True(peak < 400_000_000L, $"peak working set {peak / 1_000_000} MB");
         }
 
-        /// <summary>Resident memory of a process and its children, from /proc (Linux).</summary>
-        private static long TreeWorkingSet(int pid)
+        /// <summary>Resident memory of a process and all its descendants, from /proc (Linux): `dotnet pwsh` runs pwsh below it.</summary>
+        private static long TreeWorkingSet(int root)
         {
-            long total = 0;
+            var parent = new Dictionary<int, int>();
+            var rss = new Dictionary<int, long>();
             foreach (var dir in Directory.EnumerateDirectories("/proc"))
             {
-                if (!int.TryParse(Path.GetFileName(dir), out int candidate)) continue;
+                if (!int.TryParse(Path.GetFileName(dir), out int pid)) continue;
                 try
                 {
-                    var status = File.ReadAllLines(Path.Combine(dir, "status"));
-                    string? ppid = status.FirstOrDefault(l => l.StartsWith("PPid:", StringComparison.Ordinal));
-                    if (candidate != pid && (ppid == null || ppid.Split(':')[1].Trim() != pid.ToString())) continue;
-                    string? rss = status.FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-                    if (rss != null) total += long.Parse(rss.Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+                    foreach (var line in File.ReadAllLines(Path.Combine(dir, "status")))
+                    {
+                        if (line.StartsWith("PPid:", StringComparison.Ordinal)) parent[pid] = int.Parse(line.Substring(5).Trim());
+                        else if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) rss[pid] = long.Parse(line.Substring(6).Trim().Split(' ')[0]) * 1024;
+                    }
                 }
                 catch (IOException) { }
                 catch (UnauthorizedAccessException) { }
             }
-            return total;
+            bool InTree(int pid)
+            {
+                for (int hops = 0; hops < 64 && pid > 1; hops++, pid = parent.TryGetValue(pid, out var up) ? up : 0)
+                    if (pid == root) return true;
+                return false;
+            }
+            return rss.Where(p => InTree(p.Key)).Sum(p => p.Value);
         }
     }
 }
