@@ -389,8 +389,19 @@ namespace S3MlLayout.Engine.S3
             try
             {
                 using var response = await Client.GetObjectAsync(new GetObjectRequest { BucketName = Bucket.Name, Key = key, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false);
+                // Whoever writes to the bucket shapes its records: refused when it claims more than the limit, and read
+                // no further than the limit when it claims less (issue 14).
+                if (response.ContentLength > RecordLimits.MaxBytes) throw RecordLimits.TooLarge(Describe(key), response.ContentLength);
                 using var buffer = new System.IO.MemoryStream();
-                await response.ResponseStream.CopyToAsync(buffer).ConfigureAwait(false);
+                var chunk = new byte[81920];
+                while (true)
+                {
+                    int want = (int)Math.Min(chunk.Length, RecordLimits.MaxBytes + 1L - buffer.Length);
+                    int got = await response.ResponseStream.ReadAsync(chunk, 0, want, cancellation).ConfigureAwait(false);
+                    if (got == 0) break;
+                    buffer.Write(chunk, 0, got);
+                    if (buffer.Length > RecordLimits.MaxBytes) throw RecordLimits.TooLarge(Describe(key), buffer.Length);
+                }
                 return new StoredContent(buffer.ToArray(), response.ETag);
             }
             catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)

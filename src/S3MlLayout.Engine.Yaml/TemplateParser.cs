@@ -65,6 +65,10 @@ namespace S3MlLayout.Engine.Layouts
         {
             var doc = new TemplateDocument { File = file, Yaml = yaml };
             var budget = new FolderBudget();
+            if (ContentFreeErrors.HasNoKnownKey(root, TopKeys))
+                throw new TemplateException("TemplateFileUnrecognized", file, (int)root.Start.Line, (int)root.Start.Column,
+                    $"this is not a template: none of its top-level keys is a template key ({string.Join(", ", TopKeys)}). Nothing of its content is shown; " +
+                    "check that the path names a template file (docs/templates.md).");
             CheckKeys(root, TopKeys, file, "template");
 
             var nameNode = Require(root, "name", file);
@@ -218,9 +222,9 @@ namespace S3MlLayout.Engine.Layouts
                 string name = (key as YamlScalarNode)?.Value ?? "";
                 if (!allowed.Contains(name, StringComparer.Ordinal))
                 {
-                    var close = allowed.FirstOrDefault(a => string.Equals(a, name, StringComparison.OrdinalIgnoreCase));
+                    var close = ContentFreeErrors.IsKeyLike(name) ? allowed.FirstOrDefault(a => string.Equals(a, name, StringComparison.OrdinalIgnoreCase)) : null;
                     throw Error("TemplateUnknownKey", file, key,
-                        $"unknown key '{name}' in a {what}{(close != null ? $" (did you mean '{close}'?)" : "")}; allowed keys: {string.Join(", ", allowed)}.");
+                        $"unknown key {ContentFreeErrors.DescribeKey(name)} in a {what}{(close != null ? $" (did you mean '{close}'?)" : "")}; allowed keys: {string.Join(", ", allowed)}.");
                 }
             }
         }
@@ -254,6 +258,6 @@ namespace S3MlLayout.Engine.Layouts
         /// <summary>TemplateTooLarge, at the start of the file: nothing of it has been read as YAML.</summary>
         internal static TemplateException TooLarge(string file, long bytes) => TemplateLimits.TooLarge(file, bytes);
 
-        private static string Clean(string message) => message.Replace("\r", " ").Replace("\n", " ").Trim();
+        private static string Clean(string message) => ContentFreeErrors.Clean(message);
     }
 }

@@ -65,6 +65,10 @@ namespace S3MlLayout.Engine.Tenants
 
             public TenantDocument Document(YamlMappingNode root)
             {
+                if (ContentFreeErrors.HasNoKnownKey(root, TopKeys))
+                    throw Error("TenantFileUnrecognized", root,
+                        $"this is not a tenant file: none of its top-level keys is a tenant key ({string.Join(", ", TopKeys)}). Nothing of its content is shown; " +
+                        "check that the path names a tenant file (docs/tenants.md).");
                 CheckKeys(root, TopKeys, "tenant file");
                 var doc = new TenantDocument { File = _file, Yaml = _yaml, Root = Loc(root) };
                 doc.CompanyPrefix = Text(Require(root, "companyPrefix"), "companyPrefix");
@@ -325,9 +329,9 @@ namespace S3MlLayout.Engine.Tenants
                     string name = (key as YamlScalarNode)?.Value ?? "";
                     if (!allowed.Contains(name, StringComparer.Ordinal))
                     {
-                        var close = allowed.FirstOrDefault(a => string.Equals(a, name, StringComparison.OrdinalIgnoreCase));
+                        var close = ContentFreeErrors.IsKeyLike(name) ? allowed.FirstOrDefault(a => string.Equals(a, name, StringComparison.OrdinalIgnoreCase)) : null;
                         throw Error("TenantUnknownKey", key,
-                            $"unknown key '{name}' in a {what}{(close != null ? $" (did you mean '{close}'?)" : "")}; allowed keys: {string.Join(", ", allowed)}.");
+                            $"unknown key {ContentFreeErrors.DescribeKey(name)} in a {what}{(close != null ? $" (did you mean '{close}'?)" : "")}; allowed keys: {string.Join(", ", allowed)}.");
                     }
                 }
             }
@@ -359,7 +363,7 @@ namespace S3MlLayout.Engine.Tenants
                 new TemplateException(errorId, _file, (int)node.Start.Line, (int)node.Start.Column, message);
         }
 
-        private static string Clean(string message) => message.Replace("\r", " ").Replace("\n", " ").Trim();
+        private static string Clean(string message) => ContentFreeErrors.Clean(message);
     }
 
     /// <summary>The core's tenant-parser seam (EngineComponents.TenantParser), implemented by TenantParser.</summary>

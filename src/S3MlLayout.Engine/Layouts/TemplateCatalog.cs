@@ -7,6 +7,7 @@ using System.Reflection;
 using System.Text;
 using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Naming;
+using S3MlLayout.Engine.Storage;
 
 namespace S3MlLayout.Engine.Layouts
 {
@@ -42,8 +43,17 @@ namespace S3MlLayout.Engine.Layouts
         public static LayoutTemplate Parse(string yaml, string sourceName) =>
             Resolve(EngineComponents.TemplateParser.Parse(yaml, sourceName), new List<string>());
 
-        /// <summary>Resolves a parsed template that is not a file of its own (inline in a tenant file); extends resolves beside its file.</summary>
-        internal static LayoutTemplate Resolve(TemplateDocument doc) => Resolve(doc, new List<string>());
+        /// <summary>
+        /// Resolves a parsed template that is not a file of its own (inline in a tenant file); extends resolves beside
+        /// its file, and must stay inside <paramref name="confinedTo"/> (a real directory path) when it is given.
+        /// </summary>
+        internal static LayoutTemplate Resolve(TemplateDocument doc, string? confinedTo = null) => Resolve(doc, new List<string>(), confinedTo);
+
+        /// <summary>
+        /// Loads a template file named by a tenant file: it and every file it extends must lie, links followed, inside
+        /// <paramref name="confinedTo"/>, the real path of the folder that holds the tenant file (TenantTemplateOutsideFolder).
+        /// </summary>
+        internal static LayoutTemplate LoadConfinedFile(string fullPath, string confinedTo) => Resolve(ReadFile(fullPath), new List<string>(), confinedTo);
 
         private static IReadOnlyList<LayoutTemplate> LoadBuiltIns()
         {
@@ -65,10 +75,8 @@ namespace S3MlLayout.Engine.Layouts
             string text;
             try
             {
-                // Refused before it is read: a huge file would cost its size in memory before any other check.
-                long length = new FileInfo(fullPath).Length;
-                if (length > TemplateLimits.MaxFileBytes) throw TemplateLimits.TooLarge(fullPath, length);
-                text = File.ReadAllText(fullPath, Encoding.UTF8);
+                // Only a regular file, read no further than the limit: a device or FIFO reports 0 bytes (issue 14).
+                text = BoundedFile.ReadAllText(fullPath, TemplateLimits.MaxFileBytes, length => TemplateLimits.TooLarge(fullPath, length), "a template file");
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
@@ -79,10 +87,10 @@ namespace S3MlLayout.Engine.Layouts
 
         private static bool IsBuiltInSource(string file) => file.StartsWith("built-in:", StringComparison.Ordinal);
 
-        private static LayoutTemplate Resolve(TemplateDocument doc, List<string> chain)
+        private static LayoutTemplate Resolve(TemplateDocument doc, List<string> chain, string? confinedTo = null)
         {
             chain.Add(doc.File);
-            LayoutTemplate? baseTemplate = doc.Extends != null ? LoadBase(doc, chain) : null;
+            LayoutTemplate? baseTemplate = doc.Extends != null ? LoadBase(doc, chain, confinedTo) : null;
 
             // A template that extends another keeps its default style unless it declares one.
             NamingStyle defaultStyle = doc.Style ?? baseTemplate?.DefaultStyle ?? NamingStyle.KebabCase;
@@ -176,7 +184,7 @@ namespace S3MlLayout.Engine.Layouts
                 solution, bucket, renames, includes, doc.Yaml) { DefaultStyle = defaultStyle };
         }
 
-        private static LayoutTemplate LoadBase(TemplateDocument doc, List<string> chain)
+        private static LayoutTemplate LoadBase(TemplateDocument doc, List<string> chain, string? confinedTo)
         {
             string extends = doc.Extends!;
             TemplateDocument baseDoc;
@@ -184,6 +192,8 @@ namespace S3MlLayout.Engine.Layouts
             string? directory = IsBuiltInSource(doc.File) ? null : Path.GetDirectoryName(doc.File);
             string? sibling = directory == null ? null : Path.GetFullPath(Path.Combine(directory, isPath ? extends : extends + ".yaml"));
 
+            if (confinedTo != null && sibling != null && (isPath || File.Exists(sibling)))
+                CheckConfined(extends, sibling, confinedTo, doc.ExtendsLocation, "extends");
             if (sibling != null && File.Exists(sibling))
             {
                 if (chain.Contains(sibling, StringComparer.Ordinal))
@@ -201,7 +211,22 @@ namespace S3MlLayout.Engine.Layouts
                 throw Located("TemplateNotFound", doc.ExtendsLocation,
                     $"extends '{extends}' names neither a built-in template ({string.Join(", ", BuiltInFileNames())}) nor a file{(sibling != null ? $" ('{sibling}' does not exist)" : "")}.");
             }
-            return Resolve(baseDoc, chain);
+            return Resolve(baseDoc, chain, confinedTo);
+        }
+
+        /// <summary>
+        /// A template path written in a tenant file (template: or an extends: below it) may not leave the tenant files'
+        /// folder: not absolute, no '..' out of it, no link out of it. Otherwise a tenant file from a pull request could
+        /// make the runner read any file it can (issue 14).
+        /// </summary>
+        internal static void CheckConfined(string written, string full, string confinedTo, SourceLocation location, string key)
+        {
+            // The real path applies '..' after following links, as the system does when it opens the file.
+            bool escapes = Path.IsPathRooted(written) || !RealPath.IsUnder(RealPath.Resolve(full), confinedTo);
+            if (escapes)
+                throw Located("TenantTemplateOutsideFolder", location,
+                    $"{key} '{written}' leads out of '{confinedTo}', the folder that holds the tenant file (an absolute path, '..' or a symbolic link out of it). " +
+                    "Template files named by a tenant file must lie in that folder or below it: move the template there and give its relative path.");
         }
 
         private static TemplateDocument? ReadBuiltInOrNull(string name) =>

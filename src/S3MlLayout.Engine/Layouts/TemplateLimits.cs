@@ -10,7 +10,7 @@ namespace S3MlLayout.Engine.Layouts
     /// </summary>
     public static class TemplateLimits
     {
-        /// <summary>Largest template file, in bytes of UTF-8 (4 MiB). Larger files are refused before they are read (TemplateTooLarge).</summary>
+        /// <summary>Largest template file, in bytes of UTF-8 (4 MiB). Files are read no further than that (TemplateTooLarge), whatever their length says.</summary>
         public const int MaxFileBytes = 4 * 1024 * 1024;
 
         /// <summary>

@@ -317,12 +317,24 @@ namespace S3MlLayout.Engine.Operations
             return BitConverter.ToString(sha.ComputeHash(content)).Replace("-", "").ToLowerInvariant();
         }
 
+        /// <summary>Largest saved plan -PlanFile reads, in bytes (64 MiB): a plan of tens of thousands of changes is a few MB.</summary>
+        public const int MaxSavedPlanBytes = 64 * 1024 * 1024;
+
+        /// <summary>
+        /// The text of a saved plan: a regular file of at most <see cref="MaxSavedPlanBytes"/>, read no further
+        /// (FileNotRegular, FleetPlanTooLarge), so a plan path pointing at a device or FIFO cannot exhaust memory or hang.
+        /// </summary>
+        public static string ReadSavedPlanText(string path) =>
+            Storage.BoundedFile.ReadAllText(path, MaxSavedPlanBytes, length => new MlLayoutException("FleetPlanTooLarge", ErrorKind.LimitsExceeded, path,
+                $"The saved plan '{path}' has at least {Storage.BoundedFile.Bytes(length)} bytes; saved plans may have at most {Storage.BoundedFile.Bytes(MaxSavedPlanBytes)} (64 MiB). " +
+                "Pass the file Get-MlFleetPlan -OutFile wrote, or plan fewer tenant files at once."), "a plan saved by Get-MlFleetPlan -OutFile");
+
         /// <summary>A tenant file's content hash, so a saved plan knows when its sources changed.</summary>
         public static string Sha256(string path)
         {
             using var sha = SHA256.Create();
-            using var stream = System.IO.File.OpenRead(path);
-            return BitConverter.ToString(sha.ComputeHash(stream)).Replace("-", "").ToLowerInvariant();
+            var content = Storage.BoundedFile.ReadAllBytes(path, Tenants.TenantLimits.MaxFileBytes, length => Tenants.TenantLimits.TooLarge(path, length), "a tenant file");
+            return BitConverter.ToString(sha.ComputeHash(content)).Replace("-", "").ToLowerInvariant();
         }
 
         public void Dispose()

@@ -180,7 +180,7 @@ namespace S3MlLayout.Engine.Storage
             // The compare and the delete happen under the bucket's lock, as conditional writes do.
             await UnderBucketLock(cancellation, () =>
             {
-                if (!File.Exists(path) || ETagOf(File.ReadAllBytes(path)) != read.ETag) return;
+                if (!File.Exists(path) || ETagOf(ReadRecord(path, key)) != read.ETag) return;
                 try { File.Delete(path); }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
@@ -235,7 +235,7 @@ namespace S3MlLayout.Engine.Storage
             try
             {
                 if (!File.Exists(path)) return Task.FromResult<StoredContent?>(null);
-                var content = File.ReadAllBytes(path);
+                var content = ReadRecord(path, key);
                 return Task.FromResult<StoredContent?>(new StoredContent(content, ETagOf(content)));
             }
             catch (FileNotFoundException) { return Task.FromResult<StoredContent?>(null); }
@@ -264,7 +264,7 @@ namespace S3MlLayout.Engine.Storage
                 {
                     bool exists = File.Exists(path);
                     if (condition.MustBeAbsent && exists) throw new ObjectChangedException(target, condition.ToString());
-                    if (condition.MatchETag != null && (!exists || ETagOf(File.ReadAllBytes(path)) != condition.MatchETag))
+                    if (condition.MatchETag != null && (!exists || ETagOf(ReadRecord(path, key)) != condition.MatchETag))
                         throw new ObjectChangedException(target, condition.ToString());
                     Wrap(target, () =>
                     {
@@ -279,6 +279,13 @@ namespace S3MlLayout.Engine.Storage
             }
             return ETagOf(content);
         }
+
+        /// <summary>
+        /// A record's content: a regular file of at most RecordLimits.MaxBytes (issue 14), so that a bucket.json
+        /// replaced by a link to /dev/zero or a FIFO is refused instead of read without end.
+        /// </summary>
+        private byte[] ReadRecord(string path, string key) =>
+            BoundedFile.ReadAllBytes(path, RecordLimits.MaxBytes, length => RecordLimits.TooLarge(Describe(key), length), "a record S3MlLayout wrote");
 
         /// <summary>As S3 reports a single-part object's ETag: the quoted MD5 of its content.</summary>
         internal static string ETagOf(byte[] content)

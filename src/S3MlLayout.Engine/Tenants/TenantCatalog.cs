@@ -8,6 +8,7 @@ using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Layouts;
 using S3MlLayout.Engine.Naming;
 using S3MlLayout.Engine.S3;
+using S3MlLayout.Engine.Storage;
 
 namespace S3MlLayout.Engine.Tenants
 {
@@ -38,10 +39,8 @@ namespace S3MlLayout.Engine.Tenants
             string text;
             try
             {
-                // Refused before it is read, as templates are.
-                long length = new FileInfo(full).Length;
-                if (length > TenantLimits.MaxFileBytes) throw TenantLimits.TooLarge(full, length);
-                text = File.ReadAllText(full, Encoding.UTF8);
+                // Only a regular file, read no further than the limit, as templates are.
+                text = BoundedFile.ReadAllText(full, TenantLimits.MaxFileBytes, length => TenantLimits.TooLarge(full, length), "a tenant file");
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
@@ -158,7 +157,7 @@ namespace S3MlLayout.Engine.Tenants
             switch (reference.Kind)
             {
                 case TenantTemplateKind.Inline:
-                    var inline = TemplateCatalog.Resolve(reference.Inline!);
+                    var inline = TemplateCatalog.Resolve(reference.Inline!, TenantFolder(doc));
                     return (inline, inline);
                 case TenantTemplateKind.BuiltIn:
                     var builtIn = TemplateCatalog.BuiltIns.FirstOrDefault(t => t.Name == reference.Value)
@@ -168,11 +167,16 @@ namespace S3MlLayout.Engine.Tenants
                 default:
                     string directory = Path.GetDirectoryName(doc.File) ?? ".";
                     string full = Path.GetFullPath(Path.Combine(directory, reference.Value!));
+                    string folder = TenantFolder(doc);
+                    TemplateCatalog.CheckConfined(reference.Value!, full, folder, reference.Location, "template");
                     if (!File.Exists(full))
                         throw At("TenantTemplateNotFound", reference.Location, $"the template file '{full}' does not exist; paths are relative to the tenant file.");
-                    return (TemplateCatalog.LoadFile(full), full);
+                    return (TemplateCatalog.LoadConfinedFile(full, folder), full);
             }
         }
+
+        /// <summary>The real path of the folder that holds the tenant file: the template files it names must lie below it.</summary>
+        private static string TenantFolder(TenantDocument doc) => RealPath.Resolve(Path.GetDirectoryName(Path.GetFullPath(doc.File)) ?? ".");
 
         private static string CheckBucketFolder(Located<string> folder, LayoutTemplate layout)
         {

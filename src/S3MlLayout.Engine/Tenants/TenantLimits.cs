@@ -11,7 +11,7 @@ namespace S3MlLayout.Engine.Tenants
     /// </summary>
     public static class TenantLimits
     {
-        /// <summary>Largest tenant file, in bytes of UTF-8: the template limit (4 MiB). Refused before it is read (TenantTooLarge).</summary>
+        /// <summary>Largest tenant file, in bytes of UTF-8: the template limit (4 MiB). Read no further than that (TenantTooLarge), whatever its length says.</summary>
         public const int MaxFileBytes = TemplateLimits.MaxFileBytes;
 
         /// <summary>Most dates one tenant file (or one environment) may declare, a range counted day by day (TenantDateLimit).</summary>

@@ -40,7 +40,8 @@ namespace S3MlLayout.PowerShell.Commands
         private static SavedFleetPlan ReadSavedPlan(string path)
         {
             string text;
-            try { text = File.ReadAllText(path); }
+            // One bounded reader: a device file or a FIFO is refused, a file beyond the limit is not read past it.
+            try { text = FleetPlan.ReadSavedPlanText(path); }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
                 throw new MlLayoutException("FleetPlanInvalid", ErrorKind.InvalidData, path,

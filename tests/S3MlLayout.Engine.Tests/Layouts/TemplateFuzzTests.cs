@@ -11,7 +11,7 @@ public sealed class TemplateFuzzTests
     /// <summary>The error ids docs/templates.md lists for template files ("Errors" and "Limits").</summary>
     private static readonly HashSet<string> DocumentedErrorIds = new(StringComparer.Ordinal)
     {
-        "TemplateYamlInvalid", "TemplateMissingKey", "TemplateUnknownKey", "TemplateInvalidValue", "TemplateFolderNameInvalid",
+        "TemplateYamlInvalid", "TemplateFileUnrecognized", "TemplateMissingKey", "TemplateUnknownKey", "TemplateInvalidValue", "TemplateFolderNameInvalid",
         "TemplateDuplicateFolder", "TemplatePathNotFound", "TemplateNotFound", "TemplateExtendsCycle",
         "TemplateTooLarge", "TemplateAliasLimit", "TemplateFolderLimit", "TemplateDepthLimit",
     };

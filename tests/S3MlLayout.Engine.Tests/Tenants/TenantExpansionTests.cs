@@ -120,12 +120,13 @@ public sealed class TenantExpansionTests : IDisposable
     [Fact]
     public void TemplateFile_IsResolvedRelativeToTheTenantFile_AndCarriedAsAnAbsolutePath()
     {
-        _temp.WriteFile("templates/acme.yaml", "name: acme\nversion: 1.2.0\nextends: simple-ml\nadd:\n  - under: models\n    folders: [v3]\n");
-        string tenant = _temp.WriteFile("tenants/acme.yaml", "companyPrefix: acme\ntenantId: b001\nregions: [eu-west-1]\nenvironments: [prod]\ntemplate: ../templates/acme.yaml\n");
+        // Template files lie in the tenant files' folder or below it (issue 14: no '..' out of it).
+        _temp.WriteFile("tenants/templates/acme.yaml", "name: acme\nversion: 1.2.0\nextends: simple-ml\nadd:\n  - under: models\n    folders: [v3]\n");
+        string tenant = _temp.WriteFile("tenants/acme.yaml", "companyPrefix: acme\ntenantId: b001\nregions: [eu-west-1]\nenvironments: [prod]\ntemplate: templates/acme.yaml\n");
 
         var spec = Assert.Single(TenantCatalog.LoadFile(tenant));
 
-        Assert.Equal(_temp.PathOf("templates", "acme.yaml"), spec.Template);
+        Assert.Equal(_temp.PathOf("tenants", "templates", "acme.yaml"), spec.Template);
         Assert.Equal(("acme", "1.2.0"), (spec.Layout.Name, spec.Layout.Version));
         Assert.Equal(new[] { "v1", "v2", "v3" }, TemplateAssert.Names(TemplateAssert.Folder(spec.Layout.SolutionFolders, "models").Folders));
         Assert.Equal(tenant, spec.TenantFile);

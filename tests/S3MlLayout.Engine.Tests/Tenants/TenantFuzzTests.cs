@@ -8,7 +8,7 @@ public sealed class TenantFuzzTests
 {
     private static readonly string[] Documented =
     {
-        "TenantYamlInvalid", "TenantUnknownKey", "TenantMissingKey", "TenantInvalidValue", "TenantNamePartInvalid", "TenantRegionUnknown",
+        "TenantYamlInvalid", "TenantFileUnrecognized", "TenantUnknownKey", "TenantMissingKey", "TenantInvalidValue", "TenantNamePartInvalid", "TenantRegionUnknown",
         "TenantBucketNameTooLong", "TenantBucketNameInvalid", "TenantBucketNameConflict", "TenantTemplateNotFound", "TenantBucketFolderUnknown",
         "TenantSolutionInvalid", "TenantDuplicateEntry", "TenantTooLarge", "TenantAliasLimit", "TenantDepthLimit", "TenantDateLimit",
     };
