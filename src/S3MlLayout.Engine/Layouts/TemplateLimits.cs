@@ -31,6 +31,12 @@ namespace S3MlLayout.Engine.Layouts
         /// </summary>
         public const int MaxYamlNesting = 2 * MaxDepth + 8;
 
+        /// <summary>Most entries in one contract list of a folder (formats, producers, consumers, triggers, examples) (TemplateContractLimit).</summary>
+        public const int MaxContractEntries = 100;
+
+        /// <summary>Longest text of one contract entry (a producer, a consumer, an example file name) (TemplateContractLimit).</summary>
+        public const int MaxContractText = 500;
+
         /// <summary>TemplateTooLarge, at the start of the file: nothing of it has been read as YAML.</summary>
         internal static TemplateException TooLarge(string file, long bytes) =>
             new TemplateException("TemplateTooLarge", ErrorKind.LimitsExceeded, file, 1, 1,
