@@ -21,10 +21,10 @@ namespace S3MlLayout.Engine.Layouts
         private static readonly Regex VersionPattern = new Regex(@"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$", RegexOptions.CultureInvariant);
         private static readonly Regex TemplateNamePattern = new Regex("^[a-z0-9]+(?:-[a-z0-9]+)*$", RegexOptions.CultureInvariant);
 
-        private static readonly string[] TopKeys = { "name", "version", "description", "extends", "style", "partitionStyle", "folders", "bucketFolders", "add", "remove", "rename", "include", "contracts" };
+        internal static readonly string[] TopKeys = { "name", "version", "description", "extends", "style", "partitionStyle", "folders", "bucketFolders", "add", "remove", "rename", "include", "contracts" };
         // A folder's contract keys (docs/contracts.md): on a folder entry, or under a path of 'contracts:'.
-        private static readonly string[] ContractKeys = { "formats", "files", "producers", "consumers", "triggeredBy", "triggers", "examples" };
-        private static readonly string[] FolderKeys = new[] { "name", "description", "style", "partition", "partitionStyle", "optional", "folders" }.Concat(ContractKeys).ToArray();
+        internal static readonly string[] ContractKeys = { "formats", "files", "producers", "consumers", "triggeredBy", "triggers", "examples" };
+        internal static readonly string[] FolderKeys = new[] { "name", "description", "style", "partition", "partitionStyle", "optional", "folders" }.Concat(ContractKeys).ToArray();
         private static readonly string[] AddKeys = { "under", "folders" };
         private static readonly string[] RenameKeys = { "from", "to" };
 
