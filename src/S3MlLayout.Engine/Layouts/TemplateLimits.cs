@@ -6,7 +6,7 @@ namespace S3MlLayout.Engine.Layouts
     /// <summary>
     /// The bounds every template is held to, so that a template file cannot make loading take unbounded time or
     /// memory (issue 7). Documented in docs/templates.md ("Limits"); tests use these constants. Each is far above
-    /// real use: master-solution, the largest built-in template, is 6 KB with 118 folders, 4 levels deep.
+    /// real use: master-solution, the largest built-in template, is 15 KB (with its contracts) with 118 folders, 4 levels deep.
     /// </summary>
     public static class TemplateLimits
     {
