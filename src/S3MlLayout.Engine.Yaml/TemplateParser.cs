@@ -21,8 +21,10 @@ namespace S3MlLayout.Engine.Layouts
         private static readonly Regex VersionPattern = new Regex(@"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$", RegexOptions.CultureInvariant);
         private static readonly Regex TemplateNamePattern = new Regex("^[a-z0-9]+(?:-[a-z0-9]+)*$", RegexOptions.CultureInvariant);
 
-        private static readonly string[] TopKeys = { "name", "version", "description", "extends", "style", "partitionStyle", "folders", "bucketFolders", "add", "remove", "rename", "include" };
-        private static readonly string[] FolderKeys = { "name", "description", "style", "partition", "partitionStyle", "optional", "folders" };
+        internal static readonly string[] TopKeys = { "name", "version", "description", "extends", "style", "partitionStyle", "folders", "bucketFolders", "add", "remove", "rename", "include", "contracts" };
+        // A folder's contract keys (docs/contracts.md): on a folder entry, or under a path of 'contracts:'.
+        internal static readonly string[] ContractKeys = { "formats", "files", "producers", "consumers", "triggeredBy", "triggers", "examples" };
+        internal static readonly string[] FolderKeys = new[] { "name", "description", "style", "partition", "partitionStyle", "optional", "folders" }.Concat(ContractKeys).ToArray();
         private static readonly string[] AddKeys = { "under", "folders" };
         private static readonly string[] RenameKeys = { "from", "to" };
 
@@ -123,6 +125,24 @@ namespace S3MlLayout.Engine.Layouts
                     doc.Rename.Add((new RenameMigration(Scalar(Require(map, "from", file), file, "from").TrimEnd('/'), to), Loc(file, entry)));
                 }
             }
+            if (Get(root, "contracts") is YamlNode contracts)
+            {
+                if (!(contracts is YamlMappingNode map))
+                    throw Error("TemplateInvalidValue", file, contracts, "'contracts' must be a mapping from a folder path (relative to solutions/{solution}/, '/' for the bucket root) to that folder's contract keys, e.g. 'data/interim: { formats: [parquet, csv] }'.");
+                foreach (var pair in map.Children)
+                {
+                    if (++budget.Folders > TemplateLimits.MaxFolders)
+                        throw Limit("TemplateFolderLimit", file, pair.Key,
+                            $"this file declares more than {TemplateLimits.MaxFolders.ToString("N0", CultureInfo.InvariantCulture)} folders and contracts (aliases expanded); split the layout into several templates.");
+                    string path = Scalar(pair.Key, file, "contracts").TrimEnd('/');
+                    if (path.Trim('/').Length == 0)
+                        throw Error("TemplateInvalidValue", file, pair.Key, "a 'contracts' entry names a folder (such as data/raw, or /shared at the bucket root); the solution root itself holds folders only.");
+                    if (!(pair.Value is YamlMappingNode body))
+                        throw Error("TemplateInvalidValue", file, pair.Value, $"the contract of '{path}' is a mapping of {string.Join(", ", ContractKeys)}.");
+                    CheckKeys(body, ContractKeys, file, "contract");
+                    doc.Contracts.Add((path, ParseContract(body, file) ?? new FolderContract(), Loc(file, pair.Key)));
+                }
+            }
             if (doc.Extends == null && doc.Folders == null)
                 throw new TemplateException("TemplateMissingKey", file, (int)root.Start.Line, (int)root.Start.Column,
                     "a template needs 'folders:' (its tree) or 'extends:' (the template it customises).");
@@ -164,7 +184,7 @@ namespace S3MlLayout.Engine.Layouts
             if (node is YamlScalarNode scalar)
                 return new FolderSpec { Name = CheckName(scalar, file), Location = Loc(file, node) };
             if (!(node is YamlMappingNode map))
-                throw Error("TemplateInvalidValue", file, node, "a folder is a name or a mapping with 'name:' and optional 'description:', 'style:', 'partition:', 'optional:', 'folders:'.");
+                throw Error("TemplateInvalidValue", file, node, "a folder is a name or a mapping with 'name:' and optional 'description:', 'style:', 'partition:', 'optional:', 'folders:' and contract keys ('formats:', 'files:', ...).");
             CheckKeys(map, FolderKeys, file, "folder");
             var spec = new FolderSpec { Name = CheckName(Require(map, "name", file), file), Location = Loc(file, node) };
             if (Get(map, "description") is YamlNode description) spec.Description = Scalar(description, file, "description");
@@ -189,7 +209,78 @@ namespace S3MlLayout.Engine.Layouts
                 spec.Optional = value == "true";
             }
             if (Get(map, "folders") is YamlNode folders) spec.Folders = ParseFolders(folders, file, budget, depth + 1);
+            spec.Contract = ParseContract(map, file);
             return spec;
+        }
+
+        /// <summary>The contract keys of a folder entry or of a 'contracts:' entry; null when it has none (all inherited).</summary>
+        private static FolderContract? ParseContract(YamlMappingNode map, string file)
+        {
+            var contract = new FolderContract();
+            if (Get(map, "formats") is YamlNode formats) contract.Formats = ParseFormats(formats, file);
+            if (Get(map, "files") is YamlNode files)
+            {
+                string value = Scalar(files, file, "files");
+                if (value != "true" && value != "false")
+                    throw Error("TemplateInvalidValue", file, files, $"files '{value}' must be true (files may lie in this folder) or false (it holds sub-folders only).");
+                contract.Files = value == "true";
+            }
+            contract.Producers = TextList(map, "producers", file);
+            contract.Consumers = TextList(map, "consumers", file);
+            contract.TriggeredBy = TextList(map, "triggeredBy", file);
+            contract.Triggers = TextList(map, "triggers", file);
+            contract.Examples = TextList(map, "examples", file);
+            if (contract.Examples != null && Get(map, "examples") is YamlNode examplesNode)
+                foreach (var example in contract.Examples)
+                    if (example.IndexOf('/') >= 0 || example.IndexOf('\\') >= 0)
+                        throw Error("TemplateInvalidValue", file, examplesNode, $"example '{example}' must be a file name in this folder, without a path; declare it on the folder it lies in.");
+            return contract.IsEmpty ? null : contract;
+        }
+
+        /// <summary>'formats: any', or a list of file-name suffixes (csv, .csv, csv.gz), normalised to ".csv".</summary>
+        private static List<string> ParseFormats(YamlNode node, string file)
+        {
+            if (node is YamlScalarNode)
+            {
+                string single = Scalar(node, file, "formats");
+                if (FolderContract.NormaliseFormat(single) == FolderContract.AnyFormat) return new List<string> { FolderContract.AnyFormat };
+                throw Error("TemplateInvalidValue", file, node, $"'formats' is 'any' or a list of file-name suffixes, e.g. 'formats: [{single.TrimStart('.')}]'.");
+            }
+            var result = new List<string>();
+            var entries = Sequence(node, file, "formats").ToList();
+            if (entries.Count == 0)
+                throw Error("TemplateInvalidValue", file, node, "'formats' lists at least one format; to keep a folder for sub-folders only, write 'files: false'; to accept everything, 'formats: any'.");
+            if (entries.Count > TemplateLimits.MaxContractEntries)
+                throw Limit("TemplateContractLimit", file, node, $"'formats' lists {entries.Count} formats; a folder may list at most {TemplateLimits.MaxContractEntries}. Use 'formats: any' for a folder that takes everything.");
+            foreach (var entry in entries)
+            {
+                string text = Scalar(entry, file, "formats");
+                var problem = FolderContract.FormatProblem(text);
+                if (problem != null) throw Error("TemplateInvalidValue", file, entry, problem + ".");
+                var format = FolderContract.NormaliseFormat(text);
+                if (format == FolderContract.AnyFormat && entries.Count > 1)
+                    throw Error("TemplateInvalidValue", file, entry, "'any' accepts every format and stands alone: write 'formats: any', or list the formats without it.");
+                if (!result.Contains(format, StringComparer.Ordinal)) result.Add(format);
+            }
+            return result;
+        }
+
+        /// <summary>A contract's list of texts (producers, consumers, ...): one text or a list of texts, bounded.</summary>
+        private static List<string>? TextList(YamlMappingNode map, string key, string file)
+        {
+            if (!(Get(map, key) is YamlNode node)) return null;
+            var entries = node is YamlScalarNode ? new List<YamlNode> { node } : Sequence(node, file, key).ToList();
+            if (entries.Count > TemplateLimits.MaxContractEntries)
+                throw Limit("TemplateContractLimit", file, node, $"'{key}' lists {entries.Count} entries; at most {TemplateLimits.MaxContractEntries} are allowed.");
+            var result = new List<string>();
+            foreach (var entry in entries)
+            {
+                string text = Scalar(entry, file, key);
+                if (text.Length > TemplateLimits.MaxContractText)
+                    throw Limit("TemplateContractLimit", file, entry, $"this '{key}' entry has {text.Length} characters; at most {TemplateLimits.MaxContractText} are allowed. Say more in the folder's description.");
+                result.Add(text);
+            }
+            return result;
         }
 
         private static string CheckName(YamlNode node, string file)

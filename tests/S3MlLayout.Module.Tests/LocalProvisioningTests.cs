@@ -160,6 +160,22 @@ namespace S3MlLayout.Module.Tests
         }
 
         [Fact]
+        public void Show_MlLayout_Formats_writes_each_folders_accepted_formats_beside_it()
+        {
+            var fromTemplate = Run("Show-MlLayout data-lifecycle -Solution churn -Formats").AssertNoErrors().Strings.ToList();
+            var fromNodes = Run("Get-MlLayout -Template data-lifecycle -Solution churn | Show-MlLayout -Formats").AssertNoErrors().Strings.ToList();
+            var plain = Run("Show-MlLayout data-lifecycle -Solution churn").AssertNoErrors().Strings.ToList();
+
+            Assert.Contains("        └── data/             folders only", fromTemplate);
+            Assert.Contains("            ├── raw/          .csv .json .xlsx", fromTemplate);
+            Assert.Contains("            ├── interim/      .parquet", fromTemplate);
+            Assert.Contains("            └── monitoring/   .csv .json", fromTemplate);
+            Assert.Equal(fromTemplate, fromNodes);
+            Assert.Equal(plain.Count, fromTemplate.Count);
+            Assert.Contains("            ├── raw/", plain);
+        }
+
+        [Fact]
         public void Get_MlBucket_returns_the_declared_bucket()
         {
             Run(NewBucket).AssertNoErrors();

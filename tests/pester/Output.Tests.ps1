@@ -85,3 +85,20 @@ Describe 'Region suggestions' {
             Should -Throw -ErrorId 'RegionUnknown*' -ExpectedMessage "*(did you mean us-west-2*"
     }
 }
+
+Describe 'Folder contracts in layout output' {
+    It 'show each folder''s formats in the Get-MlLayout table and beside the Show-MlLayout tree' {
+        $table = Get-MlLayout data-lifecycle -Solution churn | Format-Table | Out-String -Width 160
+        $table | Should -Match 'Formats'
+        $table | Should -Match 'Folder\s+KebabCase\s+None\s+\.csv \.json \.xlsx\s+solutions/churn/data/raw/'
+        $table | Should -Match 'folders only\s+solutions/churn/data/'
+        Show-MlLayout data-lifecycle -Solution churn -Formats | Should -Contain '            ├── interim/      .parquet'
+    }
+
+    It 'carry the contract in JSON with the default depth, without a truncation warning' {
+        $json = Get-MlLayout data-lifecycle -Solution churn | Where-Object Name -EQ interim | ConvertTo-Json -WarningVariable truncated
+        $truncated | Should -BeNullOrEmpty
+        ($json | ConvertFrom-Json).Contract.Formats | Should -Be '.parquet'
+        ($json | ConvertFrom-Json).Contract.Producers | Should -Be 'data_prep.py'
+    }
+}

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
 
 namespace S3MlLayout.Engine.Layouts
 {
@@ -71,6 +72,23 @@ namespace S3MlLayout.Engine.Layouts
             var text = format.Trim().ToLowerInvariant();
             if (text == AnyFormat || text == "*") return AnyFormat;
             return text.StartsWith(".", StringComparison.Ordinal) ? text : "." + text;
+        }
+
+        /// <summary>Longest format, dot included (".safetensors" is 12; compound ones such as ".tar.gz" fit easily).</summary>
+        public const int MaxFormatLength = 32;
+
+        // One to four dot-separated parts of lowercase letters, digits, '_' or '-': .csv, .csv.gz, .tar.gz, .pb_txt.
+        private static readonly Regex FormatPattern = new Regex(@"^(\.[a-z0-9][a-z0-9_-]*){1,4}$", RegexOptions.CultureInvariant);
+
+        /// <summary>What is wrong with a format as written (null when it is a valid format or "any").</summary>
+        public static string? FormatProblem(string format)
+        {
+            var normal = NormaliseFormat(format);
+            if (normal == AnyFormat) return null;
+            if (normal.Length > MaxFormatLength)
+                return $"format '{format}' is longer than {MaxFormatLength} characters; a format is a file-name suffix such as csv or csv.gz";
+            return FormatPattern.IsMatch(normal) ? null
+                : $"format '{format}' is not a file-name suffix: write the extension without wildcards or paths, such as csv, csv.gz or tar.gz (lowercase letters, digits, '_' and '-', parts joined by dots), or 'any'";
         }
 
         /// <summary>The effective contract of a folder: its own declarations over its parent's effective contract.</summary>

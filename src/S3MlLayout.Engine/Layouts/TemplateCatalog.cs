@@ -174,8 +174,20 @@ namespace S3MlLayout.Engine.Layouts
                 includes.Add(path);
             }
 
+            // Contracts last, so they can name folders this file added or renamed; a later key replaces an earlier one.
+            var overlaid = new Dictionary<FolderSpec, SourceLocation>();
+            foreach (var (path, contract, location) in doc.Contracts)
+            {
+                var spec = Find(solution, bucket, path).Spec
+                    ?? throw Located("TemplatePathNotFound", location, $"contracts: '{path}' is not a folder of this template; check the path (relative to solutions/{{solution}}/, '/' for the bucket root).");
+                spec.Contract = spec.Contract == null ? contract.Clone() : spec.Contract.Overlay(contract);
+                overlaid[spec] = location;
+            }
+
             CheckTree(solution, NamingStyle.KebabCase);
             CheckTree(bucket, NamingStyle.KebabCase);
+            CheckExamples(solution, null, "", overlaid);
+            CheckExamples(bucket, null, "/", overlaid);
             foreach (var folder in bucket.Where(f => S3KeyRules.IsReserved(f.Name)))
                 throw Located("KeyReserved", folder.Location, $"bucket folder '{folder.Name}' would be {S3KeyRules.ReservedPrefix}, which S3MlLayout reserves for its own records (declared layouts and the audit log); choose another name.");
             chain.RemoveAt(chain.Count - 1);
@@ -252,6 +264,30 @@ namespace S3MlLayout.Engine.Layouts
                     throw Located("TemplateFolderNameInvalid", folder.Location,
                         $"folder '{folder.Name}' breaks its style {NamingStyles.Describe(style)}; call it '{NamingStyles.Correct(folder.Name, style)}' or declare another 'style:' on it.");
                 CheckTree(folder.Folders, style);
+            }
+        }
+
+        /// <summary>
+        /// A contract's examples must be files its folder accepts: a template that contradicts itself is refused where
+        /// the example is declared (the folder, or the 'contracts:' entry that changed it).
+        /// </summary>
+        private static void CheckExamples(IEnumerable<FolderSpec> folders, IReadOnlyList<string>? parentFormats, string parentPath, Dictionary<FolderSpec, SourceLocation> overlaid)
+        {
+            foreach (var folder in folders)
+            {
+                var formats = folder.Contract?.Formats ?? parentFormats;
+                string path = parentPath.Length == 0 || parentPath == "/" ? parentPath + folder.Name : parentPath + "/" + folder.Name;
+                if (folder.Contract?.Examples is IReadOnlyList<string> examples)
+                {
+                    var effective = new FolderContract { Formats = formats };
+                    foreach (var example in examples.Where(e => !effective.Accepts(e)))
+                        throw Located("TemplateContractInvalid", overlaid.TryGetValue(folder, out var at) ? at : folder.Location,
+                            $"example '{example}' of folder '{path}' is not of a format the folder accepts ({effective}); add its format to 'formats:' or remove the example.");
+                    if (folder.Contract.Files == false && examples.Count > 0)
+                        throw Located("TemplateContractInvalid", overlaid.TryGetValue(folder, out var at2) ? at2 : folder.Location,
+                            $"folder '{path}' lists examples but says 'files: false'; files cannot lie there, so move the examples to the sub-folder they belong in.");
+                }
+                CheckExamples(folder.Folders, formats, path, overlaid);
             }
         }
 

@@ -20,6 +20,8 @@ namespace S3MlLayout.Engine.Layouts
         public List<(string Under, List<FolderSpec> Folders, SourceLocation Location)> Add = new List<(string, List<FolderSpec>, SourceLocation)>();
         public List<(string Path, SourceLocation Location)> Remove = new List<(string, SourceLocation)>();
         public List<(RenameMigration Rename, SourceLocation Location)> Rename = new List<(RenameMigration, SourceLocation)>();
+        /// <summary>'contracts:': contract keys laid over the folder at each path once the tree is resolved.</summary>
+        public List<(string Path, FolderContract Contract, SourceLocation Location)> Contracts = new List<(string, FolderContract, SourceLocation)>();
         public List<(string Path, SourceLocation Location)> Include = new List<(string, SourceLocation)>();
     }
 }

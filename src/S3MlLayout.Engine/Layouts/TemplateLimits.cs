@@ -6,7 +6,7 @@ namespace S3MlLayout.Engine.Layouts
     /// <summary>
     /// The bounds every template is held to, so that a template file cannot make loading take unbounded time or
     /// memory (issue 7). Documented in docs/templates.md ("Limits"); tests use these constants. Each is far above
-    /// real use: master-solution, the largest built-in template, is 6 KB with 118 folders, 4 levels deep.
+    /// real use: master-solution, the largest built-in template, is 15 KB (with its contracts) with 118 folders, 4 levels deep.
     /// </summary>
     public static class TemplateLimits
     {
@@ -30,6 +30,12 @@ namespace S3MlLayout.Engine.Layouts
         /// <see cref="MaxDepth"/> is nested 2 * MaxDepth + 3 deep (inside add / folders lists); the rest is slack.
         /// </summary>
         public const int MaxYamlNesting = 2 * MaxDepth + 8;
+
+        /// <summary>Most entries in one contract list of a folder (formats, producers, consumers, triggers, examples) (TemplateContractLimit).</summary>
+        public const int MaxContractEntries = 100;
+
+        /// <summary>Longest text of one contract entry (a producer, a consumer, an example file name) (TemplateContractLimit).</summary>
+        public const int MaxContractText = 500;
 
         /// <summary>TemplateTooLarge, at the start of the file: nothing of it has been read as YAML.</summary>
         internal static TemplateException TooLarge(string file, long bytes) =>

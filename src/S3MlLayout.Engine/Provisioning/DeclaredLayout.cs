@@ -156,7 +156,11 @@ namespace S3MlLayout.Engine.Provisioning
         public string? Partition { get; set; }
         public string? PartitionStyle { get; set; }
         public bool Optional { get; set; }
-        /// <summary>The folder's declared contract (null: inherits), so drift checks objects against the contract provisioned.</summary>
+        /// <summary>
+        /// The folder's contract as the template declared it (null: inherited, or none). Stored so drift checks a
+        /// solution against the contract it was provisioned with; declarations older than contracts have none, which
+        /// reads as "any format" (docs/contracts.md).
+        /// </summary>
         public FolderContract? Contract { get; set; }
         public List<DeclaredFolder>? Folders { get; set; }
 
@@ -180,7 +184,7 @@ namespace S3MlLayout.Engine.Provisioning
             Partition = Partition == "daily" ? PartitionGranularity.Daily : Partition == "monthly" ? PartitionGranularity.Monthly : PartitionGranularity.None,
             PartitionStyle = PartitionStyle == null ? (Layouts.PartitionStyle?)null : PartitionStyles.Parse(PartitionStyle),
             Optional = Optional,
-            Contract = Contract?.Clone(),
+            Contract = Contract == null || Contract.IsEmpty ? null : Contract.Clone(),
             Folders = Folders?.Select(f => f.ToSpec()).ToList() ?? new List<FolderSpec>(),
         };
     }

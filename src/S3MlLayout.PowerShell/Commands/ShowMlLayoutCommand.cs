@@ -20,6 +20,7 @@ namespace S3MlLayout.PowerShell.Commands
         private const string NodeSet = "Node";
         internal const string PlaceholderRoot = "s3://{company_prefix}-{environment}-{tenant_id}-{region}/";
         private readonly List<string> _keys = new List<string>();
+        private readonly Dictionary<string, string> _notes = new Dictionary<string, string>(StringComparer.Ordinal);
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = TemplateSet)]
         [ArgumentCompleter(typeof(TemplateCompleter))]
@@ -52,6 +53,11 @@ namespace S3MlLayout.PowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string RootLabel { get; set; } = PlaceholderRoot;
 
+        /// <summary>Writes each folder's accepted formats beside it (its contract); a bucket listing has none to show.</summary>
+        [Parameter(ParameterSetName = NodeSet)]
+        [Parameter(ParameterSetName = TemplateSet)]
+        public SwitchParameter Formats { get; set; }
+
         protected override void ProcessRecord()
         {
             try
@@ -61,10 +67,15 @@ namespace S3MlLayout.PowerShell.Commands
                     case TemplateSet:
                         var template = ResolveTemplate(Template);
                         var nodes = LayoutExpander.Expand(new LayoutRequest(template) { Solution = Solution, Dates = Date, Include = Include });
+                        foreach (var node in nodes) Remember(node);
                         Write(RootLabel, nodes.Select(n => n.Key));
                         break;
                     case NodeSet:
-                        _keys.AddRange(InputObject.Where(n => n != null).Select(n => n.Key));
+                        foreach (var node in InputObject.Where(n => n != null))
+                        {
+                            _keys.Add(node.Key);
+                            Remember(node);
+                        }
                         break;
                     case BucketSet:
                     case BucketNameSet:
@@ -92,9 +103,15 @@ namespace S3MlLayout.PowerShell.Commands
             if (ParameterSetName == NodeSet) Write(RootLabel, _keys);
         }
 
+        private void Remember(FolderNode node)
+        {
+            if (Formats.IsPresent && TreeRenderer.FormatsNote(node) is string note) _notes[node.Key] = note;
+        }
+
         private void Write(string root, IEnumerable<string> keys)
         {
-            foreach (var line in TreeRenderer.Render(root, keys)) WriteObject(line);
+            Func<string, string?>? noteOf = Formats.IsPresent ? key => _notes.TryGetValue(key, out var note) ? note : null : (Func<string, string?>?)null;
+            foreach (var line in TreeRenderer.Render(root, keys, noteOf)) WriteObject(line);
         }
 
         /// <summary>Every folder a key implies: a/b/c.txt stands for a/ and a/b/ even without markers.</summary>

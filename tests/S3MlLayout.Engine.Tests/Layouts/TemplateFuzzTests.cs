@@ -14,6 +14,7 @@ public sealed class TemplateFuzzTests
         "TemplateYamlInvalid", "TemplateFileUnrecognized", "TemplateMissingKey", "TemplateUnknownKey", "TemplateInvalidValue", "TemplateFolderNameInvalid",
         "TemplateDuplicateFolder", "TemplatePathNotFound", "TemplateNotFound", "TemplateExtendsCycle",
         "TemplateTooLarge", "TemplateAliasLimit", "TemplateFolderLimit", "TemplateDepthLimit",
+        "TemplateContractInvalid", "TemplateContractLimit",
     };
 
     [Fact]

@@ -28,6 +28,47 @@ public sealed class TreeRendererTests : IDisposable
     }
 
     [Fact]
+    public void RenderWithFormats_WritesEachFoldersFormatsBesideIt_InOneColumn()
+    {
+        // Show-MlLayout -Formats: the data-lifecycle stages with seed 001's formats.
+        var nodes = LayoutExpander.Expand(new LayoutRequest(TemplateCatalog.GetBuiltIn("data-lifecycle")) { Solution = "churn", Dates = new[] { new DateTime(2024, 1, 31) } });
+        var notes = nodes.Where(n => TreeRenderer.FormatsNote(n) != null).ToDictionary(n => n.Key, n => TreeRenderer.FormatsNote(n));
+
+        var lines = TreeRenderer.Render("s3://bucket/", nodes.Select(n => n.Key), key => notes.TryGetValue(key, out var note) ? note : null);
+
+        Assert.Equal(Lines("""
+            s3://bucket/
+            └── solutions/
+                └── churn/
+                    └── data/             folders only
+                        ├── raw/          .csv .json .xlsx
+                        ├── interim/      .parquet
+                        ├── processed/    .parquet
+                        ├── features/     .parquet
+                        ├── validation/   .csv .json
+                        ├── predictions/  .csv .json .parquet
+                        └── monitoring/   .csv .json
+            """), lines);
+        // Without notes the drawing is the plain tree.
+        Assert.Equal(TreeRenderer.Render("s3://bucket/", nodes.Select(n => n.Key)), TreeRenderer.Render("s3://bucket/", nodes.Select(n => n.Key), _ => null));
+    }
+
+    [Fact]
+    public void FormatsNote_IsForDeclaredFoldersOnly_AndAlignsNoFurtherThanTheCap()
+    {
+        var nodes = LayoutExpander.Expand(new LayoutRequest(TemplateCatalog.Parse("name: t\nversion: 1.0.0\nfolders:\n  - name: raw\n    partition: daily\n  - name: free\n", "t.yaml")) { Solution = "s", Dates = new[] { new DateTime(2024, 1, 31) } });
+
+        Assert.Null(TreeRenderer.FormatsNote(nodes.Single(n => n.Kind == FolderKind.Solution)));
+        Assert.Null(TreeRenderer.FormatsNote(nodes.First(n => n.Kind == FolderKind.Partition)));
+        Assert.Equal("any", TreeRenderer.FormatsNote(nodes.Single(n => n.Key == "solutions/s/free/")));
+
+        string deep = string.Concat(Enumerable.Range(0, 30).Select(i => "level" + i + "/"));
+        var lines = TreeRenderer.Render("r", new[] { "a/", deep }, key => key == "a/" ? "note-a" : key == deep ? "note-deep" : null);
+        Assert.Equal("├── a/".PadRight(TreeRenderer.MaxNoteColumn) + "  note-a", lines[1]);
+        Assert.EndsWith("level29/  note-deep", lines[^1]);
+    }
+
+    [Fact]
     public void Render_KeepsTheOrderInWhichChildrenFirstAppear()
     {
         var lines = TreeRenderer.Render("root", new[] { "z/", "a/", "z/y/", "m/", "z/b/" });
