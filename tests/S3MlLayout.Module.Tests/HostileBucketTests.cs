@@ -164,7 +164,12 @@ foreach ($name in 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL') {{
         {
             // Two good buckets; three untagged ones whose bucket.json is then spoiled; one tagged whose bucket.json is denied.
             Run($@"foreach ($t in 'a001', 'b002', 'e005') {{ New-MlBucket -CompanyPrefix {_company} -Environment dev -TenantId $t -Region us-east-1 @conn -WarningAction SilentlyContinue | Out-Null }}
-foreach ($t in 'c003', 'd004', 'f006') {{ New-MlBucket -CompanyPrefix {_company} -Environment dev -TenantId $t -Region us-east-1 @conn -SkipDefault Tags, Versioning -WarningAction SilentlyContinue | Out-Null }}").AssertNoErrors();
+foreach ($t in 'c003', 'd004', 'f006') {{ New-MlBucket -CompanyPrefix {_company} -Environment dev -TenantId $t -Region us-east-1 @conn -SkipDefault Tags, Versioning -WarningAction SilentlyContinue | Out-Null }}
+New-MlBucket -CompanyPrefix {_company} -Environment dev -TenantId g007 -Region us-east-1 @conn -SkipDefault Versioning -WarningAction SilentlyContinue | Out-Null").AssertNoErrors();
+            // A tagged bucket whose tenant tag someone rewrote with characters the module never writes.
+            string tagging = Path.Combine(_temp.Path, "tagging.json");
+            File.WriteAllText(tagging, $"{{\"TagSet\":[{{\"Key\":\"managed-by\",\"Value\":\"S3MlLayout\"}},{{\"Key\":\"company\",\"Value\":\"{_company}\"}},{{\"Key\":\"environment\",\"Value\":\"dev\"}},{{\"Key\":\"tenant\",\"Value\":\"g007 x:y/@\"}}]}}");
+            _moto.Aws($"s3api put-bucket-tagging --bucket {Bucket("g007")} --tagging file://{tagging}");
             var spoiled = new Dictionary<string, string>
             {
                 [Bucket("c003")] = "{ not json",
@@ -183,9 +188,10 @@ foreach ($t in 'c003', 'd004', 'f006') {{ New-MlBucket -CompanyPrefix {_company}
                 var result = Run($"Get-MlBucket -CompanyPrefix {_company} -IncludeSettings @conn | ForEach-Object Name", proxy.Endpoint);
                 Assert.Equal(new[] { Bucket("a001"), Bucket("b002") }, result.Strings);
                 Assert.True(proxy.Count("faults") >= 1);
-                var errors = result.Errors.Select(e => (Bucket: spoiled.Keys.Append(Bucket("e005")).Single(b => e.TargetObject.ToString()!.StartsWith($"s3://{b}/", StringComparison.Ordinal)), Id: e.FullyQualifiedErrorId.Split(',')[0]))
+                var errors = result.Errors.Select(e => (Bucket: spoiled.Keys.Append(Bucket("e005")).Append(Bucket("g007")).Single(b => e.TargetObject.ToString()!.StartsWith($"s3://{b}/", StringComparison.Ordinal)), Id: e.FullyQualifiedErrorId.Split(',')[0]))
                     .OrderBy(e => e.Bucket, StringComparer.Ordinal).ToList();
-                Assert.Equal(new[] { Bucket("c003"), Bucket("d004"), Bucket("e005"), Bucket("f006") }, errors.Select(e => e.Bucket));
+                Assert.Equal(new[] { Bucket("c003"), Bucket("d004"), Bucket("e005"), Bucket("f006"), Bucket("g007") }, errors.Select(e => e.Bucket));
+                Assert.Equal("BucketTagsInvalid", errors[4].Id);
                 Assert.Equal("DeclarationInvalid", errors[0].Id);
                 Assert.Equal("DeclarationInvalid", errors[1].Id);
                 Assert.Equal("DeclarationInvalid", errors[3].Id);
@@ -197,7 +203,7 @@ foreach ($t in 'c003', 'd004', 'f006') {{ New-MlBucket -CompanyPrefix {_company}
             finally
             {
                 // Leave no spoiled bucket behind for the other listings on this moto.
-                foreach (var bucket in spoiled.Keys) _moto.Aws($"s3 rb s3://{bucket} --force");
+                foreach (var bucket in spoiled.Keys.Append(Bucket("g007"))) _moto.Aws($"s3 rb s3://{bucket} --force");
             }
         }
     }
