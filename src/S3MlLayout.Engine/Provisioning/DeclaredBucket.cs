@@ -118,8 +118,6 @@ namespace S3MlLayout.Engine.Provisioning
                 // Tags, KMS key, lifecycle prefixes and ids: no control characters or markup anywhere.
                 using var settings = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(Settings, Json));
                 if (UnsafeText(settings.RootElement) is string where) return $"'Settings' holds a control character or markup ({where})";
-                foreach (var rule in Settings.LifecycleRules ?? new System.Collections.Generic.List<S3.LifecycleRuleSpec>())
-                    if (S3.LifecycleCoverage.Reach(rule.Prefix) == S3.LifecycleReach.ModuleRecords) return "a lifecycle rule in 'Settings' covers .s3mllayout/";
             }
             return null;
         }
