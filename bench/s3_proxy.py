@@ -63,7 +63,7 @@ def classify(method, path, query):
 
 def make_handler(upstream, stats, delay, fail_first_put, fail_key, forbid_bucket=None,
                  write_before_delete=False, ignore_delete_conditions=False, lose_first_put_reply=False, trace=None, abort_first_setting=False,
-                 lose_reply_matching=None):
+                 lose_reply_matching=None, forbid_read=None):
     host, port = upstream
     # One kept-alive upstream connection per proxy thread, so the upstream spends its time on requests, not on
     # accepting connections (both sides of every comparison go through the same proxy).
@@ -127,6 +127,11 @@ def make_handler(upstream, stats, delay, fail_first_put, fail_key, forbid_bucket
             if forbid_bucket and (url.path == f"/{forbid_bucket}" or url.path.startswith(f"/{forbid_bucket}/")):
                 # What Amazon S3 answers for a bucket of another account (or one failing ExpectedBucketOwner).
                 return self._reply(403, ACCESS_DENIED, [("Content-Type", "application/xml")])
+            if forbid_read and self.command in ("GET", "HEAD") and urllib.parse.unquote(url.path).endswith(forbid_read):
+                # One object denied to this caller (a bucket policy or a KMS key it may not use) while the rest reads.
+                with stats.lock:
+                    stats.faults += 1
+                return self._reply(403, ACCESS_DENIED if self.command == "GET" else b"", [("Content-Type", "application/xml")])
             if kind == "PUT_BUCKET" and url.query and abort_first_setting:
                 # S3's answer while another change to the same bucket settles: the client must send the setting again.
                 setting = (url.path, url.query.split("=")[0])
@@ -234,6 +239,7 @@ def main():
     parser.add_argument("--lose-put-reply-matching", default=None, help="as --lose-first-put-reply, only for object keys whose path contains this text (e.g. client_config/)")
     parser.add_argument("--abort-first-setting", action="store_true", help="answer the first PUT of every bucket setting (?versioning, ?tagging, ...) with 409 OperationAborted")
     parser.add_argument("--trace", default=None, help="append one JSON line per forwarded request (arrival, reply, method, path, status) to this file")
+    parser.add_argument("--forbid-read", default=None, help="answer GET and HEAD of every object whose path ends with this text (e.g. mybucket/.s3mllayout/declared/bucket.json) with 403 AccessDenied")
     parser.add_argument("--forbid-bucket", default=None, help="answer every request to this bucket with 403 AccessDenied, as S3 does for another account's bucket")
     args = parser.parse_args()
     upstream = urllib.parse.urlsplit(args.upstream)
@@ -242,7 +248,7 @@ def main():
     server = DeepBacklogServer(("127.0.0.1", args.port), make_handler(
         (upstream.hostname, upstream.port or 80), Stats(), args.delay_ms / 1000.0, args.fail_first_put, args.fail_key, args.forbid_bucket,
         "always" if args.write_before_any_delete else args.write_before_delete, args.ignore_delete_conditions, args.lose_first_put_reply,
-        open(args.trace, "a") if args.trace else None, args.abort_first_setting, args.lose_put_reply_matching))
+        open(args.trace, "a") if args.trace else None, args.abort_first_setting, args.lose_put_reply_matching, args.forbid_read))
     server.daemon_threads = True
     print(f"listening on 127.0.0.1:{args.port}", flush=True)
     server.serve_forever()

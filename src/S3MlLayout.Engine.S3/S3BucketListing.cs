@@ -69,7 +69,8 @@ namespace S3MlLayout.Engine.S3
                 }
                 if (tags != null && ManagedBuckets.IsManaged(tags))
                 {
-                    ManagedBuckets.ApplyTags(bucket, tags);
+                    try { ManagedBuckets.ApplyTags(bucket, tags); }
+                    catch (MlLayoutException e) { ManagedBuckets.Fail(options, bucket, e); return null; }
                     return await ManagedBuckets.CompleteAsync(bucket, null, options, cancellation).ConfigureAwait(false);
                 }
 
@@ -79,13 +80,21 @@ namespace S3MlLayout.Engine.S3
                     using var target = new S3StorageTarget(bucket);
                     declared = await DeclaredBucket.ReadAsync(target, cancellation).ConfigureAwait(false);
                 }
+                catch (MlLayoutException e) when (e.ErrorId == "DeclarationInvalid")
+                {
+                    // It holds a bucket.json, so it claims to be this module's: an error, not a skip.
+                    ManagedBuckets.Fail(options, bucket, e);
+                    return null;
+                }
                 catch (MlLayoutException e)
                 {
-                    options.Skipped?.Invoke($"s3://{name}/: skipped, it cannot be read ({e.ErrorId}).");
+                    // Untagged and unreadable (an account's other buckets often deny reads): nothing says it is ours.
+                    options.Skipped?.Invoke($"s3://{name}/: skipped, it is not tagged {ManagedBuckets.ManagedByTag}={BucketSettings.ManagedBy} and its bucket.json cannot be read ({e.ErrorId}).");
                     return null;
                 }
                 if (declared == null) return null; // not a bucket of this module
-                if (tags != null) ManagedBuckets.ApplyTags(bucket, tags);
+                try { if (tags != null) ManagedBuckets.ApplyTags(bucket, tags); }
+                catch (MlLayoutException e) { ManagedBuckets.Fail(options, bucket, e); return null; }
                 return await ManagedBuckets.CompleteAsync(bucket, declared, options, cancellation).ConfigureAwait(false);
             }, cancellation).ConfigureAwait(false);
         }

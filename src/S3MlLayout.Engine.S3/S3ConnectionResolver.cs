@@ -5,6 +5,7 @@ using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using Amazon.S3;
 using S3MlLayout.Engine.Errors;
+using S3MlLayout.Engine.Storage;
 
 namespace S3MlLayout.Engine.S3
 {
@@ -84,6 +85,7 @@ namespace S3MlLayout.Engine.S3
             string endpointSource = endpoint != null ? "-EndpointUrl" : "none";
             if (endpoint == null && Env("AWS_ENDPOINT_URL_S3") is string s3Endpoint) { endpoint = s3Endpoint; endpointSource = "AWS_ENDPOINT_URL_S3"; }
             if (endpoint == null && Env("AWS_ENDPOINT_URL") is string anyEndpoint) { endpoint = anyEndpoint; endpointSource = "AWS_ENDPOINT_URL"; }
+            EndpointUrls.Check(endpoint, endpointSource); // before any line or object can carry it
             if (endpoint != null && !(Uri.TryCreate(endpoint, UriKind.Absolute, out var parsed) && (parsed.Scheme == "http" || parsed.Scheme == "https")))
                 throw new MlLayoutException("EndpointUrlInvalid", ErrorKind.InvalidArgument, endpoint,
                     $"The endpoint '{endpoint}' (from {endpointSource}) is not an absolute http:// or https:// URL, e.g. http://127.0.0.1:9000.");

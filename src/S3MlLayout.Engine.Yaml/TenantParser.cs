@@ -21,7 +21,7 @@ namespace S3MlLayout.Engine.Tenants
         internal static readonly string[] TopKeys = { "companyPrefix", "tenantId", "regions", "environments", "template", "solutions", "dates", "settings", "bucketFolders", "connection" };
         internal static readonly string[] EnvironmentKeys = { "bucketName", "regions", "solutions", "dates", "settings", "bucketFolders", "connection" };
         internal static readonly string[] SettingsKeys = { "kmsKeyId", "versioning", "abortIncompleteUploadDays", "lifecycle", "tags", "skipDefaults" };
-        internal static readonly string[] LifecycleKeys = { "prefix", "transitionDays", "storageClass", "expirationDays" };
+        internal static readonly string[] LifecycleKeys = { "prefix", "transitionDays", "storageClass", "expirationDays", "acknowledge" };
         internal static readonly string[] ConnectionKeys = { "profile", "endpoint", "forcePathStyle", "customRegion" };
         internal static readonly string[] DateRangeKeys = { "from", "to" };
         internal static readonly string[] StorageClasses = { "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE" };
@@ -256,6 +256,13 @@ namespace S3MlLayout.Engine.Tenants
                         if (spec.TransitionDays != null && spec.ExpirationDays != null && spec.ExpirationDays <= spec.TransitionDays)
                             throw Error("TenantInvalidValue", Get(rule, "expirationDays")!, $"the lifecycle rule for '{prefix.Value}' expires objects ({spec.ExpirationDays}d) before or when they move ({spec.TransitionDays}d); expire later or drop the transition.");
                         spec.StorageClass ??= spec.TransitionDays != null ? "STANDARD_IA" : null;
+                        if (Get(rule, "acknowledge") is YamlNode acknowledge)
+                        {
+                            var text = Text(acknowledge, "acknowledge");
+                            if (text.Value != LifecycleCoverage.WholeSolutionsAcknowledgement)
+                                throw Error("TenantInvalidValue", acknowledge, $"'acknowledge' takes only '{LifecycleCoverage.WholeSolutionsAcknowledgement}', for a rule whose prefix covers whole solutions.");
+                            spec.Acknowledge = text.Value;
+                        }
                         settings.Lifecycle.Add(new Located<LifecycleRuleSpec>(spec, Loc(entry)));
                     }
                 }
@@ -270,10 +277,11 @@ namespace S3MlLayout.Engine.Tenants
                 if (Get(map, "endpoint") is YamlNode endpoint)
                 {
                     var text = Text(endpoint, "endpoint");
+                    // The same check as -EndpointUrl and AWS_ENDPOINT_URL*; the message quotes nothing of the URL.
+                    if (Storage.EndpointUrls.SecretPart(text.Value) is string secret)
+                        throw Error("TenantInvalidValue", endpoint, $"the endpoint URL carries {secret}; tenant files hold no secrets. Give only scheme://host[:port] and use a profile (connection: profile:) for credentials.");
                     if (!Uri.TryCreate(text.Value, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
                         throw Error("TenantInvalidValue", endpoint, $"endpoint '{text.Value}' is not an absolute http:// or https:// URL, e.g. https://s3.example.com:9000.");
-                    if (!string.IsNullOrEmpty(uri.UserInfo))
-                        throw Error("TenantInvalidValue", endpoint, "the endpoint URL carries credentials; tenant files hold no secrets. Use a profile (connection: profile:) instead.");
                     connection.Endpoint = text.Value;
                 }
                 if (Get(map, "forcePathStyle") is YamlNode pathStyle) connection.ForcePathStyle = Bool(pathStyle, "forcePathStyle");

@@ -21,6 +21,8 @@ namespace S3MlLayout.Engine.Operations
 
         public BucketSettings Desired { get; }
         public bool Exists { get; private set; }
+        /// <summary>Lifecycle rules this plan sets that reach whole solutions (acknowledged in the tenant file or -LifecycleRule): flagged for review.</summary>
+        public IReadOnlyList<LifecycleRuleSpec> FlaggedRules { get; private set; } = Array.Empty<LifecycleRuleSpec>();
         private DeclaredBucket? _declared;
         private StoredContent? _read;
         private BucketSettings _actual = new BucketSettings();
@@ -53,6 +55,10 @@ namespace S3MlLayout.Engine.Operations
                     plan.Changes.Add(new PlannedChange(ChangeKind.SetBucketSetting, bucket.Uri, $"Set {change}", change.Setting) { Detail = change });
                     settings++;
                 }
+                // A rule reaching whole solutions passed only with its acknowledgement: the reviewer still hears of it.
+                if (plan.Changes.Select(c => c.Detail).OfType<BucketChange>().Any(c => c.Setting == "Lifecycle"))
+                    plan.FlaggedRules = LifecycleCoverage.Flagged(desired, BucketSettings.Compare(desired, plan._actual).Select(d => d.Setting));
+                foreach (var rule in plan.FlaggedRules) plan.Warnings.Add(LifecycleCoverage.Warning(bucket.Uri, rule));
                 if (!plan.Exists || settings > 0 || plan._declared == null)
                     plan.Changes.Add(new PlannedChange(ChangeKind.RecordDeclaration, target.Describe(DeclaredBucket.Key), "Record declared bucket settings", DeclaredBucket.Key));
             }

@@ -51,6 +51,8 @@ namespace S3MlLayout.Engine.Operations
 
         public IEnumerable<PlannedChange> Changes => BucketPlan.Changes.Concat(SolutionPlan?.Changes ?? Enumerable.Empty<PlannedChange>()).Concat(DocumentChanges);
         public int Pending => Changes.Count(c => c.NeedsApproval);
+        /// <summary>What a reviewer must look at before approving: lifecycle rules this plan sets that reach whole solutions.</summary>
+        public IReadOnlyList<string> Warnings => BucketPlan.FlaggedRules.Select(r => LifecycleCoverage.Warning(Bucket.Uri, r)).ToList();
     }
 
     /// <summary>
@@ -76,6 +78,8 @@ namespace S3MlLayout.Engine.Operations
         public IReadOnlyList<MlLayoutException> Problems { get; }
         public IReadOnlyList<PlannedChange> Changes => Buckets.SelectMany(b => b.Changes).ToList();
         public int Pending => Buckets.Sum(b => b.Pending);
+        /// <summary>Every bucket's warnings for the reviewer (also in the JSON and the Markdown).</summary>
+        public IReadOnlyList<string> Warnings => Buckets.SelectMany(b => b.Warnings).ToList();
         /// <summary>0: nothing to do; 2: changes pending; 1: problems (as terraform plan -detailed-exitcode).</summary>
         public int ExitCode => Problems.Count > 0 ? 1 : Pending > 0 ? 2 : 0;
 
@@ -257,6 +261,13 @@ namespace S3MlLayout.Engine.Operations
                 int Count(ChangeKind kind) => bucket.Changes.Count(c => c.Kind == kind);
                 text.AppendLine($"| `{bucket.Bucket.Name}` | {System.IO.Path.GetFileName(bucket.Source)} | {(Count(ChangeKind.CreateBucket) > 0 ? "yes" : "")} | {Count(ChangeKind.SetBucketSetting)} | {Count(ChangeKind.RecordDeclaration)} | {Count(ChangeKind.WriteMarker)} | {Count(ChangeKind.WriteDocument)} |");
             }
+            foreach (var bucket in Buckets)
+                foreach (var rule in bucket.BucketPlan.FlaggedRules)
+                {
+                    // Bucket names and prefixes hold no backtick or markup (both are checked before planning).
+                    text.AppendLine();
+                    text.AppendLine($"- **Warning** `{bucket.Bucket.Name}`: lifecycle rule for `{rule.Prefix}` {LifecycleCoverage.Effect(rule)} and covers whole solutions (acknowledged in {System.IO.Path.GetFileName(bucket.Source)}); review it before approving.");
+                }
             foreach (var problem in Problems)
             {
                 text.AppendLine();
@@ -290,6 +301,10 @@ namespace S3MlLayout.Engine.Operations
                 ["exitCode"] = ExitCode,
                 ["pending"] = Pending,
                 ["tenantFiles"] = tenantFiles.Select(f => new Dictionary<string, string> { ["path"] = f, ["sha256"] = Sha256(f) }).ToList(),
+                ["warnings"] = Buckets.SelectMany(b => b.BucketPlan.FlaggedRules.Select(r => new Dictionary<string, string?>
+                {
+                    ["kind"] = "LifecycleCoversWholeSolutions", ["bucket"] = b.Bucket.Name, ["prefix"] = r.Prefix, ["message"] = LifecycleCoverage.Warning(b.Bucket.Uri, r),
+                })).ToList(),
                 ["problems"] = Problems.Select(p => new Dictionary<string, string?> { ["errorId"] = p.ErrorId, ["target"] = p.Target, ["message"] = p.Message }).ToList(),
                 ["buckets"] = Buckets.Select(b => new Dictionary<string, object?>
                 {

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -86,11 +87,69 @@ namespace S3MlLayout.Engine.Provisioning
         {
             var read = await target.ReadObjectWithETagAsync(Key, cancellation).ConfigureAwait(false);
             if (read == null) return (null, null);
-            try { return (JsonSerializer.Deserialize<DeclaredBucket>(read.Content, Json), read); }
+            DeclaredBucket? declared;
+            try { declared = JsonSerializer.Deserialize<DeclaredBucket>(read.Content, Json); }
             catch (JsonException e)
             {
                 throw new MlLayoutException("DeclarationInvalid", ErrorKind.InvalidData, target.Describe(Key),
                     $"The bucket declaration '{target.Describe(Key)}' is not valid JSON ({e.Message}); run New-MlBucket again to rewrite it.", e);
+            }
+            // Whoever can write to the bucket can write this file: what it says reaches bucket objects, plans and
+            // Markdown, so a record this module would not have written is refused whole, naming the field, not its value.
+            string? problem = declared == null ? "it holds JSON null, not a declaration" : declared.Problem();
+            if (problem != null)
+                throw new MlLayoutException("DeclarationInvalid", ErrorKind.InvalidData, target.Describe(Key),
+                    $"The bucket declaration '{target.Describe(Key)}' is not one S3MlLayout writes: {problem}. Check who changed it (the audit log, the bucket's object versions), " +
+                    "then restore the version New-MlBucket wrote or delete that object and run New-MlBucket again to declare the bucket anew.");
+            return (declared, read);
+        }
+
+        /// <summary>The schema this build reads and writes.</summary>
+        public const int CurrentSchema = 1;
+
+        /// <summary>Null when every field is one this module writes; otherwise which is not and why (never the value itself).</summary>
+        internal string? Problem()
+        {
+            if (Schema != CurrentSchema)
+                return Schema > CurrentSchema ? $"its schema is {Schema}, newer than this S3MlLayout reads ({CurrentSchema}); update the module" : $"its schema {Schema} is not one S3MlLayout wrote";
+            string? Field(string name, string? value, int max) =>
+                value == null ? null
+                : value.Length == 0 || value.Length > max ? $"'{name}' is empty or longer than {max} characters"
+                : value.All(c => c < 128 && (char.IsLetterOrDigit(c) || c == '-' || c == '_' || c == '.')) ? null
+                : $"'{name}' holds a character other than letters, digits, '-', '_' and '.' (control characters and markup are refused)";
+            var fieldProblem = Field(nameof(Name), Name, 255) ?? Field(nameof(CompanyPrefix), CompanyPrefix, 63) ?? Field(nameof(Environment), Environment, 63) ?? Field(nameof(TenantId), TenantId, 63)
+                ?? Field(nameof(Region), Region, 64) ?? (ToolVersion.Length == 0 ? null : Field(nameof(ToolVersion), ToolVersion.Replace('+', '.'), 64));
+            if (fieldProblem != null) return fieldProblem;
+            if (Settings != null)
+            {
+                // Tags, KMS key, lifecycle prefixes and ids: no control characters or markup anywhere.
+                using var settings = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(Settings, Json));
+                if (UnsafeText(settings.RootElement) is string where) return $"'Settings' holds a control character or markup ({where})";
+            }
+            return null;
+        }
+
+        private static string? UnsafeText(JsonElement element, string path = "Settings")
+        {
+            static bool Unsafe(string text) => text.Any(c => char.IsControl(c) || "<>`|".IndexOf(c) >= 0);
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    return Unsafe(element.GetString()!) ? path : null;
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        if (Unsafe(property.Name)) return path + " (a key)";
+                        if (UnsafeText(property.Value, path + "." + property.Name) is string found) return found;
+                    }
+                    return null;
+                case JsonValueKind.Array:
+                    int i = 0;
+                    foreach (var item in element.EnumerateArray())
+                        if (UnsafeText(item, $"{path}[{i++}]") is string found) return found;
+                    return null;
+                default:
+                    return null;
             }
         }
     }

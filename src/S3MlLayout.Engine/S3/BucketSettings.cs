@@ -15,6 +15,9 @@ namespace S3MlLayout.Engine.S3
         public int? TransitionDays { get; set; }
         public string? StorageClass { get; set; }
         public int? ExpirationDays { get; set; }
+        /// <summary>The acknowledgement a rule reaching whole solutions needs (<see cref="LifecycleCoverage"/>); what was asked, never stored.</summary>
+        [System.Text.Json.Serialization.JsonIgnore]
+        public string? Acknowledge { get; set; }
         /// <summary>What the rule does, without its id: 'solutions/x/raw/ -> STANDARD_IA after 30d, expire after 365d'.</summary>
         public string Describe() =>
             $"{Prefix}{(TransitionDays != null ? $" -> {StorageClass} after {TransitionDays}d" : "")}{(ExpirationDays != null ? $", expire after {ExpirationDays}d" : "")}";

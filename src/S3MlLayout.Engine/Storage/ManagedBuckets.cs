@@ -18,16 +18,23 @@ namespace S3MlLayout.Engine.Storage
         public bool IncludeSettings { get; set; }
         /// <summary>Buckets looked at at once.</summary>
         public int Concurrency { get; set; } = 16;
-        /// <summary>A bucket that was skipped and why (it could not be read, or is in another region): for the verbose stream. Called from worker threads.</summary>
+        /// <summary>A bucket that was skipped and why (not known to be this module's and unreadable, or in another region): for the verbose stream. Called from worker threads.</summary>
         public Action<string>? Skipped { get; set; }
+        /// <summary>
+        /// A bucket known to be this module's (tagged managed-by, or holding bucket.json) that cannot be read or holds an
+        /// invalid record: an error for the caller to report while the listing goes on. Called from worker threads.
+        /// </summary>
+        public Action<MlLayoutException>? Failed { get; set; }
     }
 
     /// <summary>
     /// The buckets this module manages, on one target: on S3, the buckets tagged managed-by=S3MlLayout (their
     /// company, environment and tenant tags fill the bucket object) or, without the tags, holding
     /// .s3mllayout/declared/bucket.json; on the local target, the directories under a directory that hold
-    /// .s3mllayout/declared/bucket.json. Buckets that cannot be read are skipped and reported through
-    /// <see cref="BucketListOptions.Skipped"/>, never as errors.
+    /// .s3mllayout/declared/bucket.json. A bucket known to be the module's that cannot be read (denied, an invalid or
+    /// foreign bucket.json, tags with control characters) goes to <see cref="BucketListOptions.Failed"/>; a bucket not
+    /// known to be the module's (no managed-by tag, bucket.json unreadable) only to <see cref="BucketListOptions.Skipped"/>,
+    /// since an account's other buckets commonly deny reads.
     /// </summary>
     public static class ManagedBuckets
     {
@@ -59,6 +66,12 @@ namespace S3MlLayout.Engine.Storage
         /// <summary>Fills the parts of the name from the bucket's tags.</summary>
         internal static void ApplyTags(MlBucket bucket, IReadOnlyDictionary<string, string> tags)
         {
+            // Tags are written by whoever may tag the bucket: refused when they would carry control characters or markup onto the object.
+            foreach (var tag in new[] { CompanyTag, EnvironmentTag, TenantTag })
+                if (tags.TryGetValue(tag, out var value) && !value.All(c => c < 128 && (char.IsLetterOrDigit(c) || c == '-' || c == '_' || c == '.')))
+                    throw new MlLayoutException("BucketTagsInvalid", ErrorKind.InvalidData, bucket.Uri,
+                        $"The bucket '{bucket.Uri}' is tagged {ManagedByTag}={S3.BucketSettings.ManagedBy}, but its '{tag}' tag holds a character other than letters, digits, '-', '_' and '.'; " +
+                        "S3MlLayout never writes such a tag. Check who changed the tags, then set them again (New-MlBucket).");
             if (tags.TryGetValue(CompanyTag, out var company)) bucket.CompanyPrefix = company;
             if (tags.TryGetValue(EnvironmentTag, out var environment)) bucket.Environment = environment;
             if (tags.TryGetValue(TenantTag, out var tenant)) bucket.TenantId = tenant;
@@ -79,9 +92,16 @@ namespace S3MlLayout.Engine.Storage
             }
             catch (MlLayoutException e)
             {
-                options.Skipped?.Invoke($"{bucket.Uri}: skipped, its settings cannot be read ({e.ErrorId}: {e.Message})");
+                Fail(options, bucket, e);
                 return null;
             }
+        }
+
+        /// <summary>Reports a bucket of this module that could not be listed; without a Failed handler, it is at least said in the verbose stream.</summary>
+        internal static void Fail(BucketListOptions options, MlBucket bucket, MlLayoutException e)
+        {
+            if (options.Failed != null) options.Failed(e);
+            else options.Skipped?.Invoke($"{bucket.Uri}: skipped, it cannot be read ({e.ErrorId}: {e.Message})");
         }
 
         /// <summary>Runs <paramref name="work"/> for each item, at most <paramref name="concurrency"/> at once; the non-null results.</summary>
@@ -116,7 +136,8 @@ namespace S3MlLayout.Engine.Storage
                 }
                 catch (MlLayoutException e)
                 {
-                    options.Skipped?.Invoke($"{bucket.Uri}: skipped, its bucket.json cannot be read ({e.ErrorId}: {e.Message})");
+                    // A directory holding .s3mllayout/ is this module's: its unreadable record is an error, not a skip.
+                    Fail(options, bucket, e);
                     return null;
                 }
                 if (declared == null) return null; // a directory, not a bucket of this module

@@ -68,6 +68,7 @@ namespace S3MlLayout.Engine.Tenants
             {
                 Id = "s3mllayout-" + ((string)r["Prefix"]!).Trim('/').Replace('/', '-'),
                 Prefix = (string)r["Prefix"]!, TransitionDays = (int?)r["TransitionDays"], StorageClass = (string?)r["StorageClass"], ExpirationDays = (int?)r["ExpirationDays"],
+                Acknowledge = (string?)r["Acknowledge"],
             });
             return BucketSettings.SecureDefaults(tags, KmsKeyId, SkipDefault.Select(s => (BucketDefault)Enum.Parse(typeof(BucketDefault), s)), AbortIncompleteUploadDays ?? 7, rules);
         }

@@ -131,6 +131,7 @@ namespace S3MlLayout.Engine.Tenants
                 return;
             }
             if (profileName != null) spec.ProfileName = profileName;
+            EndpointUrls.Check(endpointUrl, "-EndpointUrl"); // the spec is output as is (Import-MlTenant): no secret may ride on it
             if (endpointUrl != null) spec.EndpointUrl = endpointUrl;
             if (forcePathStyle != null) spec.ForcePathStyle = forcePathStyle.Value;
         }
@@ -314,8 +315,19 @@ namespace S3MlLayout.Engine.Tenants
             foreach (var rule in rules)
             {
                 string prefix = rule.Value.Prefix;
-                if (prefix.StartsWith("/", StringComparison.Ordinal) || S3KeyRules.IsReserved(prefix.Split('/')[0]))
-                    throw At("TenantInvalidValue", rule.Location, $"lifecycle prefix '{prefix}' must be a key prefix in the bucket, without a leading '/', and outside {S3KeyRules.ReservedPrefix} (S3MlLayout's own records).");
+                if (prefix.StartsWith("/", StringComparison.Ordinal))
+                    throw At("TenantInvalidValue", rule.Location, $"lifecycle prefix '{prefix}' must be a key prefix in the bucket, without a leading '/'.");
+                var reach = LifecycleCoverage.Reach(prefix);
+                if (reach == LifecycleReach.ModuleRecords)
+                    throw At("TenantInvalidValue", rule.Location, LifecycleCoverage.ModuleRecordsMessage(prefix));
+                if (LifecycleCoverage.CheckPrefixText(prefix) is string reason)
+                    throw At("TenantInvalidValue", rule.Location, $"lifecycle prefix: {reason}.");
+                bool acknowledged = rule.Value.Acknowledge == LifecycleCoverage.WholeSolutionsAcknowledgement;
+                if (reach == LifecycleReach.WholeSolutions && !acknowledged)
+                    throw At("TenantLifecycleNotAcknowledged", rule.Location,
+                        LifecycleCoverage.WholeSolutionsMessage(prefix, $"add 'acknowledge: {LifecycleCoverage.WholeSolutionsAcknowledgement}' to the rule"));
+                if (reach == LifecycleReach.Narrow && acknowledged)
+                    throw At("TenantInvalidValue", rule.Location, $"the lifecycle rule for '{prefix}' covers no whole solution, so it needs no 'acknowledge'; drop it (an acknowledgement stays meaningful only where it is needed).");
                 if (prefixes.TryGetValue(prefix, out var first))
                     throw At("TenantDuplicateEntry", rule.Location, $"two lifecycle rules for '{prefix}' (first at line {first.Line}); merge them.");
                 prefixes.Add(prefix, rule.Location);
@@ -325,6 +337,7 @@ namespace S3MlLayout.Engine.Tenants
                 var table = new Hashtable { ["Prefix"] = r.Value.Prefix };
                 if (r.Value.TransitionDays != null) { table["TransitionDays"] = r.Value.TransitionDays; table["StorageClass"] = r.Value.StorageClass; }
                 if (r.Value.ExpirationDays != null) table["ExpirationDays"] = r.Value.ExpirationDays;
+                if (r.Value.Acknowledge != null) table["Acknowledge"] = r.Value.Acknowledge;
                 return table;
             }).ToArray();
             return result;

@@ -83,10 +83,13 @@ namespace S3MlLayout.PowerShell.Commands
             RunStreaming<object>(async (emit, ct) =>
             {
                 options.Skipped = line => emit(line);
+                // A bucket of this module that cannot be read is an error of its own; the others still list.
+                options.Failed = error => emit(error);
                 foreach (var bucket in await ManagedBuckets.ListAsync(location, options, ct).ConfigureAwait(false)) emit(bucket);
             }, item =>
             {
                 if (item is string line) WriteVerbose(line);
+                else if (item is MlLayoutException error) Report(error);
                 else WriteObject(item);
             });
         }

@@ -113,6 +113,9 @@ namespace S3MlLayout.PowerShell.Commands
             };
             if (rule.TransitionDays == null && rule.ExpirationDays == null)
                 throw new MlLayoutException("LifecycleRuleInvalid", ErrorKind.InvalidArgument, prefix, $"The lifecycle rule for '{prefix}' has neither TransitionDays nor ExpirationDays.");
+            // Refused before any request: a rule reaching .s3mllayout/, or whole solutions without Acknowledge.
+            rule.Acknowledge = Text("Acknowledge");
+            LifecycleCoverage.CheckParameter(rule, rule.Acknowledge);
             return rule;
         }
     }

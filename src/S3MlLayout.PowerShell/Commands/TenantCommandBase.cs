@@ -110,6 +110,9 @@ namespace S3MlLayout.PowerShell.Commands
                 Fail(_errors[_errors.Count - 1]);
             }
 
+            // An endpoint carrying a secret would ride on every spec Import-MlTenant outputs: refused before any.
+            try { Engine.Storage.EndpointUrls.Check(EndpointUrl, "-EndpointUrl"); }
+            catch (MlLayoutException e) { Fail(e); }
             string? localPath = LocalPath == null ? null : ResolvePath(LocalPath);
             bool? forcePathStyle = MyInvocation.BoundParameters.ContainsKey(nameof(ForcePathStyle)) ? ForcePathStyle.IsPresent : (bool?)null;
             var environments = Patterns(Environment);
