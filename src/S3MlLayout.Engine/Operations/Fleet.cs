@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using S3MlLayout.Engine.Audit;
 using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Layouts;
+using S3MlLayout.Engine.Rendering;
 using S3MlLayout.Engine.S3;
 using S3MlLayout.Engine.Storage;
 
@@ -214,6 +215,11 @@ namespace S3MlLayout.Engine.Operations
             return before.Except(now).Select(f => "no longer needed: " + f).Concat(now.Except(before).Select(f => "new: " + f)).OrderBy(f => f, StringComparer.Ordinal).ToList();
         }
 
+        /// <summary>
+        /// The plan for a PR comment. Bucket names, tenant file names, keys and problem messages (which quote what a
+        /// bucket declares, such as a template name) go through <see cref="MarkdownText"/>: nothing read from a file or
+        /// a bucket can add a row, a line or markup to what the reviewer reads.
+        /// </summary>
         public string ToMarkdown()
         {
             var text = new StringBuilder();
@@ -228,19 +234,19 @@ namespace S3MlLayout.Engine.Operations
             foreach (var bucket in Buckets)
             {
                 int Count(ChangeKind kind) => bucket.Changes.Count(c => c.Kind == kind);
-                text.AppendLine($"| `{bucket.Bucket.Name}` | {System.IO.Path.GetFileName(bucket.Source)} | {(Count(ChangeKind.CreateBucket) > 0 ? "yes" : "")} | {Count(ChangeKind.SetBucketSetting)} | {Count(ChangeKind.RecordDeclaration)} | {Count(ChangeKind.WriteMarker)} | {Count(ChangeKind.WriteDocument)} |");
+                text.AppendLine($"| {MarkdownText.Code(bucket.Bucket.Name)} | {MarkdownText.Code(System.IO.Path.GetFileName(bucket.Source))} | {(Count(ChangeKind.CreateBucket) > 0 ? "yes" : "")} | {Count(ChangeKind.SetBucketSetting)} | {Count(ChangeKind.RecordDeclaration)} | {Count(ChangeKind.WriteMarker)} | {Count(ChangeKind.WriteDocument)} |");
             }
             foreach (var problem in Problems)
             {
                 text.AppendLine();
-                text.AppendLine($"- **{problem.ErrorId}** `{problem.Target}`: {problem.Message}");
+                text.AppendLine($"- **{MarkdownText.Text(problem.ErrorId)}** {MarkdownText.Code(problem.Target, inTable: false)}: {MarkdownText.Text(problem.Message)}");
             }
             foreach (var bucket in Buckets.Where(b => b.Pending > 0))
             {
                 text.AppendLine();
-                text.AppendLine($"<details><summary>{bucket.Bucket.Name}: {bucket.Pending} changes</summary>");
+                text.AppendLine($"<details><summary>{MarkdownText.Html(bucket.Bucket.Name)}: {bucket.Pending} changes</summary>");
                 text.AppendLine();
-                foreach (var change in bucket.Changes.Where(c => c.NeedsApproval && c.Kind != ChangeKind.WriteMarker)) text.AppendLine($"- {change.Action}: `{change.Target}`");
+                foreach (var change in bucket.Changes.Where(c => c.NeedsApproval && c.Kind != ChangeKind.WriteMarker)) text.AppendLine($"- {MarkdownText.Text(change.Action)}: {MarkdownText.Code(change.Target, inTable: false)}");
                 int folders = bucket.Changes.Count(c => c.Kind == ChangeKind.WriteMarker);
                 if (folders > 0) text.AppendLine($"- Create folder: {folders} folders");
                 text.AppendLine();
