@@ -382,18 +382,12 @@ namespace S3MlLayout.Engine.S3
 
         /// <summary>
         /// A key or prefix of a url-encoded listing, decoded as S3 encodes it (form encoding: '+' is a space, "%2B" a
-        /// plus). A name that does not decode to text (an invalid escape, bytes that are not UTF-8) is a clear error
-        /// naming it, not a network failure.
+        /// plus). A name whose bytes do not decode to UTF-8 text (WebUtility gives U+FFFD for them) is a clear error
+        /// naming it, not a network failure: working on a key other than the stored one could touch the wrong object.
         /// </summary>
         private string ListedName(string encoded, string prefix)
         {
-            string decoded;
-            try { decoded = System.Net.WebUtility.UrlDecode(encoded); }
-            catch (ArgumentException e)
-            {
-                throw new MlLayoutException("ListedKeyInvalid", ErrorKind.InvalidData, Describe(prefix),
-                    $"Listing '{Describe(prefix)}' returned the key '{encoded}', which is not a valid url-encoded key ({e.Message}); rename or remove that object, or check that -EndpointUrl is an S3-compatible service.", e);
-            }
+            string decoded = WebUtility.UrlDecode(encoded);
             if (decoded.IndexOf('\uFFFD') >= 0 && encoded.IndexOf('\uFFFD') < 0 && !encoded.Contains("%EF%BF%BD"))
                 throw new MlLayoutException("ListedKeyInvalid", ErrorKind.InvalidData, Describe(prefix),
                     $"Listing '{Describe(prefix)}' returned the key '{encoded}', whose bytes are not UTF-8 text; rename or remove that object.");
