@@ -359,18 +359,26 @@ namespace S3MlLayout.Engine.S3
             return supported;
         }
 
+        /// <summary>
+        /// One ListObjectsV2 page, asked with EncodingType=url: a key may hold characters XML 1.0 cannot carry (\x01),
+        /// and without the encoding the whole page fails to parse, so one odd key would stop every listing of the bucket.
+        /// The keys and common prefixes come back decoded, exactly as stored. A service that ignores the parameter
+        /// (it does not echo EncodingType) sends them plain, and they are left as they are.
+        /// </summary>
         internal async Task<ListObjectsV2Response> ListPage(string prefix, string? delimiter, string? token, int maxKeys, CancellationToken cancellation)
         {
             Requests.CountList();
+            ListObjectsV2Response response;
             try
             {
-                return await Client.ListObjectsV2Async(new ListObjectsV2Request
+                response = await Client.ListObjectsV2Async(new ListObjectsV2Request
                 {
                     BucketName = Bucket.Name,
                     Prefix = prefix,
                     Delimiter = delimiter,
                     ContinuationToken = token,
                     MaxKeys = maxKeys,
+                    Encoding = EncodingType.Url,
                     ExpectedBucketOwner = Owner,
                 }, cancellation).ConfigureAwait(false);
             }
@@ -378,6 +386,26 @@ namespace S3MlLayout.Engine.S3
             {
                 throw S3Errors.Translate(e, "ListFailed", Describe(prefix), "listing");
             }
+            if (response.Encoding == EncodingType.Url)
+            {
+                foreach (var listed in response.S3Objects ?? new List<S3Object>()) listed.Key = ListedName(listed.Key, prefix);
+                if (response.CommonPrefixes != null) response.CommonPrefixes = response.CommonPrefixes.Select(p => ListedName(p, prefix)).ToList();
+            }
+            return response;
+        }
+
+        /// <summary>
+        /// A key or prefix of a url-encoded listing, decoded as S3 encodes it (form encoding: '+' is a space, "%2B" a
+        /// plus). A name whose bytes do not decode to UTF-8 text (WebUtility gives U+FFFD for them) is a clear error
+        /// naming it, not a network failure: working on a key other than the stored one could touch the wrong object.
+        /// </summary>
+        private string ListedName(string encoded, string prefix)
+        {
+            string decoded = WebUtility.UrlDecode(encoded);
+            if (decoded.IndexOf('\uFFFD') >= 0 && encoded.IndexOf('\uFFFD') < 0 && !encoded.Contains("%EF%BF%BD"))
+                throw new MlLayoutException("ListedKeyInvalid", ErrorKind.InvalidData, Describe(prefix),
+                    $"Listing '{Describe(prefix)}' returned the key '{encoded}', whose bytes are not UTF-8 text; rename or remove that object.");
+            return decoded;
         }
 
         public async Task<byte[]?> ReadObjectAsync(string key, CancellationToken cancellation) =>

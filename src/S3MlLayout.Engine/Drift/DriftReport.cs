@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using System.Xml.Linq;
+using S3MlLayout.Engine.Rendering;
 
 namespace S3MlLayout.Engine.Drift
 {
@@ -13,7 +14,9 @@ namespace S3MlLayout.Engine.Drift
     /// <summary>
     /// A fleet's drift as CI systems read it: JUnit XML (Azure DevOps PublishTestResults, GitHub test reporters: a
     /// test suite per bucket, a test case per bucket and solution, a failure per drifted row with its findings) and
-    /// Markdown (a PR comment or $GITHUB_STEP_SUMMARY).
+    /// Markdown (a PR comment or $GITHUB_STEP_SUMMARY). Every name, key and value in them comes from a bucket, so each is
+    /// written through its sink's escaping (<see cref="XmlText"/>, <see cref="MarkdownText"/>): whoever writes to a bucket
+    /// cannot add a row, a line or markup to what a reviewer reads.
     /// </summary>
     public static class DriftReport
     {
@@ -43,17 +46,17 @@ namespace S3MlLayout.Engine.Drift
             foreach (var bucket in buckets)
             {
                 var suite = new XElement("testsuite",
-                    new XAttribute("name", bucket.Key),
+                    new XAttribute("name", XmlText.Of(bucket.Key)),
                     new XAttribute("tests", bucket.Count()),
                     new XAttribute("failures", bucket.Count(r => !r.InSync)),
                     new XAttribute("errors", 0));
                 foreach (var row in bucket)
                 {
-                    var test = new XElement("testcase", new XAttribute("classname", bucket.Key), new XAttribute("name", RowName(row)));
+                    var test = new XElement("testcase", new XAttribute("classname", XmlText.Of(bucket.Key)), new XAttribute("name", XmlText.Of(RowName(row))));
                     if (!row.InSync)
                     {
                         var details = new StringBuilder();
-                        foreach (var finding in row.Findings.Take(FindingsShown)) details.AppendLine(finding.ToString());
+                        foreach (var finding in row.Findings.Take(FindingsShown)) details.AppendLine(XmlText.Of(finding.ToString()));
                         if (row.Findings.Count > FindingsShown) details.AppendLine($"... and {row.Findings.Count - FindingsShown} more findings.");
                         test.Add(new XElement("failure",
                             new XAttribute("message", $"{row.Total} drift findings: {Counts(row)}"),
@@ -81,14 +84,14 @@ namespace S3MlLayout.Engine.Drift
             text.AppendLine("| bucket | solution | status | findings |");
             text.AppendLine("| --- | --- | --- | --- |");
             foreach (var row in list)
-                text.AppendLine($"| `{row.Bucket}` | {(row.Solution.Length == 0 ? "(bucket)" : $"`{row.Solution}`")} | {(row.InSync ? "in sync" : "**drifted**")} | {(row.InSync ? "" : Counts(row))} |");
+                text.AppendLine($"| {MarkdownText.Code(row.Bucket)} | {(row.Solution.Length == 0 ? "(bucket)" : MarkdownText.Code(row.Solution))} | {(row.InSync ? "in sync" : "**drifted**")} | {(row.InSync ? "" : Counts(row))} |");
             foreach (var row in list.Where(r => !r.InSync))
             {
                 text.AppendLine();
-                text.AppendLine($"<details><summary>{row.Bucket} {RowName(row)}: {row.Total} findings</summary>");
+                text.AppendLine($"<details><summary>{MarkdownText.Html(row.Bucket)} {MarkdownText.Html(RowName(row))}: {row.Total} findings</summary>");
                 text.AppendLine();
                 foreach (var finding in row.Findings.Take(FindingsShown))
-                    text.AppendLine($"- {finding.Category} `{finding.Uri}`{(finding.Expected != null ? $" (expected {finding.Expected}, actual {finding.Actual})" : "")}");
+                    text.AppendLine($"- {finding.Category} {MarkdownText.Code(finding.Uri, inTable: false)}{(finding.Expected != null ? $" (expected {MarkdownText.Text(finding.Expected)}, actual {MarkdownText.Text(finding.Actual)})" : "")}");
                 if (row.Findings.Count > FindingsShown) text.AppendLine($"- ... and {row.Findings.Count - FindingsShown} more");
                 text.AppendLine();
                 text.AppendLine("</details>");

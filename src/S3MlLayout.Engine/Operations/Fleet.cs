@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using S3MlLayout.Engine.Audit;
 using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Layouts;
+using S3MlLayout.Engine.Rendering;
 using S3MlLayout.Engine.S3;
 using S3MlLayout.Engine.Storage;
 
@@ -245,6 +246,11 @@ namespace S3MlLayout.Engine.Operations
         private static string? ContentSha256(PlannedChange change) =>
             change.Kind == ChangeKind.WriteDocument && change.Detail is ValueTuple<byte[], StoredContent?> document ? Sha256(document.Item1) : null;
 
+        /// <summary>
+        /// The plan for a PR comment. Bucket names, tenant file names, keys and problem messages (which quote what a
+        /// bucket declares, such as a template name) go through <see cref="MarkdownText"/>: nothing read from a file or
+        /// a bucket can add a row, a line or markup to what the reviewer reads.
+        /// </summary>
         public string ToMarkdown()
         {
             var text = new StringBuilder();
@@ -259,26 +265,25 @@ namespace S3MlLayout.Engine.Operations
             foreach (var bucket in Buckets)
             {
                 int Count(ChangeKind kind) => bucket.Changes.Count(c => c.Kind == kind);
-                text.AppendLine($"| `{bucket.Bucket.Name}` | {System.IO.Path.GetFileName(bucket.Source)} | {(Count(ChangeKind.CreateBucket) > 0 ? "yes" : "")} | {Count(ChangeKind.SetBucketSetting)} | {Count(ChangeKind.RecordDeclaration)} | {Count(ChangeKind.WriteMarker)} | {Count(ChangeKind.WriteDocument)} |");
+                text.AppendLine($"| {MarkdownText.Code(bucket.Bucket.Name)} | {MarkdownText.Code(System.IO.Path.GetFileName(bucket.Source))} | {(Count(ChangeKind.CreateBucket) > 0 ? "yes" : "")} | {Count(ChangeKind.SetBucketSetting)} | {Count(ChangeKind.RecordDeclaration)} | {Count(ChangeKind.WriteMarker)} | {Count(ChangeKind.WriteDocument)} |");
             }
             foreach (var bucket in Buckets)
                 foreach (var rule in bucket.BucketPlan.FlaggedRules)
                 {
-                    // Bucket names and prefixes hold no backtick or markup (both are checked before planning).
                     text.AppendLine();
-                    text.AppendLine($"- **Warning** `{bucket.Bucket.Name}`: lifecycle rule for `{rule.Prefix}` {LifecycleCoverage.Effect(rule)} and covers whole solutions (acknowledged in {System.IO.Path.GetFileName(bucket.Source)}); review it before approving.");
+                    text.AppendLine($"- **Warning** {MarkdownText.Code(bucket.Bucket.Name)}: lifecycle rule for {MarkdownText.Code(rule.Prefix)} {LifecycleCoverage.Effect(rule)} and covers whole solutions (acknowledged in {MarkdownText.Code(System.IO.Path.GetFileName(bucket.Source))}); review it before approving.");
                 }
             foreach (var problem in Problems)
             {
                 text.AppendLine();
-                text.AppendLine($"- **{problem.ErrorId}** `{problem.Target}`: {problem.Message}");
+                text.AppendLine($"- **{MarkdownText.Text(problem.ErrorId)}** {MarkdownText.Code(problem.Target, inTable: false)}: {MarkdownText.Text(problem.Message)}");
             }
             foreach (var bucket in Buckets.Where(b => b.Pending > 0))
             {
                 text.AppendLine();
-                text.AppendLine($"<details><summary>{bucket.Bucket.Name}: {bucket.Pending} changes</summary>");
+                text.AppendLine($"<details><summary>{MarkdownText.Html(bucket.Bucket.Name)}: {bucket.Pending} changes</summary>");
                 text.AppendLine();
-                foreach (var change in bucket.Changes.Where(c => c.NeedsApproval && c.Kind != ChangeKind.WriteMarker)) text.AppendLine($"- {change.Action}: `{change.Target}`");
+                foreach (var change in bucket.Changes.Where(c => c.NeedsApproval && c.Kind != ChangeKind.WriteMarker)) text.AppendLine($"- {MarkdownText.Text(change.Action)}: {MarkdownText.Code(change.Target, inTable: false)}");
                 int folders = bucket.Changes.Count(c => c.Kind == ChangeKind.WriteMarker);
                 if (folders > 0) text.AppendLine($"- Create folder: {folders} folders");
                 text.AppendLine();

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using System.Linq;
 using S3MlLayout.Engine.Errors;
+using S3MlLayout.Engine.Rendering;
 using S3MlLayout.Engine.Audit;
 using S3MlLayout.Engine.Layouts;
 using S3MlLayout.Engine.S3;
@@ -208,8 +209,9 @@ namespace S3MlLayout.PowerShell.Common
         /// </summary>
         protected void Execute(ChangePlan plan, Func<IReadOnlyCollection<PlannedChange>, IOperationSink, CancellationToken, Task> apply)
         {
-            foreach (var note in plan.Notes) WriteVerbose(note);
-            foreach (var warning in plan.Warnings) WriteWarning(warning);
+            // Notes and warnings quote keys and names read from the bucket: shown with their control characters escaped.
+            foreach (var note in plan.Notes) WriteVerbose(TerminalText.Of(note));
+            foreach (var warning in plan.Warnings) WriteWarning(TerminalText.Of(warning));
             foreach (var problem in plan.Problems) Report(problem);
             Execute(plan.Changes, $"Changing {plan.Context.Target.Bucket.Uri}", apply);
         }
@@ -225,7 +227,7 @@ namespace S3MlLayout.PowerShell.Common
         }
 
         /// <summary>Whether the user approves one planned change: ShouldProcess, unless a cmdlet's -Force says otherwise.</summary>
-        protected virtual bool Approve(PlannedChange change) => ShouldProcess(change.Target, change.Action);
+        protected virtual bool Approve(PlannedChange change) => ShouldProcess(TerminalText.Of(change.Target), TerminalText.Of(change.Action));
 
         private static int s_nextActivityId = 1000;
 
@@ -329,8 +331,8 @@ namespace S3MlLayout.PowerShell.Common
 
         public void Output(object item) => _post(() => _cmdlet.WriteObject(item));
         public void Error(MlLayoutException error) => _post(() => _cmdlet.Report(error));
-        public void Warning(string message) => _post(() => _cmdlet.WriteWarning(message));
-        public void Verbose(string message) => _post(() => _cmdlet.WriteVerbose(message));
+        public void Warning(string message) => _post(() => _cmdlet.WriteWarning(TerminalText.Of(message)));
+        public void Verbose(string message) => _post(() => _cmdlet.WriteVerbose(TerminalText.Of(message)));
 
         private long _lastProgress = -ProgressInterval;
         private static readonly System.Diagnostics.Stopwatch s_clock = System.Diagnostics.Stopwatch.StartNew();
