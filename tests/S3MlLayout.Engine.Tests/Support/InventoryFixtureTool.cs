@@ -1,0 +1,39 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace S3MlLayout.Engine.Tests.Support;
+
+/// <summary>
+/// Runs shared/tools/s3_inventory_fixture.py (beside the repository: ../shared), the report writer that no one
+/// here wrote the reader for. A missing tool fails the test, never skips it.
+/// </summary>
+public static class InventoryFixtureTool
+{
+    public static string ToolPath
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir != null && !File.Exists(Path.Combine(dir.FullName, "S3MlLayout.psd1"))) dir = dir.Parent;
+            Assert.True(dir != null, "repository root (S3MlLayout.psd1) not found above " + AppContext.BaseDirectory);
+            string tool = Path.GetFullPath(Path.Combine(dir!.FullName, "..", "shared", "tools", "s3_inventory_fixture.py"));
+            Assert.True(File.Exists(tool), $"The inventory fixture tool is missing: {tool} (shared/ must lie beside the repository).");
+            return tool;
+        }
+    }
+
+    /// <summary>Runs the tool; returns the manifest key it wrote (relative to the destination) and its row count.</summary>
+    public static (string Manifest, long Rows, int Files) Run(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(ToolPath);
+        foreach (var a in arguments) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(600_000), "the inventory fixture tool did not finish in 10 minutes");
+        Assert.True(process.ExitCode == 0, $"the inventory fixture tool failed ({process.ExitCode}): {stderr.Result}");
+        using var json = JsonDocument.Parse(stdout.Result.Trim().Split('\n').Last());
+        return (json.RootElement.GetProperty("manifest").GetString()!, json.RootElement.GetProperty("rows").GetInt64(), json.RootElement.GetProperty("files").GetInt32());
+    }
+}
