@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 
 namespace S3MlLayout.Engine.Errors
 {
@@ -29,6 +31,18 @@ namespace S3MlLayout.Engine.Errors
     {
         public MlLayoutException(string errorId, ErrorKind kind, string? target, string message, Exception? inner = null)
             : base(Rendering.TerminalText.Of(message), inner)
+        {
+            ErrorId = errorId;
+            Kind = kind;
+            Target = target;
+        }
+
+        /// <summary>
+        /// A message of several lines (a stale plan's differences): each line is escaped on its own and the lines are
+        /// joined by line breaks, so the engine's own layout survives while no quoted text can start a line.
+        /// </summary>
+        internal MlLayoutException(string errorId, ErrorKind kind, string? target, IEnumerable<string> lines, Exception? inner = null)
+            : base(string.Join(Environment.NewLine, lines.Select(Rendering.TerminalText.Of)), inner)
         {
             ErrorId = errorId;
             Kind = kind;

@@ -100,14 +100,15 @@ namespace S3MlLayout.Engine.Operations
             var differences = Differences(Reviewed, fresh.ReviewLines);
             moved.AddRange(differences);
             if (!DigestHolds)
-                throw new MlLayoutException("FleetPlanTampered", ErrorKind.InvalidData, Source,
+                throw new MlLayoutException("FleetPlanTampered", ErrorKind.InvalidData, Source, new[]
+                {
                     $"The saved plan '{Source}' was edited after Get-MlFleetPlan wrote it (its content no longer matches its digest), so nothing was applied." +
-                    (differences.Count == 0 ? "" : $" What it says against what would be applied now:{List(differences)}") +
-                    $"{Environment.NewLine}Plan again (Get-MlFleetPlan -OutFile), review the new file as written, then apply it.");
+                    (differences.Count == 0 ? "" : " What it says against what would be applied now:"),
+                }.Concat(List(differences)).Concat(new[] { "Plan again (Get-MlFleetPlan -OutFile), review the new file as written, then apply it." }));
             if (moved.Count == 0) return;
             throw new MlLayoutException("FleetPlanStale", ErrorKind.ResourceExists, Source,
-                $"The saved plan '{Source}' no longer holds, so nothing was applied. {moved.Count} differences:{List(moved)}" +
-                $"{Environment.NewLine}Plan again (Get-MlFleetPlan -OutFile), review, then apply the new plan.");
+                new[] { $"The saved plan '{Source}' no longer holds, so nothing was applied. {moved.Count} differences:" }
+                    .Concat(List(moved)).Concat(new[] { "Plan again (Get-MlFleetPlan -OutFile), review, then apply the new plan." }));
         }
 
         /// <summary>Lines only one side has (counted, so a change listed twice differs from one listed once).</summary>
@@ -121,9 +122,9 @@ namespace S3MlLayout.Engine.Operations
                 .OrderBy(l => l, StringComparer.Ordinal).ToList();
         }
 
-        private static string List(IReadOnlyList<string> lines) =>
-            Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", lines.Take(Shown))
-            + (lines.Count > Shown ? $"{Environment.NewLine}  ... and {lines.Count - Shown} more" : "");
+        /// <summary>The differences as indented lines, at most <see cref="Shown"/> of them.</summary>
+        private static IEnumerable<string> List(IReadOnlyList<string> lines) =>
+            lines.Take(Shown).Select(l => "  " + l).Concat(lines.Count > Shown ? new[] { $"  ... and {lines.Count - Shown} more" } : Array.Empty<string>());
 
         /// <summary>"sha256:" and the SHA-256 of the canonical JSON of every key but the digest itself.</summary>
         internal static string Digest(JsonElement root)
