@@ -152,6 +152,8 @@ namespace S3MlLayout.Engine.Provisioning
         public string? Partition { get; set; }
         public string? PartitionStyle { get; set; }
         public bool Optional { get; set; }
+        /// <summary>The folder's declared contract (null: inherits), so writes and drift check what was provisioned.</summary>
+        public FolderContract? Contract { get; set; }
         public List<DeclaredFolder>? Folders { get; set; }
 
         public static DeclaredFolder From(FolderSpec spec) => new DeclaredFolder
@@ -162,6 +164,7 @@ namespace S3MlLayout.Engine.Provisioning
             Partition = spec.Partition == PartitionGranularity.None ? null : spec.Partition.ToString().ToLowerInvariant(),
             PartitionStyle = spec.PartitionStyle is Layouts.PartitionStyle ps ? PartitionStyles.ToText(ps) : null,
             Optional = spec.Optional,
+            Contract = spec.Contract == null || spec.Contract.IsEmpty ? null : spec.Contract.Clone(),
             Folders = spec.Folders.Count == 0 ? null : spec.Folders.Select(From).ToList(),
         };
 
@@ -173,6 +176,7 @@ namespace S3MlLayout.Engine.Provisioning
             Partition = Partition == "daily" ? PartitionGranularity.Daily : Partition == "monthly" ? PartitionGranularity.Monthly : PartitionGranularity.None,
             PartitionStyle = PartitionStyle == null ? (Layouts.PartitionStyle?)null : PartitionStyles.Parse(PartitionStyle),
             Optional = Optional,
+            Contract = Contract?.Clone(),
             Folders = Folders?.Select(f => f.ToSpec()).ToList() ?? new List<FolderSpec>(),
         };
     }
