@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Operations;
@@ -119,6 +120,8 @@ namespace S3MlLayout.PowerShell.Commands
                 else resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider);
                 if (provider.Name != "FileSystem")
                     throw new MlLayoutException("PathInvalid", ErrorKind.InvalidArgument, path, $"'{path}' is on the {provider.Name} provider; Write-MlObject writes files from the file system.");
+                if (!resolved.Any())
+                    Report(new MlLayoutException("FileNotFound", ErrorKind.ObjectNotFound, path, $"No file matches '{path}'; nothing is written for it."));
                 foreach (var file in resolved)
                 {
                     if (Directory.Exists(file))
