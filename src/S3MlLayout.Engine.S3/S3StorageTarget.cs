@@ -38,6 +38,8 @@ namespace S3MlLayout.Engine.S3
         public int DefaultConcurrency => 32;
         public bool ParentsFirst => false;
         private AmazonS3Client Client => _connection.Client;
+        /// <summary>For requests that carry file data or finish a multipart upload: longer timeouts, same connection.</summary>
+        private AmazonS3Client Transfer => _connection.TransferClient;
         private string? Owner => _connection.ExpectedBucketOwner;
 
         public string Describe(string key) => $"s3://{Bucket.Name}/{key}";
@@ -438,7 +440,7 @@ namespace S3MlLayout.Engine.S3
                     };
                     if (condition.MustBeAbsent) request.IfNoneMatch = "*";
                     if (condition.MatchETag != null) request.IfMatch = condition.MatchETag;
-                    var response = await Client.PutObjectAsync(request, cancellation).ConfigureAwait(false);
+                    var response = await Transfer.PutObjectAsync(request, cancellation).ConfigureAwait(false);
                     progress?.Report(size);
                     return new FileUploadResult(response.ETag, 1);
                 }
@@ -465,7 +467,7 @@ namespace S3MlLayout.Engine.S3
             IProgress<long>? progress, CancellationToken cancellation)
         {
             Requests.CountOther();
-            var created = await Client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+            var created = await Transfer.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
             {
                 BucketName = Bucket.Name, Key = key, ContentType = contentType, ExpectedBucketOwner = Owner,
             }, cancellation).ConfigureAwait(false);
@@ -484,7 +486,7 @@ namespace S3MlLayout.Engine.S3
                     {
                         long offset = index * partSize, length = Math.Min(partSize, size - offset);
                         Requests.CountPut();
-                        var part = await Client.UploadPartAsync(new UploadPartRequest
+                        var part = await Transfer.UploadPartAsync(new UploadPartRequest
                         {
                             BucketName = Bucket.Name, Key = key, UploadId = uploadId, PartNumber = index + 1,
                             FilePath = localPath, FilePosition = offset, PartSize = length, ExpectedBucketOwner = Owner,
@@ -517,7 +519,7 @@ namespace S3MlLayout.Engine.S3
                 };
                 if (condition.MustBeAbsent) complete.IfNoneMatch = "*";
                 if (condition.MatchETag != null) complete.IfMatch = condition.MatchETag;
-                var done = await Client.CompleteMultipartUploadAsync(complete, cancellation).ConfigureAwait(false);
+                var done = await Transfer.CompleteMultipartUploadAsync(complete, cancellation).ConfigureAwait(false);
                 return new FileUploadResult(done.ETag, count);
             }
             catch
@@ -534,7 +536,7 @@ namespace S3MlLayout.Engine.S3
             try
             {
                 Requests.CountOther();
-                await Client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest
+                await Transfer.AbortMultipartUploadAsync(new AbortMultipartUploadRequest
                 {
                     BucketName = Bucket.Name, Key = key, UploadId = uploadId, ExpectedBucketOwner = Owner,
                 }, deadline.Token).ConfigureAwait(false);
