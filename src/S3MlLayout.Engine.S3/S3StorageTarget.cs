@@ -458,7 +458,7 @@ namespace S3MlLayout.Engine.S3
         }
 
         /// <summary>
-        /// Sends a large file in parts, <see cref="FileUpload.PartsInFlight"/> at once on the shared client, each part
+        /// Sends a large file in parts, <see cref="FileUpload.PartsInFlight"/> at once on the connection's transfer client, each part
         /// read from the file by the SDK (so a retried part is read again, not held in memory). The condition is
         /// checked by CompleteMultipartUpload, so nothing appears at the key unless it holds. Any failure, and a stop,
         /// aborts the upload: no part is left behind to be billed.

@@ -140,6 +140,25 @@ namespace S3MlLayout.Module.Tests
         }
 
         [Fact]
+        public void Ctrl_C_during_a_multipart_upload_aborts_it_leaves_nothing_at_the_key_and_audits_the_stop()
+        {
+            Provision();
+            File.WriteAllBytes(Path.Combine(_files, "stopped.csv"), new byte[40 * 1024 * 1024]);
+            using (var proxy = new S3Proxy(_moto, "--delay-ms 1500"))
+            {
+                var variables = _moto.Variables(new Dictionary<string, object?> { ["files"] = _files, ["endpoint"] = proxy.Endpoint });
+                ModuleSession.RunAndStop("$conn = @{ EndpointUrl = $endpoint; AccessKey = $ak; SecretKey = $sk; ForcePathStyle = $true }\n" +
+                    $"Write-MlObject -BucketName {Bucket} @conn -Solution churn -Folder data/raw -Path ([IO.Path]::Combine($files, 'stopped.csv'))", variables, TimeSpan.FromSeconds(8));
+                Assert.True(proxy.Count("DELETE") >= 1, "the upload was aborted"); // AbortMultipartUpload
+            }
+            Assert.DoesNotContain("solutions/churn/data/raw/stopped.csv", _moto.Keys(Bucket, "solutions/churn/data/raw/"));
+            var uploads = _moto.AwsJson($"s3api list-multipart-uploads --bucket {Bucket}");
+            Assert.False(uploads.ValueKind == System.Text.Json.JsonValueKind.Object && uploads.TryGetProperty("Uploads", out var open) && open.GetArrayLength() > 0);
+            var records = _moto.Keys(Bucket, ".s3mllayout/audit/").Select(k => System.Text.Encoding.UTF8.GetString(Download(k)));
+            Assert.Contains(records, r => r.Contains("Write-MlObject") && r.Contains("\"Stopped\"") && r.Contains("solutions/churn/data/raw/stopped.csv"));
+        }
+
+        [Fact]
         public void WhatIf_shows_each_key_and_makes_no_write()
         {
             Provision();
