@@ -33,6 +33,7 @@
         'Show-MlLayout'
         'Test-MlLayout'
         'Update-MlSolution'
+        'Write-MlObject'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -63,7 +63,7 @@ def classify(method, path, query):
 
 def make_handler(upstream, stats, delay, fail_first_put, fail_key, forbid_bucket=None,
                  write_before_delete=False, ignore_delete_conditions=False, lose_first_put_reply=False, trace=None, abort_first_setting=False,
-                 lose_reply_matching=None, forbid_read=None):
+                 lose_reply_matching=None, forbid_read=None, write_before_complete=False):
     host, port = upstream
     # One kept-alive upstream connection per proxy thread, so the upstream spends its time on requests, not on
     # accepting connections (both sides of every comparison go through the same proxy).
@@ -166,6 +166,15 @@ def make_handler(upstream, stats, delay, fail_first_put, fail_key, forbid_bucket
                     raise RuntimeError(f"the racing write was refused: {status}")
                 with stats.lock:
                     stats.faults += 1
+            if write_before_complete and self.command == "POST" and "uploadId" in query:
+                # Another writer puts an object at the key while a multipart upload's parts are sent, before it completes.
+                racing = {k: v for k, v in headers.items() if k.lower() in ("authorization", "x-amz-date", "host")}
+                racing.update({"Content-Type": "application/octet-stream", "x-amz-content-sha256": "UNSIGNED-PAYLOAD"})
+                status, _, _ = self._forward("PUT", url.path, b"user data written during the run", racing)
+                if status != 200:
+                    raise RuntimeError(f"the racing write was refused: {status}")
+                with stats.lock:
+                    stats.faults += 1
             if is_object_delete and ignore_delete_conditions:
                 # A store that ignores If-Match on DeleteObject (the header never reaches it).
                 headers = {k: v for k, v in headers.items() if k.lower() != "if-match"}
@@ -238,6 +247,7 @@ def main():
     parser.add_argument("--lose-first-put-reply", action="store_true", help="forward the first PUT of every object key, then drop the connection instead of replying")
     parser.add_argument("--lose-put-reply-matching", default=None, help="as --lose-first-put-reply, only for object keys whose path contains this text (e.g. client_config/)")
     parser.add_argument("--abort-first-setting", action="store_true", help="answer the first PUT of every bucket setting (?versioning, ?tagging, ...) with 409 OperationAborted")
+    parser.add_argument("--write-before-complete", action="store_true", help="before forwarding CompleteMultipartUpload, PUT data at that key: a writer racing a large upload")
     parser.add_argument("--trace", default=None, help="append one JSON line per forwarded request (arrival, reply, method, path, status) to this file")
     parser.add_argument("--forbid-read", default=None, help="answer GET and HEAD of every object whose path ends with this text (e.g. mybucket/.s3mllayout/declared/bucket.json) with 403 AccessDenied")
     parser.add_argument("--forbid-bucket", default=None, help="answer every request to this bucket with 403 AccessDenied, as S3 does for another account's bucket")
@@ -248,7 +258,8 @@ def main():
     server = DeepBacklogServer(("127.0.0.1", args.port), make_handler(
         (upstream.hostname, upstream.port or 80), Stats(), args.delay_ms / 1000.0, args.fail_first_put, args.fail_key, args.forbid_bucket,
         "always" if args.write_before_any_delete else args.write_before_delete, args.ignore_delete_conditions, args.lose_first_put_reply,
-        open(args.trace, "a") if args.trace else None, args.abort_first_setting, args.lose_put_reply_matching, args.forbid_read))
+        open(args.trace, "a") if args.trace else None, args.abort_first_setting, args.lose_put_reply_matching, args.forbid_read,
+        args.write_before_complete))
     server.daemon_threads = True
     print(f"listening on 127.0.0.1:{args.port}", flush=True)
     server.serve_forever()

@@ -72,7 +72,25 @@ namespace S3MlLayout.Engine.S3
             }
         }
 
-        private AmazonS3Client CreateClient()
+        /// <summary>
+        /// The client that sends file data (Write-MlObject's PUTs and parts): the same connection, with room for a
+        /// request that carries megabytes and for a CompleteMultipartUpload that S3 may take minutes to answer. One
+        /// attempt may take <see cref="TransferAttemptTimeout"/>, one request with its retries <see cref="TransferTimeout"/>.
+        /// </summary>
+        internal AmazonS3Client TransferClient
+        {
+            get
+            {
+                lock (_gate) return _transferClient ??= CreateClient(transfer: true);
+            }
+        }
+
+        private AmazonS3Client? _transferClient;
+
+        public TimeSpan TransferAttemptTimeout => AttemptTimeout > TimeSpan.FromMinutes(2) ? AttemptTimeout : TimeSpan.FromMinutes(2);
+        public TimeSpan TransferTimeout => Timeout > TimeSpan.FromMinutes(10) ? Timeout : TimeSpan.FromMinutes(10);
+
+        private AmazonS3Client CreateClient(bool transfer = false)
         {
             var config = new AmazonS3Config
             {
@@ -86,6 +104,11 @@ namespace S3MlLayout.Engine.S3
                 IgnoreConfiguredEndpointUrls = true,
             };
             ApplyTransport(config);
+            if (transfer)
+            {
+                config.Timeout = TransferAttemptTimeout;
+                config.HttpClientFactory = new BoundedHttpClientFactory(this, TransferAttemptTimeout);
+            }
             if (EndpointUrl != null)
             {
                 config.RegionEndpoint = RegionEndpoint.GetBySystemName(Region);
@@ -100,7 +123,7 @@ namespace S3MlLayout.Engine.S3
             {
                 config.RegionEndpoint = RegionEndpoint.GetBySystemName(Region);
             }
-            return new BoundedS3Client(Credentials, config, this);
+            return new BoundedS3Client(Credentials, config, this, transfer ? TransferTimeout : (TimeSpan?)null);
         }
 
         /// <summary>Timeouts, certificate handling and transport errors, for every client of this connection (S3, STS).</summary>
@@ -128,6 +151,8 @@ namespace S3MlLayout.Engine.S3
             {
                 _client?.Dispose();
                 _client = null;
+                _transferClient?.Dispose();
+                _transferClient = null;
             }
         }
     }

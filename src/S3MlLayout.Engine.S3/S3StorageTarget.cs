@@ -38,6 +38,8 @@ namespace S3MlLayout.Engine.S3
         public int DefaultConcurrency => 32;
         public bool ParentsFirst => false;
         private AmazonS3Client Client => _connection.Client;
+        /// <summary>For requests that carry file data or finish a multipart upload: longer timeouts, same connection.</summary>
+        private AmazonS3Client Transfer => _connection.TransferClient;
         private string? Owner => _connection.ExpectedBucketOwner;
 
         public string Describe(string key) => $"s3://{Bucket.Name}/{key}";
@@ -473,6 +475,128 @@ namespace S3MlLayout.Engine.S3
             catch (AmazonServiceException e)
             {
                 throw S3Errors.Translate(e, "ObjectWriteFailed", Describe(key), "writing");
+            }
+        }
+
+        public async Task<FileUploadResult> PutFileAsync(string key, string localPath, WriteCondition condition, IProgress<long>? progress, CancellationToken cancellation)
+        {
+            long size = new System.IO.FileInfo(localPath).Length;
+            string contentType = Amazon.S3.Util.AmazonS3Util.MimeTypeFromExtension(System.IO.Path.GetExtension(localPath));
+            try
+            {
+                if (size <= FileUpload.MultipartThreshold)
+                {
+                    Requests.CountPut();
+                    var request = new PutObjectRequest
+                    {
+                        BucketName = Bucket.Name, Key = key, FilePath = localPath, ContentType = contentType, ExpectedBucketOwner = Owner,
+                    };
+                    if (condition.MustBeAbsent) request.IfNoneMatch = "*";
+                    if (condition.MatchETag != null) request.IfMatch = condition.MatchETag;
+                    var response = await Transfer.PutObjectAsync(request, cancellation).ConfigureAwait(false);
+                    progress?.Report(size);
+                    return new FileUploadResult(response.ETag, 1);
+                }
+                return await PutMultipartAsync(key, localPath, size, contentType, condition, progress, cancellation).ConfigureAwait(false);
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed || e.ErrorCode == "ConditionalRequestConflict"
+                                              || (condition.MatchETag != null && e.StatusCode == HttpStatusCode.NotFound))
+            {
+                throw new ObjectChangedException(Describe(key), condition.ToString(), e);
+            }
+            catch (AmazonServiceException e)
+            {
+                throw S3Errors.Translate(e, "ObjectWriteFailed", Describe(key), "writing");
+            }
+        }
+
+        /// <summary>
+        /// Sends a large file in parts, <see cref="FileUpload.PartsInFlight"/> at once on the connection's transfer client, each part
+        /// read from the file by the SDK (so a retried part is read again, not held in memory). The condition is
+        /// checked by CompleteMultipartUpload, so nothing appears at the key unless it holds. Any failure, and a stop,
+        /// aborts the upload: no part is left behind to be billed.
+        /// </summary>
+        private async Task<FileUploadResult> PutMultipartAsync(string key, string localPath, long size, string contentType, WriteCondition condition,
+            IProgress<long>? progress, CancellationToken cancellation)
+        {
+            Requests.CountOther();
+            var created = await Transfer.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+            {
+                BucketName = Bucket.Name, Key = key, ContentType = contentType, ExpectedBucketOwner = Owner,
+            }, cancellation).ConfigureAwait(false);
+            string uploadId = created.UploadId;
+            try
+            {
+                long partSize = FileUpload.PartSizeFor(size);
+                int count = (int)((size + partSize - 1) / partSize);
+                var parts = new PartETag[count];
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+                using var gate = new SemaphoreSlim(FileUpload.PartsInFlight);
+                var sends = Enumerable.Range(0, count).Select(async index =>
+                {
+                    await gate.WaitAsync(stop.Token).ConfigureAwait(false);
+                    try
+                    {
+                        long offset = index * partSize, length = Math.Min(partSize, size - offset);
+                        Requests.CountPut();
+                        var part = await Transfer.UploadPartAsync(new UploadPartRequest
+                        {
+                            BucketName = Bucket.Name, Key = key, UploadId = uploadId, PartNumber = index + 1,
+                            FilePath = localPath, FilePosition = offset, PartSize = length, ExpectedBucketOwner = Owner,
+                        }, stop.Token).ConfigureAwait(false);
+                        parts[index] = new PartETag(index + 1, part.ETag)
+                        {
+                            ChecksumCRC32 = part.ChecksumCRC32, ChecksumCRC32C = part.ChecksumCRC32C, ChecksumSHA1 = part.ChecksumSHA1, ChecksumSHA256 = part.ChecksumSHA256,
+                        };
+                        progress?.Report(length);
+                    }
+                    catch
+                    {
+                        stop.Cancel(); // one failed part stops the others: the upload is aborted anyway
+                        throw;
+                    }
+                    finally { gate.Release(); }
+                }).ToList();
+                try { await Task.WhenAll(sends).ConfigureAwait(false); }
+                catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+                {
+                    // A part's real failure cancelled its siblings: report that failure, not their cancellation.
+                    var failed = sends.FirstOrDefault(t => t.IsFaulted && !(t.Exception!.InnerException is OperationCanceledException));
+                    if (failed != null) await failed.ConfigureAwait(false);
+                    throw;
+                }
+                Requests.CountOther();
+                var complete = new CompleteMultipartUploadRequest
+                {
+                    BucketName = Bucket.Name, Key = key, UploadId = uploadId, PartETags = parts.ToList(), ExpectedBucketOwner = Owner,
+                };
+                if (condition.MustBeAbsent) complete.IfNoneMatch = "*";
+                if (condition.MatchETag != null) complete.IfMatch = condition.MatchETag;
+                var done = await Transfer.CompleteMultipartUploadAsync(complete, cancellation).ConfigureAwait(false);
+                return new FileUploadResult(done.ETag, count);
+            }
+            catch
+            {
+                await AbortUploadAsync(key, uploadId).ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        /// <summary>Aborts an unfinished upload on its own short deadline (the run's token may have fired); a failure here is left to the bucket's lifecycle rule.</summary>
+        private async Task AbortUploadAsync(string key, string uploadId)
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            try
+            {
+                Requests.CountOther();
+                await Transfer.AbortMultipartUploadAsync(new AbortMultipartUploadRequest
+                {
+                    BucketName = Bucket.Name, Key = key, UploadId = uploadId, ExpectedBucketOwner = Owner,
+                }, deadline.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is AmazonServiceException || e is OperationCanceledException || e is MlLayoutException || e is System.Net.Http.HttpRequestException)
+            {
+                // New-MlBucket's lifecycle rule (abort incomplete multipart uploads) removes what is left.
             }
         }
 

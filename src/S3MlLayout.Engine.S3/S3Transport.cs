@@ -53,11 +53,13 @@ namespace S3MlLayout.Engine.S3
     internal sealed class BoundedHttpClientFactory : HttpClientFactory
     {
         private readonly S3Connection _connection;
+        private readonly TimeSpan? _attemptTimeout;
 
-        public BoundedHttpClientFactory(S3Connection connection) { _connection = connection; }
+        /// <param name="attemptTimeout">One attempt's limit when not the connection's (the transfer client's, for file data).</param>
+        public BoundedHttpClientFactory(S3Connection connection, TimeSpan? attemptTimeout = null) { _connection = connection; _attemptTimeout = attemptTimeout; }
 
         public override HttpClient CreateHttpClient(IClientConfig clientConfig) =>
-            new HttpClient(new ClassifyingHandler(CreateHandler(clientConfig), _connection)) { Timeout = _connection.AttemptTimeout };
+            new HttpClient(new ClassifyingHandler(CreateHandler(clientConfig), _connection)) { Timeout = _attemptTimeout ?? _connection.AttemptTimeout };
 
         private HttpMessageHandler CreateHandler(IClientConfig clientConfig)
         {
@@ -115,24 +117,29 @@ namespace S3MlLayout.Engine.S3
     {
         private readonly S3Connection _connection;
 
-        public BoundedS3Client(AWSCredentials credentials, AmazonS3Config config, S3Connection connection) : base(credentials, config)
+        private readonly TimeSpan? _budget;
+
+        /// <param name="budget">The time one request may take, retries included, when not the connection's Timeout.</param>
+        public BoundedS3Client(AWSCredentials credentials, AmazonS3Config config, S3Connection connection, TimeSpan? budget = null) : base(credentials, config)
         {
             _connection = connection;
+            _budget = budget;
         }
 
         protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
         {
             base.CustomizeRuntimePipeline(pipeline);
             // Outermost, so the deadline covers the retries and their backoff too.
-            pipeline.AddHandler(new DeadlineHandler(() => _connection));
+            pipeline.AddHandler(new DeadlineHandler(() => _connection, _budget));
         }
     }
 
     internal sealed class DeadlineHandler : PipelineHandler
     {
         private readonly Func<S3Connection> _connection;
+        private readonly TimeSpan? _budget;
 
-        public DeadlineHandler(Func<S3Connection> connection) { _connection = connection; }
+        public DeadlineHandler(Func<S3Connection> connection, TimeSpan? budget = null) { _connection = connection; _budget = budget; }
 
         public override async Task<T> InvokeAsync<T>(IExecutionContext executionContext)
         {
@@ -140,7 +147,7 @@ namespace S3MlLayout.Engine.S3
             var context = (RequestContext)executionContext.RequestContext;
             var caller = context.CancellationToken;
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(caller);
-            deadline.CancelAfter(connection.Timeout);
+            deadline.CancelAfter(_budget ?? connection.Timeout);
             context.CancellationToken = deadline.Token;
             try
             {

@@ -11,7 +11,7 @@ namespace S3MlLayout.Module.Tests
         {
             "Add-MlDatePartition", "Add-MlSolution", "Export-MlDriftReport", "Get-MlBucket", "Get-MlBucketName", "Get-MlFleetPlan", "Get-MlLayout",
             "Get-MlLayoutDrift", "Get-MlLayoutTemplate", "Get-MlSolution", "Import-MlTenant", "Invoke-MlFleetPlan", "New-MlBucket", "New-MlFolder",
-            "Remove-MlSolution", "Repair-MlLayout", "Show-MlLayout", "Test-MlLayout", "Update-MlSolution",
+            "Remove-MlSolution", "Repair-MlLayout", "Show-MlLayout", "Test-MlLayout", "Update-MlSolution", "Write-MlObject",
         };
 
         [Fact]
@@ -38,10 +38,10 @@ $loaded.ExportedFunctions.Count + $loaded.ExportedAliases.Count + $loaded.Export
         public void Every_state_changing_cmdlet_supports_WhatIf_and_Confirm()
         {
             var result = ModuleSession.Run(@"
-Get-Command -Module S3MlLayout | Where-Object { $_.Verb -in 'New', 'Add', 'Repair', 'Update', 'Remove' } | ForEach-Object {
+Get-Command -Module S3MlLayout | Where-Object { $_.Verb -in 'New', 'Add', 'Repair', 'Update', 'Remove', 'Write' } | ForEach-Object {
     '{0}={1}' -f $_.Name, ($_.Parameters.ContainsKey('WhatIf') -and $_.Parameters.ContainsKey('Confirm'))
 }").AssertNoErrors();
-            Assert.Equal(7, result.Output.Count);
+            Assert.Equal(8, result.Output.Count);
             Assert.All(result.Strings, line => Assert.EndsWith("=True", line));
         }
     }

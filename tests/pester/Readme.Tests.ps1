@@ -86,3 +86,35 @@ Describe 'README "Use" on Amazon S3' -Tag Integration {
         $partitions.Created | Should -Be 0 -Because "the block created the partitions of $today"
     }
 }
+
+Describe 'README "Writing files into a solution"' {
+    BeforeAll {
+        $write = Get-ReadmeBlock '### Writing files into a solution'
+        # The session of "Use": the module and a bucket on the local target, in a directory of its own with the files the block names.
+        $work = Join-Path ([IO.Path]::GetTempPath()) ('s3mllayout-readme-write-' + [guid]::NewGuid().ToString('N'))
+        $null = New-Item -ItemType Directory (Join-Path $work 'exports'), (Join-Path $work 'out/buckets')
+        [IO.File]::WriteAllText((Join-Path $work 'new_customer_data.csv'), "id,churned`n1,0`n")
+        [IO.File]::WriteAllText((Join-Path $work 'model.joblib'), 'model bytes')
+        foreach ($name in 'customers.csv', 'transactions.json') { [IO.File]::WriteAllText((Join-Path $work "exports/$name"), '{}') }
+        $session = "Import-Module '$(Join-Path $root 'S3MlLayout.psd1')'`n" +
+            '$bucket = New-MlBucket -CompanyPrefix edge -Environment dev -TenantId a001 -Region us-west-2 -LocalPath ./out/buckets' + "`n"
+    }
+
+    AfterAll { Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'runs the block as written: each file lands at the key its solution, folder and contract give it' {
+        $write.Count | Should -Be 1
+        $write[0] | Should -Match 'Get-ChildItem ./exports -File \| Write-MlObject'
+        $run = Invoke-PowerShellScript -Text ($prelude + $session + $write[0]) -WorkingDirectory $work
+        $run.Errors | Should -BeNullOrEmpty
+        $run.ExitCode | Should -Be 0 -Because ($run.Output -join "`n")
+        $solutions = Join-Path $work 'out/buckets/edge-dev-a001-us-west-2/solutions'
+        Get-Content -Raw (Join-Path $solutions 'customer-data/data/raw/new_customer_data.csv') | Should -Be "id,churned`n1,0`n"
+        Get-Content -Raw (Join-Path $solutions 'churn-model/models/v1/model.joblib') | Should -Be 'model bytes'
+        foreach ($name in 'customers.csv', 'transactions.json') {
+            # One "What if:" line per key from the preview, then the file itself from the write (bound by Get-ChildItem's PSPath).
+            @($run.Output -match "^What if: .*customer-data[/\\]data[/\\]raw[/\\]$([regex]::Escape($name))").Count | Should -Be 1
+            Join-Path $solutions "customer-data/data/raw/$name" | Should -Exist
+        }
+    }
+}

@@ -21,6 +21,8 @@ namespace S3MlLayout.Engine.Operations
         DeleteMarker,
         /// <summary>Remove-MlSolution: the solution's declaration removed on the ETag it was read at.</summary>
         DeleteDeclaration,
+        /// <summary>Write-MlObject: a local file written as an object into a solution's folder.</summary>
+        WriteObject,
     }
 
     /// <summary>

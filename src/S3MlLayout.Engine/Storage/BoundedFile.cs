@@ -44,6 +44,16 @@ namespace S3MlLayout.Engine.Storage
             return Encoding.UTF8.GetString(bytes, skip, bytes.Length - skip);
         }
 
+        /// <summary>
+        /// Refuses (FileNotRegular) anything but a regular file, links followed, reading at most one byte: for files
+        /// that are streamed rather than read whole (Write-MlObject's uploads), so /dev/zero or a FIFO is never sent.
+        /// </summary>
+        public static void RequireRegular(string path, string expected)
+        {
+            string full = Path.GetFullPath(path);
+            _ = IsWindows ? ReadWindows(full, 0, expected) : ReadUnix(full, 0, expected);
+        }
+
         /// <summary>FileNotRegular: a device, FIFO, socket, directory or /proc-like file where a file was expected.</summary>
         internal static MlLayoutException NotRegular(string path, string kind, string expected) =>
             new MlLayoutException("FileNotRegular", ErrorKind.InvalidArgument, path,

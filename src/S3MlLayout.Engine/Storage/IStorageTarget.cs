@@ -202,5 +202,13 @@ namespace S3MlLayout.Engine.Storage
 
         /// <summary>Writes a small object on a condition; returns the new ETag. A failed condition throws ObjectChangedException.</summary>
         Task<string> WriteObjectAsync(string key, byte[] content, string contentType, WriteCondition condition, CancellationToken cancellation);
+
+        /// <summary>
+        /// Writes a local file as the object at <paramref name="key"/> on a condition (Write-MlObject): S3 sends a file
+        /// above <see cref="FileUpload.MultipartThreshold"/> in parallel parts and aborts the upload when it fails or is
+        /// stopped; the local target copies it aside and moves it in. Reports the bytes sent to <paramref name="progress"/>
+        /// as they go. A failed condition throws ObjectChangedException and leaves the key as it was.
+        /// </summary>
+        Task<FileUploadResult> PutFileAsync(string key, string localPath, WriteCondition condition, IProgress<long>? progress, CancellationToken cancellation);
     }
 }

@@ -287,6 +287,67 @@ namespace S3MlLayout.Engine.Storage
         private byte[] ReadRecord(string path, string key) =>
             BoundedFile.ReadAllBytes(path, RecordLimits.MaxBytes, length => RecordLimits.TooLarge(Describe(key), length), "a record S3MlLayout wrote");
 
+        /// <summary>
+        /// Copies the file beside its destination (hashing it on the way), then moves it in under the bucket lock:
+        /// with <see cref="WriteCondition.Absent"/> the move is refused when the key exists (create-new, like
+        /// If-None-Match: *), so an existing file is never replaced. The destination must resolve inside the bucket.
+        /// </summary>
+        public async Task<FileUploadResult> PutFileAsync(string key, string localPath, WriteCondition condition, IProgress<long>? progress, CancellationToken cancellation)
+        {
+            Requests.CountPut();
+            string path = PathOf(key);
+            string target = Describe(key);
+            Wrap(target, () => Directory.CreateDirectory(Path.GetDirectoryName(path)!));
+            // A name readers of the folder skip (a leading '.'), so a half-copied file is never read as data.
+            string aside = Path.Combine(Path.GetDirectoryName(path)!, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+            string eTag;
+            try
+            {
+                try
+                {
+                    using var md5 = System.Security.Cryptography.MD5.Create();
+                    using (var source = new FileStream(localPath, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true))
+                    using (var destination = new FileStream(aside, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+                    {
+                        var buffer = new byte[1024 * 1024];
+                        int read;
+                        while ((read = await source.ReadAsync(buffer, 0, buffer.Length, cancellation).ConfigureAwait(false)) > 0)
+                        {
+                            md5.TransformBlock(buffer, 0, read, null, 0);
+                            await destination.WriteAsync(buffer, 0, read, cancellation).ConfigureAwait(false);
+                            progress?.Report(read);
+                        }
+                    }
+                    md5.TransformFinalBlock(new byte[0], 0, 0);
+                    eTag = "\"" + BitConverter.ToString(md5.Hash!).Replace("-", "").ToLowerInvariant() + "\"";
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    throw new MlLayoutException("ObjectWriteFailed", e is UnauthorizedAccessException ? ErrorKind.PermissionDenied : ErrorKind.WriteError, target,
+                        $"Cannot copy '{localPath}' to '{target}': {e.Message} Check both paths, their permissions and the free space, then run again.", e);
+                }
+                await UnderBucketLock(cancellation, () =>
+                {
+                    bool exists = File.Exists(path) || Directory.Exists(path);
+                    if (condition.MustBeAbsent && exists) throw new ObjectChangedException(target, condition.ToString());
+                    if (condition.MatchETag != null && (!exists || ETagOf(File.ReadAllBytes(path)) != condition.MatchETag))
+                        throw new ObjectChangedException(target, condition.ToString());
+                    if (Directory.Exists(path))
+                        throw new MlLayoutException("ObjectWriteFailed", ErrorKind.ResourceExists, target, $"'{target}' is a directory; a file cannot replace it. Rename the file, then run again.");
+                    Wrap(target, () =>
+                    {
+                        if (exists) File.Replace(aside, path, null);
+                        else File.Move(aside, path);
+                    });
+                }).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (File.Exists(aside)) File.Delete(aside);
+            }
+            return new FileUploadResult(eTag, 1);
+        }
+
         /// <summary>As S3 reports a single-part object's ETag: the quoted MD5 of its content.</summary>
         internal static string ETagOf(byte[] content)
         {

@@ -316,7 +316,7 @@ namespace S3MlLayout.PowerShell.Common
     }
 
     /// <summary>Relays what the engine produces on worker threads to the pipeline thread, in order.</summary>
-    internal sealed class PipelineSink : IOperationSink
+    internal sealed class PipelineSink : IOperationSink, ITransferSink
     {
         private readonly Action<Action> _post;
         private readonly MlCmdlet _cmdlet;
@@ -344,6 +344,22 @@ namespace S3MlLayout.PowerShell.Common
             long now = s_clock.ElapsedMilliseconds, last = System.Threading.Interlocked.Read(ref _lastProgress);
             if (done < total && (now - last < ProgressInterval || System.Threading.Interlocked.CompareExchange(ref _lastProgress, now, last) != last)) return;
             PostProgress(result, done, total);
+        }
+
+        /// <summary>Bytes of a transfer (Write-MlObject), at most one update per interval, and the last.</summary>
+        public void BytesSent(long sent, long total, int filesDone, int filesTotal, string current)
+        {
+            long now = s_clock.ElapsedMilliseconds, last = System.Threading.Interlocked.Read(ref _lastProgress);
+            if (filesDone < filesTotal && (now - last < ProgressInterval || System.Threading.Interlocked.CompareExchange(ref _lastProgress, now, last) != last)) return;
+            _post(() =>
+            {
+                _onProgress();
+                _cmdlet.WriteProgress(new ProgressRecord(_activity, _title, $"{filesDone} of {filesTotal} files, {sent / 1048576.0:0.0} of {total / 1048576.0:0.0} MiB")
+                {
+                    PercentComplete = (int)(100L * sent / Math.Max(1, total)),
+                    CurrentOperation = current,
+                });
+            });
         }
 
         private void PostProgress(Engine.Provisioning.FolderResult result, int done, int total) => _post(() =>

@@ -197,6 +197,14 @@ public sealed class InMemoryS3Target : IStorageTarget
         }
     }
 
+    public async Task<FileUploadResult> PutFileAsync(string key, string localPath, WriteCondition condition, IProgress<long>? progress, CancellationToken cancellation)
+    {
+        var content = System.IO.File.ReadAllBytes(localPath);
+        string eTag = await WriteObjectAsync(key, content, "application/octet-stream", condition, cancellation);
+        progress?.Report(content.Length);
+        return new FileUploadResult(eTag, 1);
+    }
+
     public void Dispose() { }
 }
 
