@@ -117,19 +117,8 @@ namespace S3MlLayout.Engine.Operations
             await AddSolutionPlan.CreateAsync(context, new AddSolutionRequest(member.Template, member.Solutions) { Dates = member.Dates, Include = member.Include },
                 cancellation, exists).ConfigureAwait(false);
 
-        private static async Task<IReadOnlyList<PlannedChange>> PlanDocumentsAsync(FleetMember member, bool exists, CancellationToken cancellation)
-        {
-            var documents = member.Documents.OrderBy(d => d.Key, StringComparer.Ordinal).ToList();
-            var reads = await Task.WhenAll(documents.Select(d => exists ? member.Target.ReadObjectWithETagAsync(d.Key, cancellation) : Task.FromResult<StoredContent?>(null))).ConfigureAwait(false);
-            var changes = new List<PlannedChange>();
-            for (int i = 0; i < documents.Count; i++)
-            {
-                var (document, read) = (documents[i], reads[i]);
-                if (read != null && read.Content.SequenceEqual(document.Value)) continue;
-                changes.Add(new PlannedChange(ChangeKind.WriteDocument, member.Target.Describe(document.Key), "Write tenant document", document.Key) { Detail = (document.Value, read) });
-            }
-            return changes;
-        }
+        private static Task<IReadOnlyList<PlannedChange>> PlanDocumentsAsync(FleetMember member, bool exists, CancellationToken cancellation) =>
+            TenantDocumentWrites.PlanAsync(member.Target, member.Documents, exists, cancellation);
 
         /// <summary>
         /// Applies the approved changes: every bucket concurrently (each bucket's own order kept: the bucket and its
@@ -188,17 +177,7 @@ namespace S3MlLayout.Engine.Operations
             if (documents.Count == 0) return Task.CompletedTask;
             var context = new OperationContext(bucket.Member.Target, "Invoke-MlFleetPlan");
             var audit = new AuditRecord();
-            return AuditedRun.RunAsync(context, audit, sink, async () =>
-            {
-                await Task.WhenAll(documents.Select(async change =>
-                {
-                    var (content, read) = ((byte[], StoredContent?))change.Detail!;
-                    // Compare-and-swap on what the plan read: a document someone edited since is not overwritten.
-                    await bucket.Member.Target.WriteObjectAsync(change.Key!, content, change.Key!.EndsWith(".json", StringComparison.Ordinal) ? "application/json" : "application/yaml",
-                        WriteCondition.After(read), cancellation).ConfigureAwait(false);
-                    lock (audit) audit.SettingsChanged.Add($"wrote {change.Key}");
-                })).ConfigureAwait(false);
-            }, cancellation);
+            return AuditedRun.RunAsync(context, audit, sink, () => TenantDocumentWrites.WriteAsync(bucket.Member.Target, documents, audit, cancellation), cancellation);
         }
 
         /// <summary>Each change as one line: what a saved plan is compared by, to refuse applying a stale one.</summary>
