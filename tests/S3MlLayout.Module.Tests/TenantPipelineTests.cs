@@ -152,9 +152,7 @@ regions: [us-east-1]
 template: master-solution
 bucketFolders: [client_config]
 solutions: [churn]
-dates:
-  from: 2024-01-01
-  to: 2024-01-03
+dates: [2024-01-03]
 settings:
   tags:
     cost-center: ml-platform
@@ -203,8 +201,11 @@ environments:
             var picture = _moto.Keys(bucket).Where(k => !k.StartsWith(".s3mllayout/audit/", StringComparison.Ordinal)).OrderBy(k => k, StringComparer.Ordinal).ToList();
             picture.AddRange(picture.Where(k => k.StartsWith("client_config/", StringComparison.Ordinal) && !k.EndsWith("/", StringComparison.Ordinal)).ToList()
                 .Select(k => $"{k}:\n{Object(bucket, k)}"));
-            foreach (var setting in new[] { "get-bucket-encryption", "get-bucket-tagging", "get-bucket-lifecycle-configuration", "get-bucket-versioning", "get-public-access-block" })
+            foreach (var setting in new[] { "get-bucket-encryption", "get-bucket-lifecycle-configuration", "get-bucket-versioning", "get-public-access-block" })
                 picture.Add(setting + " " + _moto.Aws($"s3api {setting} --bucket {bucket}"));
+            // Tags as a set: S3 does not keep their order.
+            picture.Add("get-bucket-tagging\n" + string.Join("\n", _moto.AwsJson($"s3api get-bucket-tagging --bucket {bucket}").GetProperty("TagSet").EnumerateArray()
+                .Select(t => t.GetProperty("Key").GetString() + "=" + t.GetProperty("Value").GetString()).OrderBy(t => t, StringComparer.Ordinal)));
             return picture.Select(p => p.Replace(company, "{company}")).ToList();
         }
 
