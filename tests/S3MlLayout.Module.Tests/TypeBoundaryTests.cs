@@ -151,6 +151,19 @@ finally { Remove-Item -Recurse -Force $dir }
 
         public DependencyCoexistenceTests(MotoServer moto) { _moto = moto; }
 
+        /// <summary>The versions the test loads are exactly those its csproj downloads (and none the cache merely holds).</summary>
+        [Fact]
+        public void The_other_builds_are_the_versions_the_test_project_names()
+        {
+            var project = System.Xml.Linq.XDocument.Load(Path.Combine(ModuleSession.RepositoryRoot, "tests", "S3MlLayout.Module.Tests", "S3MlLayout.Module.Tests.csproj"));
+            var named = project.Descendants()
+                .Where(e => e.Name.LocalName == "PackageDownload" || (e.Name.LocalName == "PackageReference" && (string?)e.Attribute("Include") == "YamlDotNet"))
+                .ToDictionary(e => (string)e.Attribute("Include")!, e => ((string)e.Attribute("Version")!).Trim('[', ']'));
+            Assert.Equal(new[] { "AWSSDK.Core", "AWSSDK.S3", "AWSSDK.SecurityToken", "YamlDotNet" }, named.Keys.OrderBy(k => k, StringComparer.Ordinal));
+            foreach (var (package, version) in named)
+                Assert.Equal(version, FreshPwsh.DownloadedVersion(package));
+        }
+
         [Fact]
         public void Other_AWSSDK_and_YamlDotNet_loaded_first_do_not_break_the_module_on_S3()
         {
@@ -238,21 +251,33 @@ finally {{ Remove-Item -Recurse -Force $dir }}
             finally { File.Delete(file); }
         }
 
-        /// <summary>An assembly of another build than the module's (net8.0, the lowest version in the NuGet cache), copied aside.</summary>
+        /// <summary>
+        /// An assembly of another build than the module's (net8.0), copied aside: of exactly the version this test
+        /// project downloads (its csproj's PackageDownload items, and its YamlDotNet reference, compiled in as
+        /// AssemblyMetadata "OtherBuild:{id}"). Never another version the NuGet cache happens to hold: an older one may
+        /// have no net8.0 build (AWSSDK.SecurityToken 3.7.202), a newer one may need an AWSSDK.Core the test never loads.
+        /// </summary>
         public static string OtherBuild(string package, string assembly)
         {
             string packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
                               ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-            var version = Directory.GetDirectories(Path.Combine(packages, package))
-                .OrderBy(d => Version.TryParse(Path.GetFileName(d), out var v) ? v : new Version(0, 0)).First();
-            string source = Path.Combine(version, "lib", "net8.0", assembly + ".dll");
+            string version = DownloadedVersion(assembly);
+            string folder = Path.Combine(packages, package, version.ToLowerInvariant());
+            string source = Path.Combine(folder, "lib", "net8.0", assembly + ".dll");
             Assert.True(File.Exists(source), $"{source} is missing: restore tests/S3MlLayout.Module.Tests (it downloads these packages).");
-            string directory = Path.Combine(Path.GetTempPath(), "s3ml-other-module", Path.GetFileName(version), package);
+            string directory = Path.Combine(Path.GetTempPath(), "s3ml-other-module", version, package);
             Directory.CreateDirectory(directory);
             string copy = Path.Combine(directory, assembly + ".dll");
             if (!File.Exists(copy)) File.Copy(source, copy, overwrite: true);
             return copy;
         }
+
+        /// <summary>The version of <paramref name="package"/> the test project names (its csproj, compiled in at build time).</summary>
+        public static string DownloadedVersion(string package) =>
+            typeof(FreshPwsh).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+                .Cast<System.Reflection.AssemblyMetadataAttribute>()
+                .SingleOrDefault(a => string.Equals(a.Key, "OtherBuild:" + package, StringComparison.OrdinalIgnoreCase))?.Value
+            ?? throw new Xunit.Sdk.XunitException($"The test assembly names no version of {package}: the RecordOtherBuildVersions target of S3MlLayout.Module.Tests.csproj did not run.");
 
         private static string Restore()
         {

@@ -23,6 +23,9 @@ Describe 'The fleet examples' {
         $run.ExitCode | Should -Be 0
         Test-Path (Join-Path $buckets 'edge-dev-a001-us-east-1/solutions') | Should -BeTrue
         Test-Path (Join-Path $buckets 'edge-prod-a001-us-east-1/.s3mllayout/declared/bucket.json') | Should -BeTrue
+        # What the tenant file asks for beyond the folders: date partitions and the client_config documents.
+        Test-Path (Join-Path $buckets 'edge-prod-a001-us-east-1/solutions/customer-churn/data/raw/2024/01/07') | Should -BeTrue
+        Get-Content (Join-Path $buckets 'edge-prod-a001-us-east-1/client_config/environments/prod.yaml') -Raw | Should -Match 'kmsKeyId: alias/edge-ml-prod'
     }
 
     It 'plans, applies the reviewed plan, has nothing left to do and reports drift per bucket and solution' {
@@ -67,5 +70,13 @@ Describe 'README "Tenants as code: a fleet"' {
         $run.Output | Should -Contain '2' -Because $said
         Test-Path (Join-Path $root 'out/fleet/drift.xml') | Should -BeTrue -Because $said
         ([xml](Get-Content (Join-Path $root 'out/fleet/drift.xml') -Raw)).testsuites.failures | Should -Be '0'
+        # The onboarding pipeline gave edge-a001's six buckets everything the fleet would (dates, client_config
+        # documents, settings): the plan made right after it has changes for the other tenants only.
+        $saved = Get-Content (Join-Path $root 'out/fleet/plan.json') -Raw | ConvertFrom-Json
+        @($saved.buckets | Where-Object bucket -like 'edge-*-a001-*').Count | Should -Be 6
+        $left = @($saved.buckets | Where-Object bucket -like 'edge-*-a001-*' | ForEach-Object { $_.changes } | ForEach-Object { $_.target })
+        $left | Should -BeNullOrEmpty -Because 'the pipeline left these to the fleet step'
+        @($saved.buckets | Where-Object bucket -notlike 'edge-*-a001-*' | Where-Object { @($_.changes).Count -gt 0 }).Count | Should -Be 9
+        Get-Content (Join-Path $root 'out/fleet/buckets/edge-prod-a001-us-west-2/client_config/environments/prod.yaml') -Raw | Should -Match 'kmsKeyId: alias/edge-ml-prod'
     }
 }

@@ -40,6 +40,8 @@ namespace S3MlLayout.Engine.Operations
         public IReadOnlyList<string> Include { get; set; } = Array.Empty<string>();
         /// <summary>Declare the template even over a solution declared with another one (existing folders are kept).</summary>
         public bool Force { get; set; }
+        /// <summary>The client_config documents of a bucket made from a tenant spec (TenantDocuments.Render), written after the folders.</summary>
+        public IReadOnlyDictionary<string, byte[]> Documents { get; set; } = new Dictionary<string, byte[]>();
 
         /// <summary>Expands every solution once: a bad name or option throws before any request is sent.</summary>
         public void Check()
@@ -62,6 +64,8 @@ namespace S3MlLayout.Engine.Operations
         internal FolderPlan Folders { get; set; } = new FolderPlan(Array.Empty<string>(), Array.Empty<string>());
         /// <summary>Which solution a key belongs to: a key two solutions share (solutions/) belongs to the first.</summary>
         internal Dictionary<string, string> Owner { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+        /// <summary>The tenant documents that differ from what the bucket holds (none unless the request has documents).</summary>
+        internal IReadOnlyList<PlannedChange> DocumentChanges { get; private set; } = Array.Empty<PlannedChange>();
 
         internal sealed class SolutionWork
         {
@@ -116,6 +120,8 @@ namespace S3MlLayout.Engine.Operations
             plan.Folders = bucketExists ? await ListedAsync(target, plan.Owner.Keys, listing.Result, cancellation).ConfigureAwait(false) : FolderWrites.AllMissing(plan.Owner.Keys);
             plan.Notes.Add($"{string.Join(", ", plan.Solutions.Select(s => s.Solution))}: {plan.Folders.Present.Count} of {plan.Folders.Missing.Count + plan.Folders.Present.Count} folders already present ({target.Requests}).");
             plan.Changes.AddRange(FolderWrites.Changes(target, plan.Folders, key => plan.Owner[key]));
+            plan.DocumentChanges = await TenantDocumentWrites.PlanAsync(target, request.Documents, bucketExists, cancellation).ConfigureAwait(false);
+            plan.Changes.AddRange(plan.DocumentChanges);
             plan.AddAuditChange();
             return plan;
         }
@@ -181,6 +187,9 @@ namespace S3MlLayout.Engine.Operations
                 }
                 var folders = new FolderPlan(Folders.Missing.Where(k => !refused.Contains(Owner[k])).ToList(), Folders.Present.Where(k => !refused.Contains(Owner[k])).ToList());
                 var tally = await FolderWrites.ApplyAsync(Context, folders, markers, audit, sink, cancellation).ConfigureAwait(false);
+                // The documents describe the solutions: written once they are declared, in this run's audit record.
+                if (refused.Count == 0)
+                    await TenantDocumentWrites.WriteAsync(Target, DocumentChanges.Where(approved.Contains).ToList(), audit, cancellation).ConfigureAwait(false);
 
                 var created = new HashSet<string>(tally.Created, StringComparer.Ordinal);
                 var failed = new HashSet<string>(tally.Failed, StringComparer.Ordinal);

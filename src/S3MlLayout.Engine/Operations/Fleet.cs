@@ -122,19 +122,8 @@ namespace S3MlLayout.Engine.Operations
             await AddSolutionPlan.CreateAsync(context, new AddSolutionRequest(member.Template, member.Solutions) { Dates = member.Dates, Include = member.Include },
                 cancellation, exists).ConfigureAwait(false);
 
-        private static async Task<IReadOnlyList<PlannedChange>> PlanDocumentsAsync(FleetMember member, bool exists, CancellationToken cancellation)
-        {
-            var documents = member.Documents.OrderBy(d => d.Key, StringComparer.Ordinal).ToList();
-            var reads = await Task.WhenAll(documents.Select(d => exists ? member.Target.ReadObjectWithETagAsync(d.Key, cancellation) : Task.FromResult<StoredContent?>(null))).ConfigureAwait(false);
-            var changes = new List<PlannedChange>();
-            for (int i = 0; i < documents.Count; i++)
-            {
-                var (document, read) = (documents[i], reads[i]);
-                if (read != null && read.Content.SequenceEqual(document.Value)) continue;
-                changes.Add(new PlannedChange(ChangeKind.WriteDocument, member.Target.Describe(document.Key), "Write tenant document", document.Key) { Detail = (document.Value, read) });
-            }
-            return changes;
-        }
+        private static Task<IReadOnlyList<PlannedChange>> PlanDocumentsAsync(FleetMember member, bool exists, CancellationToken cancellation) =>
+            TenantDocumentWrites.PlanAsync(member.Target, member.Documents, exists, cancellation);
 
         /// <summary>
         /// Applies the approved changes: every bucket concurrently (each bucket's own order kept: the bucket and its
@@ -193,35 +182,8 @@ namespace S3MlLayout.Engine.Operations
             if (documents.Count == 0) return Task.CompletedTask;
             var context = new OperationContext(bucket.Member.Target, "Invoke-MlFleetPlan");
             var audit = new AuditRecord();
-            return AuditedRun.RunAsync(context, audit, sink, async () =>
-            {
-                await Task.WhenAll(documents.Select(async change =>
-                {
-                    await AuditedRun.DocumentAsync(audit, change.Key!, () => WriteDocumentAsync(bucket.Member.Target, change, cancellation), cancellation).ConfigureAwait(false);
-                    sink.Verbose($"Wrote {change.Target}");
-                })).ConfigureAwait(false);
-            }, cancellation);
-        }
-
-        /// <summary>
-        /// Writes one document with compare-and-swap on what the plan read: a document someone edited since is not
-        /// overwritten (ObjectChanged). A refused retry of this run's own write (the first attempt landed, its reply
-        /// was lost) finds exactly the bytes it sent, and counts as written.
-        /// </summary>
-        private static async Task<bool> WriteDocumentAsync(IStorageTarget target, PlannedChange change, CancellationToken cancellation)
-        {
-            var (content, read) = ((byte[], StoredContent?))change.Detail!;
-            try
-            {
-                await target.WriteObjectAsync(change.Key!, content, change.Key!.EndsWith(".json", StringComparison.Ordinal) ? "application/json" : "application/yaml",
-                    WriteCondition.After(read), cancellation).ConfigureAwait(false);
-            }
-            catch (ObjectChangedException)
-            {
-                var now = await target.ReadObjectWithETagAsync(change.Key!, cancellation).ConfigureAwait(false);
-                if (now == null || !now.Content.AsSpan().SequenceEqual(content)) throw;
-            }
-            return true;
+            return AuditedRun.RunAsync(context, audit, sink,
+                () => TenantDocumentWrites.WriteAsync(bucket.Member.Target, documents, audit, cancellation, uri => sink.Verbose($"Wrote {uri}")), cancellation);
         }
 
         /// <summary>Each change as one line: what a saved plan is compared by, to refuse applying a stale one.</summary>

@@ -73,6 +73,21 @@ namespace S3MlLayout.Engine.Tenants
             return BucketSettings.SecureDefaults(tags, KmsKeyId, SkipDefault.Select(s => (BucketDefault)Enum.Parse(typeof(BucketDefault), s)), AbortIncompleteUploadDays ?? 7, rules);
         }
 
+        /// <summary>A copy, for a command to set what its own parameters override (the copy's documents then say what was applied).</summary>
+        internal MlBucketSpec Copy() => (MlBucketSpec)MemberwiseClone();
+
         public override string ToString() => Name;
+    }
+
+    /// <summary>
+    /// What a bucket made from a tenant spec carries to Add-MlSolution: the spec as New-MlBucket applied it (its own
+    /// parameters override the spec's values) and the settings it declared, from which the client_config documents
+    /// are rendered exactly as the fleet step renders them.
+    /// </summary>
+    internal sealed class TenantOrigin
+    {
+        public TenantOrigin(MlBucketSpec spec, S3.BucketSettings declared) { Spec = spec; Declared = declared; }
+        public MlBucketSpec Spec { get; }
+        public S3.BucketSettings Declared { get; }
     }
 }

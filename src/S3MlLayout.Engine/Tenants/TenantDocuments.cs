@@ -23,17 +23,23 @@ namespace S3MlLayout.Engine.Tenants
         public const string LayoutKey = "client_config/layout.yaml";
 
         /// <summary>Key (relative to the bucket root) to UTF-8 content, in key order; empty unless the spec includes /client_config.</summary>
-        public static IReadOnlyDictionary<string, byte[]> Render(MlBucketSpec spec)
+        public static IReadOnlyDictionary<string, byte[]> Render(MlBucketSpec spec) => Render(spec, spec.ToBucketSettings());
+
+        /// <summary>As <see cref="Render(MlBucketSpec)"/>, with the settings the bucket was declared with (New-MlBucket's, its parameters applied).</summary>
+        public static IReadOnlyDictionary<string, byte[]> Render(MlBucketSpec spec, S3.BucketSettings settings)
         {
             var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
             if (!spec.DocumentsItself) return files;
-            files[EnvironmentsFolder + spec.Environment + ".yaml"] = Encoding.UTF8.GetBytes(RenderEnvironment(spec));
+            files[EnvironmentsFolder + spec.Environment + ".yaml"] = Encoding.UTF8.GetBytes(RenderEnvironment(spec, settings));
             files[LayoutKey] = Encoding.UTF8.GetBytes(RenderLayout(spec.Layout));
             return files;
         }
 
         /// <summary>client_config/environments/{env}.yaml: the bucket's name parts, template, solutions and settings.</summary>
-        public static string RenderEnvironment(MlBucketSpec spec)
+        public static string RenderEnvironment(MlBucketSpec spec) => RenderEnvironment(spec, spec.ToBucketSettings());
+
+        /// <summary>As <see cref="RenderEnvironment(MlBucketSpec)"/>, with the settings the bucket was declared with.</summary>
+        public static string RenderEnvironment(MlBucketSpec spec, S3.BucketSettings settings)
         {
             var w = new YamlWriter();
             w.Comment("Written by S3MlLayout from the tenant file; edit the tenant file and apply again rather than this file.");
@@ -50,7 +56,6 @@ namespace S3MlLayout.Engine.Tenants
             w.List(0, "solutions", spec.Solution);
             w.List(0, "include", spec.Include);
             w.List(0, "dates", spec.Date.Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
-            var settings = spec.ToBucketSettings();
             w.Key(0, "settings");
             w.Pair(1, "blockPublicAccess", settings.BlockPublicAccess);
             w.Pair(1, "objectOwnership", settings.ObjectOwnership);

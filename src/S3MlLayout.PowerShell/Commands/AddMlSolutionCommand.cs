@@ -1,4 +1,8 @@
+using System;
+using System.Collections.Generic;
 using System.Management.Automation;
+using S3MlLayout.Engine.Layouts;
+using S3MlLayout.Engine.Tenants;
 using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Operations;
 using S3MlLayout.PowerShell.Common;
@@ -26,13 +30,28 @@ namespace S3MlLayout.PowerShell.Commands
 
         protected override object? TemplateArgument => Template ?? DefaultTemplate;
 
+        /// <summary>The parameters given on the command line: they override what a bucket made from a tenant spec carries.</summary>
+        private HashSet<string> _explicit = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+        protected override void BeginProcessing()
+        {
+            _explicit = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
+            base.BeginProcessing();
+        }
+
         protected override void ProcessRecord()
         {
             try
             {
                 var bucket = BucketOf(Bucket);
                 if (!CheckSolutionsGiven(bucket)) return;
-                var request = new AddSolutionRequest(TemplateFor(TemplateArgument), Solution) { Dates = Date, Include = Include, Force = Force };
+                // A bucket made from a tenant spec gets what the fleet step would give it: the spec's resolved template
+                // (an inline one too) unless -Template says otherwise, and its client_config documents.
+                var origin = ParameterSetName == BucketSet ? bucket.Tenant : null;
+                bool templateFromSpec = origin != null && !_explicit.Contains(nameof(Template));
+                var template = templateFromSpec ? origin!.Spec.Layout : TemplateFor(TemplateArgument);
+                var request = new AddSolutionRequest(template, Solution) { Dates = Date, Include = Include, Force = Force };
+                if (origin != null) request.Documents = TenantDocuments.Render(Applied(origin.Spec, template, templateFromSpec), origin.Declared);
                 request.Check();
                 using var target = OpenExistingBucket(bucket);
                 var plan = Run(ct => AddSolutionPlan.CreateAsync(ContextFor(target), request, ct));
@@ -42,6 +61,19 @@ namespace S3MlLayout.PowerShell.Commands
             {
                 Fail(e);
             }
+        }
+
+        /// <summary>The spec as this command applies it: the solutions, folders, dates and template as bound (the command line wins), so the documents say what the bucket got.</summary>
+        private MlBucketSpec Applied(MlBucketSpec spec, LayoutTemplate template, bool templateFromSpec)
+        {
+            var applied = spec.Copy();
+            applied.Solution = Solution; applied.Include = Include; applied.Date = Date;
+            if (!templateFromSpec)
+            {
+                applied.Template = (TemplateArgument is PSObject wrapped ? wrapped.BaseObject : TemplateArgument) ?? template.Name;
+                applied.Layout = template;
+            }
+            return applied;
         }
     }
 }

@@ -50,11 +50,14 @@ namespace S3MlLayout.PowerShell.Commands
         [EmptyAsNull]
         public string Override { get; set; } = "";
 
-        [Parameter]
+        // By property name too: a tenant spec carries its tenant's environments and whether its regions are the store's own.
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [TextList]
         [ValidateNotNullOrEmpty]
         public string[] AllowedEnvironment { get; set; } = { "dev", "staging", "prod" };
 
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [SwitchText]
         public SwitchParameter CustomRegion { get; set; }
 
         [Parameter(ParameterSetName = PartsSet)]

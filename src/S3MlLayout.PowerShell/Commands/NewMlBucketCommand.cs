@@ -8,6 +8,7 @@ using S3MlLayout.Engine.Layouts;
 using S3MlLayout.Engine.Operations;
 using S3MlLayout.Engine.S3;
 using S3MlLayout.Engine.Storage;
+using S3MlLayout.Engine.Tenants;
 using S3MlLayout.PowerShell.Common;
 
 namespace S3MlLayout.PowerShell.Commands
@@ -64,17 +65,52 @@ namespace S3MlLayout.PowerShell.Commands
         [AllowEmptyCollection]
         public string[] Include { get; set; } = new string[0];
 
+        /// <summary>Date partitions, carried on the bucket object for Add-MlSolution -Date.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [TextList]
+        [AllowEmptyCollection]
+        public DateTime[] Date { get; set; } = new DateTime[0];
+
+        /// <summary>
+        /// A tenant spec piped in (Import-MlTenant). Its properties bind by name to the parameters above, as any
+        /// object's do; the spec itself carries what no parameter can (the resolved template, the client_config
+        /// documents), and the bucket carries both on to Add-MlSolution. Any other piped object is ignored here.
+        /// </summary>
+        [Parameter(ValueFromPipeline = true)]
+        public object? TenantSpec { get; set; }
+
+        /// <summary>The parameters given on the command line: they override the spec's values.</summary>
+        private HashSet<string> _explicit = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+        protected override void BeginProcessing()
+        {
+            _explicit = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
+            // By name, a spec's properties would not bind: only a piped spec gives the bucket everything it asks for.
+            if (_explicit.Contains(nameof(TenantSpec)))
+                Fail("TenantSpecNotPiped", ErrorKind.InvalidArgument, nameof(TenantSpec),
+                    "-TenantSpec takes a spec from the pipeline only, where its properties bind to the other parameters: Import-MlTenant ./tenants/acme.yaml | New-MlBucket | Add-MlSolution (parameters given beside it override the spec's values).");
+        }
+
         protected override void ProcessRecord()
         {
             try
             {
+                var spec = SpecOf(TenantSpec);
                 string name = ResolveBucketName();
-                var desired = BucketSettings.SecureDefaults(Tags(), KmsKeyId, SkipDefault, AbortIncompleteUploadDays, (LifecycleRule ?? new Hashtable[0]).Where(r => r != null).Select(ToRule));
+                // From a spec, the template tag is the template's name (as the fleet step tags it), not a file path.
+                bool templateFromSpec = spec != null && !_explicit.Contains(nameof(Template));
+                string? templateTag = templateFromSpec ? spec!.Layout.Name : Template;
+                BucketSettings Declared() => BucketSettings.SecureDefaults(Tags(templateTag), KmsKeyId, SkipDefault, AbortIncompleteUploadDays, (LifecycleRule ?? new Hashtable[0]).Where(r => r != null).Select(ToRule));
+                var desired = Declared();
                 foreach (var solution in Solution) LayoutExpander.CheckSolutionName(solution);
                 var bucket = DescribeBucket(name);
                 bucket.Solution = Solution;
-                bucket.Template = Template;
+                bucket.Template = templateFromSpec ? (spec!.Template as string ?? spec.Layout.Name) : Template;
                 bucket.Include = Include;
+                bucket.Date = Date;
+                // The documents say what was declared, as the fleet step's do: a copy, since the target adapts the
+                // settings it applies to what it can do (no TLS-only policy over plain HTTP).
+                if (spec != null) bucket.Tenant = new TenantOrigin(Applied(spec, name, templateFromSpec), Declared());
                 using var target = StorageTargets.Open(bucket);
                 var plan = Run(ct => CreateBucketPlan.CreateAsync(ContextFor(target), desired, ct));
                 Execute(plan, plan.ApplyAsync);
@@ -85,7 +121,40 @@ namespace S3MlLayout.PowerShell.Commands
             }
         }
 
-        private Dictionary<string, string> Tags()
+        /// <summary>
+        /// The piped tenant spec, or null for any other input. A spec that crossed a process boundary (Start-Job,
+        /// Import-Clixml) is refused: its properties would bind, but its template and client_config documents cannot
+        /// come with it, and the bucket would silently lack them.
+        /// </summary>
+        private static MlBucketSpec? SpecOf(object? input)
+        {
+            if (input is PSObject wrapped)
+            {
+                if (wrapped.BaseObject is MlBucketSpec live) return live;
+                if (wrapped.TypeNames.Contains("Deserialized." + typeof(MlBucketSpec).FullName))
+                    throw new MlLayoutException("TenantSpecDeserialized", ErrorKind.InvalidArgument, wrapped.Properties["TenantFile"]?.Value?.ToString(),
+                        "This bucket spec is a copy from another process: its Layout (the resolved template) and its client_config documents did not come with it, so the bucket would not get them. Run Import-MlTenant in this session and pipe its specs, or apply the tenant files with Invoke-MlFleetPlan.");
+                return null;
+            }
+            return input as MlBucketSpec;
+        }
+
+        /// <summary>The spec as this command applies it: its name, name parts, solutions, folders, dates and template as bound (the command line wins).</summary>
+        private MlBucketSpec Applied(MlBucketSpec spec, string name, bool templateFromSpec)
+        {
+            var applied = spec.Copy();
+            applied.Name = name;
+            applied.CompanyPrefix = CompanyPrefix ?? ""; applied.Environment = Environment ?? ""; applied.TenantId = TenantId ?? ""; applied.Region = Region ?? "";
+            applied.Solution = Solution; applied.Include = Include; applied.Date = Date;
+            if (!templateFromSpec && Template != null)
+            {
+                applied.Template = Template;
+                applied.Layout = ResolveTemplate(Template);
+            }
+            return applied;
+        }
+
+        private Dictionary<string, string> Tags(string? template)
         {
             var tags = new Dictionary<string, string>(StringComparer.Ordinal);
             void Add(string key, string? value) { if (!string.IsNullOrEmpty(value)) tags[key] = value!; }
@@ -93,7 +162,7 @@ namespace S3MlLayout.PowerShell.Commands
             Add("environment", Environment);
             Add("tenant", TenantId);
             Add("managed-by", BucketSettings.ManagedBy);
-            Add("template", Template);
+            Add("template", template);
             if (Tag != null)
                 foreach (DictionaryEntry entry in Tag) Add(entry.Key?.ToString() ?? "", entry.Value?.ToString());
             return tags;

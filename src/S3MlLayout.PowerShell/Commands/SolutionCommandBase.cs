@@ -61,8 +61,12 @@ namespace S3MlLayout.PowerShell.Commands
         protected bool CheckSolutionsGiven(MlBucket bucket)
         {
             if (Solution.Length > 0) return true;
+            // A tenant bucket's client_config documents are written with its solutions: without any, say who writes them.
+            string documents = bucket.Tenant?.Spec.DocumentsItself == true
+                ? $" Its tenant file ({bucket.Tenant.Spec.TenantFile}) declares no solution for it; its client_config documents are written by Invoke-MlFleetPlan."
+                : "";
             Report(new MlLayoutException("SolutionMissing", ErrorKind.InvalidArgument, bucket.Uri,
-                $"No solution was given for the bucket '{bucket.Name}': name them ({MyInvocation.MyCommand.Name} customer-churn, fraud-detection), or create the bucket with New-MlBucket -Solution."));
+                $"No solution was given for the bucket '{bucket.Name}': name them ({MyInvocation.MyCommand.Name} customer-churn, fraud-detection), or create the bucket with New-MlBucket -Solution.{documents}"));
             return false;
         }
     }

@@ -68,6 +68,7 @@ namespace S3MlLayout.PowerShell.Common
                 CompanyPrefix = Text(data, "CompanyPrefix"), Environment = Text(data, "Environment"), TenantId = Text(data, "TenantId"),
                 CreatedUtc = Value(data, "CreatedUtc") as DateTime?,
                 Solution = Texts(Value(data, "Solution")), Template = Text(data, "Template"), Include = Texts(Value(data, "Include")),
+                Date = TextListAttribute.Split(Value(data, "Date")).OfType<DateTime>().ToArray(),
             };
             if (kind == StorageKind.Local)
             {
