@@ -86,7 +86,7 @@ namespace S3MlLayout.Module.Tests
             ["artifacts/output.log"] = "UnplacedObject",
             ["code/main.py"] = "UnplacedObject",
             ["data/processed/train.parquet"] = "UnplacedObject",
-            ["config/a+b%.yaml"] = "UnplacedObject",
+            ["artifacts/a+b%.yaml"] = "UnplacedObject", // config/ itself takes files (master-solution keeps configs there)
             // PartitionViolation: no date, impossible dates, unpadded, Hive spelling, a path that stops early.
             ["data/raw/customers.csv"] = "PartitionViolation",
             ["data/raw/2024/13/45/a.csv"] = "PartitionViolation",

@@ -148,7 +148,8 @@ namespace S3MlLayout.Module.Tests
             {
                 var variables = _moto.Variables(new Dictionary<string, object?> { ["files"] = _files, ["endpoint"] = proxy.Endpoint });
                 ModuleSession.RunAndStop("$conn = @{ EndpointUrl = $endpoint; AccessKey = $ak; SecretKey = $sk; ForcePathStyle = $true }\n" +
-                    $"Write-MlObject -BucketName {Bucket} @conn -Solution churn -Folder data/raw -Path ([IO.Path]::Combine($files, 'stopped.csv'))", variables, TimeSpan.FromSeconds(8));
+                    $"Write-MlObject -BucketName {Bucket} @conn -Solution churn -Folder data/raw -Path ([IO.Path]::Combine($files, 'stopped.csv'))", variables,
+                    () => proxy.Count("PUT_OBJECT") >= 1); // the first part has reached the proxy: parts are in flight, the upload not completed
                 Assert.True(proxy.Count("DELETE") >= 1, "the upload was aborted"); // AbortMultipartUpload
             }
             Assert.DoesNotContain("solutions/churn/data/raw/stopped.csv", _moto.Keys(Bucket, "solutions/churn/data/raw/"));

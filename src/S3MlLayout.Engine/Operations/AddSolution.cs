@@ -7,6 +7,7 @@ using S3MlLayout.Engine.Audit;
 using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Layouts;
 using S3MlLayout.Engine.Provisioning;
+using S3MlLayout.Engine.Rendering;
 using S3MlLayout.Engine.Storage;
 
 namespace S3MlLayout.Engine.Operations
@@ -66,6 +67,8 @@ namespace S3MlLayout.Engine.Operations
         internal Dictionary<string, string> Owner { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
         /// <summary>The tenant documents that differ from what the bucket holds (none unless the request has documents).</summary>
         internal IReadOnlyList<PlannedChange> DocumentChanges { get; private set; } = Array.Empty<PlannedChange>();
+        /// <summary>Each solution's contract document (.s3mllayout/contracts/{solution}.md) where it differs from the bucket's.</summary>
+        internal IReadOnlyList<PlannedChange> ContractChanges { get; private set; } = Array.Empty<PlannedChange>();
 
         internal sealed class SolutionWork
         {
@@ -122,6 +125,11 @@ namespace S3MlLayout.Engine.Operations
             plan.Changes.AddRange(FolderWrites.Changes(target, plan.Folders, key => plan.Owner[key]));
             plan.DocumentChanges = await TenantDocumentWrites.PlanAsync(target, request.Documents, bucketExists, cancellation).ConfigureAwait(false);
             plan.Changes.AddRange(plan.DocumentChanges);
+            // The bucket documents itself: each solution's contracts as Markdown, under .s3mllayout/ where no reader of
+            // a data prefix meets it; written after the declaration it describes.
+            var contracts = plan.Solutions.ToDictionary(w => ContractDocument.KeyOf(w.Solution), w => ContractDocument.Bytes(template, w.Solution, w.Declaration.Include), StringComparer.Ordinal);
+            plan.ContractChanges = await TenantDocumentWrites.PlanAsync(target, contracts, bucketExists, cancellation, "Write contract document", ContractDocument.SolutionOf).ConfigureAwait(false);
+            plan.Changes.AddRange(plan.ContractChanges);
             plan.AddAuditChange();
             return plan;
         }
@@ -190,6 +198,7 @@ namespace S3MlLayout.Engine.Operations
                 // The documents describe the solutions: written once they are declared, in this run's audit record.
                 if (refused.Count == 0)
                     await TenantDocumentWrites.WriteAsync(Target, DocumentChanges.Where(approved.Contains).ToList(), audit, cancellation).ConfigureAwait(false);
+                await TenantDocumentWrites.WriteAsync(Target, ContractChanges.Where(c => approved.Contains(c) && !refused.Contains(c.Solution!)).ToList(), audit, cancellation).ConfigureAwait(false);
 
                 var created = new HashSet<string>(tally.Created, StringComparer.Ordinal);
                 var failed = new HashSet<string>(tally.Failed, StringComparer.Ordinal);

@@ -16,7 +16,8 @@ namespace S3MlLayout.Engine.Operations
     internal static class TenantDocumentWrites
     {
         /// <summary>Reads each document (not for a bucket that does not exist yet) and plans a write for each that differs.</summary>
-        public static async Task<IReadOnlyList<PlannedChange>> PlanAsync(IStorageTarget target, IReadOnlyDictionary<string, byte[]> documents, bool exists, CancellationToken cancellation)
+        public static async Task<IReadOnlyList<PlannedChange>> PlanAsync(IStorageTarget target, IReadOnlyDictionary<string, byte[]> documents, bool exists, CancellationToken cancellation,
+            string action = "Write tenant document", Func<string, string?>? solutionOf = null)
         {
             var ordered = documents.OrderBy(d => d.Key, StringComparer.Ordinal).ToList();
             var reads = await Task.WhenAll(ordered.Select(d => exists ? target.ReadObjectWithETagAsync(d.Key, cancellation) : Task.FromResult<StoredContent?>(null))).ConfigureAwait(false);
@@ -25,7 +26,7 @@ namespace S3MlLayout.Engine.Operations
             {
                 var (document, read) = (ordered[i], reads[i]);
                 if (read != null && read.Content.SequenceEqual(document.Value)) continue;
-                changes.Add(new PlannedChange(ChangeKind.WriteDocument, target.Describe(document.Key), "Write tenant document", document.Key) { Detail = (document.Value, read) });
+                changes.Add(new PlannedChange(ChangeKind.WriteDocument, target.Describe(document.Key), action, document.Key, solutionOf?.Invoke(document.Key)) { Detail = (document.Value, read) });
             }
             return changes;
         }

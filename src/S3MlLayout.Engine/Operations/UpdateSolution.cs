@@ -7,6 +7,7 @@ using S3MlLayout.Engine.Audit;
 using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Layouts;
 using S3MlLayout.Engine.Provisioning;
+using S3MlLayout.Engine.Rendering;
 using S3MlLayout.Engine.Storage;
 
 namespace S3MlLayout.Engine.Operations
@@ -48,6 +49,7 @@ namespace S3MlLayout.Engine.Operations
         private readonly StoredContent? _read;
         private readonly List<string> _renamesSkipped = new List<string>();
         private FolderPlan _folders = new FolderPlan(Array.Empty<string>(), Array.Empty<string>());
+        private IReadOnlyList<PlannedChange> _contract = Array.Empty<PlannedChange>();
 
         /// <summary>Checks the solution can move to <paramref name="template"/> (else throws) and plans the renames and new folders; writes nothing.</summary>
         public static async Task<UpdateSolutionPlan> CreateAsync(OperationContext context, LayoutTemplate template, string solution, IReadOnlyList<DateTime> dates, bool force, CancellationToken cancellation)
@@ -74,6 +76,11 @@ namespace S3MlLayout.Engine.Operations
             plan.Changes.AddRange(FolderWrites.Changes(target, plan._folders, _ => solution));
             plan.Changes.Add(new PlannedChange(ChangeKind.RecordDeclaration, target.Describe(DeclaredLayout.KeyFor(solution)),
                 $"Record declared layout {template.Name} {template.Version}", DeclaredLayout.KeyFor(solution), solution));
+            // The contract document follows the declaration to the new template's contracts.
+            plan._contract = await TenantDocumentWrites.PlanAsync(target,
+                new Dictionary<string, byte[]> { [ContractDocument.KeyOf(solution)] = ContractDocument.Bytes(template, solution, declared.Include) },
+                true, cancellation, "Write contract document", ContractDocument.SolutionOf).ConfigureAwait(false);
+            plan.Changes.AddRange(plan._contract);
             plan.AddAuditChange();
             return plan;
         }
@@ -158,6 +165,7 @@ namespace S3MlLayout.Engine.Operations
                         () => declaration.DeclareAsync(Target, _read, force: false, cancellation, replacing: true), cancellation).ConfigureAwait(false);
                     lock (audit) audit.SettingsChanged.Add($"declared layout of {Solution}: {Declared.Template} {Declared.TemplateVersion} -> {Template.Name} {Template.Version}");
                 }
+                await TenantDocumentWrites.WriteAsync(Target, _contract.Where(approved.Contains).ToList(), audit, cancellation).ConfigureAwait(false);
                 sink.Output(new SolutionUpdateResult
                 {
                     Bucket = Target.Bucket.Name, Solution = Solution, Template = Template.Name, FromVersion = Declared.TemplateVersion, ToVersion = Template.Version,

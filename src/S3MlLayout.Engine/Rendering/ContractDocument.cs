@@ -15,8 +15,19 @@ namespace S3MlLayout.Engine.Rendering
     /// </summary>
     public static class ContractDocument
     {
+        private const string Prefix = ".s3mllayout/contracts/";
+
         /// <summary>Where the document of a solution is stored, relative to the bucket root.</summary>
-        public static string KeyOf(string solution) => $".s3mllayout/contracts/{solution}.md";
+        public static string KeyOf(string solution) => $"{Prefix}{solution}.md";
+
+        /// <summary>The solution a contract document key belongs to; null for any other key.</summary>
+        public static string? SolutionOf(string key) =>
+            key.StartsWith(Prefix, StringComparison.Ordinal) && key.EndsWith(".md", StringComparison.Ordinal) ? key.Substring(Prefix.Length, key.Length - Prefix.Length - 3) : null;
+
+        /// <summary>The document of a solution provisioned from <paramref name="template"/>, as stored (UTF-8).</summary>
+        public static byte[] Bytes(LayoutTemplate template, string solution, IReadOnlyList<string> include) =>
+            Encoding.UTF8.GetBytes(Render(solution, template.Name, template.Version,
+                LayoutExpander.Expand(new LayoutRequest(template) { Solution = solution, Include = include })));
 
         /// <summary>
         /// Renders the document from a solution's expanded nodes (date levels are skipped: they carry their folder's

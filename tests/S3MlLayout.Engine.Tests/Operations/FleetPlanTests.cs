@@ -32,7 +32,10 @@ public sealed class FleetPlanTests
             Assert.Equal(2, plan.ExitCode);
             Assert.All(plan.Buckets, b => Assert.Contains(b.Changes, c => c.Kind == ChangeKind.CreateBucket));
             Assert.All(plan.Buckets, b => Assert.Equal(new[] { null, "churn", "fraud" }, b.Changes.Where(c => c.Kind == ChangeKind.RecordDeclaration).Select(c => c.Solution)));
-            Assert.All(plan.Buckets, b => Assert.Single(b.Changes, c => c.Kind == ChangeKind.WriteDocument));
+            Assert.All(plan.Buckets, b => Assert.Single(b.Changes, c => c.Kind == ChangeKind.WriteDocument && c.Action == "Write tenant document"));
+            // Each solution documents its contracts under .s3mllayout/contracts/.
+            Assert.All(plan.Buckets, b => Assert.Equal(new[] { ".s3mllayout/contracts/churn.md", ".s3mllayout/contracts/fraud.md" },
+                b.Changes.Where(c => c.Action == "Write contract document").Select(c => c.Key)));
             Assert.All(targets, t => Assert.False(t.Exists));
             Assert.Contains("**", plan.ToMarkdown());
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using S3MlLayout.Engine.Layouts;
+using S3MlLayout.Engine.Tests.Support;
 
 namespace S3MlLayout.Engine.Tests.Seeds;
 
@@ -17,44 +18,9 @@ public class SeedContractTests
     /// <summary>Seed examples decided against, with the reason in docs/contracts.md ("Decisions").</summary>
     private static readonly string[] DecidedAgainst = { "data/interim/filtered_sales.csv" };
 
-    private static string[] Fixture(string name) =>
-        File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", name), Encoding.UTF8);
+    internal static List<string> Seed000ExampleFiles() => SeedExamples.Seed000ExampleFiles();
 
-    /// <summary>
-    /// The example files of the complete tree, as keys relative to the bucket. A line's depth is its branch glyph's
-    /// column divided by 4, rounded down, as in <see cref="SeedFidelityTests.ParseTree"/> (the seed indents some
-    /// lines by one space more). An entry is a file when its last segment has a dot and no trailing '/'; a few
-    /// folders ("2024") are drawn without their slash, and one file is drawn with a folder in its name
-    /// ("01/preprocessing_001.json", a level below the day).
-    /// </summary>
-    internal static List<string> Seed000ExampleFiles()
-    {
-        var lines = Fixture("seed000-complete-tree.txt");
-        Assert.Equal("s3://{company_prefix}-{environment}-{tenant_id}-{region}/", lines[0]);
-        var path = new List<string>();
-        var files = new List<string>();
-        for (int i = 1; i < lines.Length; i++)
-        {
-            string line = lines[i];
-            if (line.Trim().Length == 0 || line.Trim() == "│") continue;
-            int branch = line.IndexOfAny(new[] { '├', '└' });
-            Assert.True(branch >= 0, $"line {i + 1} has no branch glyph: '{line}'");
-            int depth = branch / 4;
-            Assert.True(depth <= path.Count, $"line {i + 1} skips a level: '{line}'");
-            string name = line.Substring(branch + 4).Trim();
-            path.RemoveRange(depth, path.Count - depth);
-            string last = name.TrimEnd('/').Split('/')[^1];
-            if (name.EndsWith("/", StringComparison.Ordinal) || !last.Contains('.'))
-                path.Add(name.TrimEnd('/'));
-            else
-                files.Add(string.Join("/", path.Append(name)));
-        }
-        return files;
-    }
-
-    /// <summary>Seed 001's example files: the lines of its "Example files" blocks, such as data/raw/customers.csv.</summary>
-    internal static List<string> Seed001ExampleFiles() =>
-        Fixture("seed001-data-readme.txt").Select(l => l.Trim()).Where(l => Regex.IsMatch(l, @"^data/[a-z_]+/[^\s/]+\.[a-z]+$")).ToList();
+    internal static List<string> Seed001ExampleFiles() => SeedExamples.Seed001ExampleFiles();
 
     [Fact]
     public void Seed000_Has164ExampleLines_For163Files()
