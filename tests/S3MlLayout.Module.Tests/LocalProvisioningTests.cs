@@ -58,7 +58,8 @@ namespace S3MlLayout.Module.Tests
 
             var whatIf = result.HostLines.Where(l => l.StartsWith("What if:")).ToList();
             int folders = ModuleSession.Run("@(Get-MlLayout simple-ml -Solution customer-churn).Count").Output.Select(o => (int)o.BaseObject).Single();
-            Assert.Equal(folders + 1, whatIf.Count); // every folder, plus recording the declared layout
+            Assert.Equal(folders + 2, whatIf.Count); // every folder, plus recording the declared layout and writing its contract document
+            Assert.Contains(whatIf, l => l.Contains("Write contract document") && l.Contains(Path.Combine(".s3mllayout", "contracts", "customer-churn.md")));
             Assert.Contains(whatIf, l => l.Contains(Path.Combine(BucketDir, "solutions", "customer-churn", "dataset", "raw") + Path.DirectorySeparatorChar) && l.Contains("Create folder"));
             Assert.Equal(before, _temp.Snapshot());
             Assert.Equal(folders, (int)Prop(result.Output.Single(), "Skipped")!);

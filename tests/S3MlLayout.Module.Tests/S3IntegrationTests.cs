@@ -160,8 +160,8 @@ namespace S3MlLayout.Module.Tests
             var keys = _moto.Keys(Bucket(), "solutions/");
             Assert.Equal(created, keys.Count);
             Assert.Contains("solutions/customer-churn/data/raw/archive/", keys);
-            // Marker PUTs, plus per solution one declared layout, plus one audit record for the run.
-            Assert.Equal(created + 2 + 1, proxy.Count("PUT_OBJECT"));
+            // Marker PUTs, plus per solution one declared layout and one contract document, plus one audit record for the run.
+            Assert.Equal(created + 2 + 2 + 1, proxy.Count("PUT_OBJECT"));
 
             proxy.Reset();
             var again = Run(NewBucket() + " | Add-MlSolution customer-churn,fraud-detection", proxy.Endpoint).AssertNoErrors();
