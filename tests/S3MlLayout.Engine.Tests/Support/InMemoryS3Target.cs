@@ -176,6 +176,18 @@ public sealed class InMemoryS3Target : IStorageTarget
 
     public async Task<byte[]?> ReadObjectAsync(string key, CancellationToken cancellation) => (await ReadObjectWithETagAsync(key, cancellation))?.Content;
 
+    /// <summary>Ranged reads asked for (-VerifyContent): key, and whether from the end.</summary>
+    public ConcurrentQueue<(string Key, bool FromEnd)> RangeReads { get; } = new ConcurrentQueue<(string, bool)>();
+
+    public Task<byte[]?> ReadRangeAsync(string key, long offset, int length, bool fromEnd, CancellationToken cancellation)
+    {
+        Requests.CountGet();
+        RangeReads.Enqueue((key, fromEnd));
+        if (!_objects.TryGetValue(key, out var o)) return Task.FromResult<byte[]?>(null);
+        long start = fromEnd ? Math.Max(0, o.Content.Length - length) : Math.Min(offset, o.Content.Length);
+        return Task.FromResult<byte[]?>(o.Content.Skip((int)start).Take(length).ToArray());
+    }
+
     public Task<StoredContent?> ReadObjectWithETagAsync(string key, CancellationToken cancellation)
     {
         Requests.CountGet();
