@@ -22,6 +22,8 @@
     pwsh ./examples/drift-check.ps1 -BucketName acme-dev-t001-us-west-2 -Solution customer-churn -OutFile out/drift.json
 .EXAMPLE
     pwsh ./examples/drift-check.ps1 -BucketName acme-ml-sandbox -EndpointUrl http://127.0.0.1:9000   # MinIO, moto ...
+.EXAMPLE
+    pwsh ./examples/drift-check.ps1 -BucketName acme-prod-t001-us-west-2 -Scope Objects -VerifyContent   # every file's bytes too
 #>
 [CmdletBinding()]
 param(
@@ -39,7 +41,10 @@ param(
     # Folders: the declared tree and settings (cost independent of the data); Objects: also every object against
     # its folder's contract (FormatViolation, UnplacedObject, PartitionViolation; one LIST per 1,000 objects).
     [ValidateSet('Folders', 'Objects')]
-    [string] $Scope = 'Folders'
+    [string] $Scope = 'Folders',
+    # With -Scope Objects: also read each object's first bytes and report ContentMismatch when they are not what
+    # its extension claims (one ranged GET per object, two for Parquet; needs s3:GetObject on the solutions).
+    [switch] $VerifyContent
 )
 $ErrorActionPreference = 'Stop'
 $root = [IO.Path]::GetDirectoryName($PSScriptRoot)
@@ -58,6 +63,7 @@ if (-not $bucket) { throw "Bucket '$BucketName' could not be opened." }
 
 $scope = @{ Scope = $Scope }
 if ($Solution) { $scope.Solution = $Solution }
+if ($VerifyContent) { $scope.VerifyContent = $true }
 $findings = @($bucket | Get-MlLayoutDrift @scope)
 
 # -InputObject keeps the array shape: one finding is still [ {...} ], none is []. -EnumsAsStrings writes the

@@ -413,6 +413,42 @@ namespace S3MlLayout.Engine.S3
         public async Task<byte[]?> ReadObjectAsync(string key, CancellationToken cancellation) =>
             (await ReadObjectWithETagAsync(key, cancellation).ConfigureAwait(false))?.Content;
 
+        public async Task<byte[]?> ReadRangeAsync(string key, long offset, int length, bool fromEnd, CancellationToken cancellation)
+        {
+            if (length <= 0) return Array.Empty<byte>();
+            Requests.CountGet();
+            try
+            {
+                // ByteRange(string) sends the header as given: the suffix form "bytes=-N" (the last N bytes) has no start/end pair.
+                var range = fromEnd ? new ByteRange($"bytes=-{length}") : new ByteRange(offset, offset + length - 1);
+                using var response = await Client.GetObjectAsync(new GetObjectRequest
+                    { BucketName = Bucket.Name, Key = key, ExpectedBucketOwner = Owner, ByteRange = range }, cancellation).ConfigureAwait(false);
+                // A store that ignores Range sends the whole object: read no further than asked either way.
+                var buffer = new byte[length];
+                int read = 0;
+                while (read < length)
+                {
+                    int got = await response.ResponseStream.ReadAsync(buffer, read, length - read, cancellation).ConfigureAwait(false);
+                    if (got == 0) break;
+                    read += got;
+                }
+                if (read < length) Array.Resize(ref buffer, read);
+                return buffer;
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+            catch (AmazonS3Exception e) when ((int)e.StatusCode == 416)
+            {
+                return Array.Empty<byte>(); // an empty object has no byte to give
+            }
+            catch (AmazonServiceException e)
+            {
+                throw S3Errors.Translate(e, "ObjectReadFailed", Describe(key), "reading");
+            }
+        }
+
         public async Task<StoredContent?> ReadObjectWithETagAsync(string key, CancellationToken cancellation)
         {
             Requests.CountGet();

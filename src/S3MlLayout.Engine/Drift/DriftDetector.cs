@@ -24,6 +24,8 @@ namespace S3MlLayout.Engine.Drift
         public bool BucketSettings { get; set; } = true;
         /// <summary>Folders (the default) checks the declared tree only; Objects also judges every object under the solutions.</summary>
         public DriftScope Scope { get; set; } = DriftScope.Folders;
+        /// <summary>-VerifyContent (with Scope Objects): reads the first bytes of each object (and Parquet's last) to report ContentMismatch.</summary>
+        public bool VerifyContent { get; set; }
         /// <summary>Where -Scope Objects reads the objects from; null lists the target (<see cref="ListingSource"/>).</summary>
         public IObjectSource? ObjectSource { get; set; }
         public int Concurrency { get; set; } = 16;
@@ -111,7 +113,9 @@ namespace S3MlLayout.Engine.Drift
             }
             var bucketFolders = new List<FolderNode>();
             var objects = _objects = _options.Scope == DriftScope.Objects
-                ? new ObjectDriftCheck(_options.ObjectSource ?? new ListingSource(_target), _findings, ObjectRules.All, _emit, ReportProgress) : null;
+                ? new ObjectDriftCheck(_options.ObjectSource ?? new ListingSource(_target), _findings, ObjectRules.All, _emit, ReportProgress,
+                    _options.VerifyContent ? new ContentMismatchRule((key, offset, length, fromEnd, ct) => Guarded(() => _target.ReadRangeAsync(key, offset, length, fromEnd, ct), ct)) : null)
+                : null;
             for (int i = 0; i < solutions.Count; i++)
             {
                 var declared = declarations[i]!;

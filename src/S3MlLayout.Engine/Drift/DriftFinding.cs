@@ -32,6 +32,8 @@ namespace S3MlLayout.Engine.Drift
         UnplacedObject,
         /// <summary>-Scope Objects: an object in a date-partitioned folder but not under a valid date path of its style.</summary>
         PartitionViolation,
+        /// <summary>-Scope Objects -VerifyContent: an object whose first (or, for Parquet, last) bytes are not what its extension claims.</summary>
+        ContentMismatch,
     }
 
     /// <summary>How deep Get-MlLayoutDrift looks.</summary>
@@ -113,8 +115,9 @@ namespace S3MlLayout.Engine.Drift
         public int FormatViolation { get; set; }
         public int UnplacedObject { get; set; }
         public int PartitionViolation { get; set; }
+        public int ContentMismatch { get; set; }
         public int Total => Missing + Implicit + Unexpected + NamingViolation + InvalidPartition + BucketSetting + LinkOutsideBucket
-            + FormatViolation + UnplacedObject + PartitionViolation;
+            + FormatViolation + UnplacedObject + PartitionViolation + ContentMismatch;
         public bool InSync => Total == 0;
         /// <summary>Requests the check sent (LIST pages, GETs of declarations and settings).</summary>
         public long Requests { get; set; }
@@ -133,6 +136,7 @@ namespace S3MlLayout.Engine.Drift
                 case DriftCategory.FormatViolation: FormatViolation++; break;
                 case DriftCategory.UnplacedObject: UnplacedObject++; break;
                 case DriftCategory.PartitionViolation: PartitionViolation++; break;
+                case DriftCategory.ContentMismatch: ContentMismatch++; break;
             }
         }
 

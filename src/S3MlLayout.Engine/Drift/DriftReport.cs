@@ -30,7 +30,7 @@ namespace S3MlLayout.Engine.Drift
             {
                 ("Missing", row.Missing), ("Implicit", row.Implicit), ("Unexpected", row.Unexpected), ("NamingViolation", row.NamingViolation),
                 ("InvalidPartition", row.InvalidPartition), ("BucketSetting", row.BucketSetting), ("LinkOutsideBucket", row.LinkOutsideBucket),
-                ("FormatViolation", row.FormatViolation), ("UnplacedObject", row.UnplacedObject), ("PartitionViolation", row.PartitionViolation),
+                ("FormatViolation", row.FormatViolation), ("UnplacedObject", row.UnplacedObject), ("PartitionViolation", row.PartitionViolation), ("ContentMismatch", row.ContentMismatch),
             }.Where(c => c.Count > 0).Select(c => $"{c.Count} {c.Name}"));
 
         public static string Render(IEnumerable<DriftSummary> rows, DriftReportFormat format) =>

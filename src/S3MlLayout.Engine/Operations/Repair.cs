@@ -21,7 +21,7 @@ namespace S3MlLayout.Engine.Operations
         SettingApplied,
         /// <summary>
         /// Not safe to fix automatically (Unexpected, NamingViolation, InvalidPartition, and the object findings
-        /// FormatViolation, UnplacedObject, PartitionViolation): data is never moved or deleted; Detail says what a person must move.
+        /// FormatViolation, UnplacedObject, PartitionViolation, ContentMismatch): data is never moved or deleted; Detail says what a person must move.
         /// </summary>
         LeftAlone,
         /// <summary>-WhatIf, or a declined confirmation.</summary>
@@ -58,7 +58,8 @@ namespace S3MlLayout.Engine.Operations
         private BucketSettings? _actual;
 
         private static bool IsObjectFinding(DriftCategory kind) =>
-            kind == DriftCategory.FormatViolation || kind == DriftCategory.UnplacedObject || kind == DriftCategory.PartitionViolation;
+            kind == DriftCategory.FormatViolation || kind == DriftCategory.UnplacedObject || kind == DriftCategory.PartitionViolation
+            || kind == DriftCategory.ContentMismatch;
 
         private static bool FixesMarker(DriftFinding f) => f.Kind == DriftCategory.Missing || f.Kind == DriftCategory.Implicit;
 

@@ -194,6 +194,13 @@ namespace S3MlLayout.Engine.Storage
         /// <summary>The content of an object, or null when it does not exist.</summary>
         Task<byte[]?> ReadObjectAsync(string key, CancellationToken cancellation);
 
+        /// <summary>
+        /// At most <paramref name="length"/> bytes of an object (-VerifyContent): from <paramref name="offset"/>, or with
+        /// <paramref name="fromEnd"/> its last <paramref name="length"/> bytes (offset ignored). One GET on S3; fewer
+        /// bytes when the object is shorter; null when it does not exist. Never reads more than asked.
+        /// </summary>
+        Task<byte[]?> ReadRangeAsync(string key, long offset, int length, bool fromEnd, CancellationToken cancellation);
+
         /// <summary>The content of an object and its ETag, or null when it does not exist.</summary>
         Task<StoredContent?> ReadObjectWithETagAsync(string key, CancellationToken cancellation);
 

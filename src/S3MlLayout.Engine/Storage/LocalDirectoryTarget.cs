@@ -227,6 +227,24 @@ namespace S3MlLayout.Engine.Storage
         public async Task<byte[]?> ReadObjectAsync(string key, CancellationToken cancellation) =>
             (await ReadObjectWithETagAsync(key, cancellation).ConfigureAwait(false))?.Content;
 
+        public Task<byte[]?> ReadRangeAsync(string key, long offset, int length, bool fromEnd, CancellationToken cancellation)
+        {
+            Requests.CountGet();
+            // The real path inside the bucket (PathOutsideBucket through a link out), a regular file only, at most length bytes.
+            string path = PathOf(key);
+            try
+            {
+                if (!File.Exists(path)) return Task.FromResult<byte[]?>(null);
+                return Task.FromResult<byte[]?>(BoundedFile.ReadRange(path, offset, length, fromEnd, "an object in the bucket"));
+            }
+            catch (FileNotFoundException) { return Task.FromResult<byte[]?>(null); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new MlLayoutException("ObjectReadFailed", e is UnauthorizedAccessException ? ErrorKind.PermissionDenied : ErrorKind.ReadError, Describe(key),
+                    $"Cannot read '{Describe(key)}': {e.Message} Check the file's permissions, then run again.", e);
+            }
+        }
+
         public Task<StoredContent?> ReadObjectWithETagAsync(string key, CancellationToken cancellation)
         {
             Requests.CountGet();

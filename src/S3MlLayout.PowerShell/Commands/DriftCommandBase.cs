@@ -30,6 +30,13 @@ namespace S3MlLayout.PowerShell.Commands
         [Parameter]
         public DriftScope Scope { get; set; } = DriftScope.Folders;
 
+        /// <summary>
+        /// With -Scope Objects: also reads the first bytes of each object whose format has a signature (one ranged GET,
+        /// two for Parquet) and reports ContentMismatch when they are not what its extension claims.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter VerifyContent { get; set; }
+
         /// <summary>Listings in flight at once (16 when not given).</summary>
         [Parameter]
         [ValidateRange(1, 256)]
@@ -41,6 +48,9 @@ namespace S3MlLayout.PowerShell.Commands
         /// </summary>
         protected IReadOnlyList<DriftSummary> CheckDrift(bool detailed, Action<DriftFinding> onFinding)
         {
+            if (VerifyContent && Scope != DriftScope.Objects)
+                Fail("VerifyContentNeedsObjects", Engine.Errors.ErrorKind.InvalidArgument, "VerifyContent",
+                    "-VerifyContent reads the objects that -Scope Objects lists; add -Scope Objects, or leave -VerifyContent out.");
             var bucket = BucketOf(Bucket);
             using var target = OpenExistingBucket(bucket);
             var findings = new List<DriftFinding>();
@@ -55,7 +65,7 @@ namespace S3MlLayout.PowerShell.Commands
             {
                 var checker = new DriftDetector(target, new DriftOptions
                 {
-                    Solutions = Solution, Detailed = detailed, Scope = Scope, Concurrency = ThrottleLimit > 0 ? ThrottleLimit : 16,
+                    Solutions = Solution, Detailed = detailed, Scope = Scope, VerifyContent = VerifyContent, Concurrency = ThrottleLimit > 0 ? ThrottleLimit : 16,
                     Progress = p => emit(() => Progress(activity, title, p, ref first, sinceLast)),
                 }, finding => emit(() =>
                 {

@@ -65,11 +65,11 @@ internal static class ContractLayout
     }
 
     /// <summary>Runs the whole drift check of solution churn; returns its findings and the requests it sent.</summary>
-    public static async Task<(List<DriftFinding> Findings, long Requests)> DriftAsync(InMemoryS3Target target, DriftScope scope)
+    public static async Task<(List<DriftFinding> Findings, long Requests)> DriftAsync(InMemoryS3Target target, DriftScope scope, bool verifyContent = false, int concurrency = 16)
     {
         var findings = new List<DriftFinding>();
         long before = target.Requests.Total;
-        await new DriftDetector(target, new DriftOptions { Solutions = new[] { "churn" }, Scope = scope, BucketSettings = false },
+        await new DriftDetector(target, new DriftOptions { Solutions = new[] { "churn" }, Scope = scope, BucketSettings = false, VerifyContent = verifyContent, Concurrency = concurrency },
             f => { lock (findings) findings.Add(f); }).RunAsync(CancellationToken.None);
         return (findings, target.Requests.Total - before);
     }

@@ -38,6 +38,7 @@ public sealed class InMemoryS3Target : IStorageTarget
     public string Text(string key) => System.Text.Encoding.UTF8.GetString(_objects[key].Content);
 
     public void Put(string key, string content) => Store(key, System.Text.Encoding.UTF8.GetBytes(content));
+    public void Put(string key, byte[] content) => Store(key, content);
 
     private string Store(string key, byte[] content)
     {
@@ -175,6 +176,30 @@ public sealed class InMemoryS3Target : IStorageTarget
     }
 
     public async Task<byte[]?> ReadObjectAsync(string key, CancellationToken cancellation) => (await ReadObjectWithETagAsync(key, cancellation))?.Content;
+
+    /// <summary>Ranged reads asked for (-VerifyContent): key, and whether from the end.</summary>
+    public ConcurrentQueue<(string Key, bool FromEnd)> RangeReads { get; } = new ConcurrentQueue<(string, bool)>();
+    /// <summary>How long each ranged read takes, so tests can see how many run at once.</summary>
+    public TimeSpan RangeReadDelay { get; set; }
+    /// <summary>The most ranged reads that were in flight at once.</summary>
+    public int MaxRangeReadsInFlight => Volatile.Read(ref _maxRangeReads);
+    private int _rangeReads, _maxRangeReads;
+
+    public async Task<byte[]?> ReadRangeAsync(string key, long offset, int length, bool fromEnd, CancellationToken cancellation)
+    {
+        Requests.CountGet();
+        RangeReads.Enqueue((key, fromEnd));
+        int now = Interlocked.Increment(ref _rangeReads);
+        for (int max; (max = Volatile.Read(ref _maxRangeReads)) < now && Interlocked.CompareExchange(ref _maxRangeReads, now, max) != max;) { }
+        try
+        {
+            if (RangeReadDelay > TimeSpan.Zero) await Task.Delay(RangeReadDelay, cancellation);
+            if (!_objects.TryGetValue(key, out var o)) return null;
+            long start = fromEnd ? Math.Max(0, o.Content.Length - length) : Math.Min(offset, o.Content.Length);
+            return o.Content.Skip((int)start).Take(length).ToArray();
+        }
+        finally { Interlocked.Decrement(ref _rangeReads); }
+    }
 
     public Task<StoredContent?> ReadObjectWithETagAsync(string key, CancellationToken cancellation)
     {
