@@ -118,3 +118,39 @@ Describe 'README "Writing files into a solution"' {
         }
     }
 }
+
+Describe 'README "Folder contracts and object drift"' {
+    BeforeAll {
+        $contracts = Get-ReadmeBlock '### Folder contracts and object drift'
+        # The session of "Use": the module and a bucket on the local target, in a directory of its own.
+        $work = Join-Path ([IO.Path]::GetTempPath()) ('s3mllayout-readme-contracts-' + [guid]::NewGuid().ToString('N'))
+        $null = New-Item -ItemType Directory (Join-Path $work 'out/buckets')
+        $session = "Import-Module '$(Join-Path $root 'S3MlLayout.psd1')'`n" +
+            '$bucket = New-MlBucket -CompanyPrefix edge -Environment dev -TenantId a001 -Region us-west-2 -LocalPath ./out/buckets' + "`n"
+    }
+
+    AfterAll { Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'runs the block as written: the formats beside the tree, nothing at folder scope, the two planted objects at object scope' {
+        $contracts.Count | Should -Be 1
+        $contracts[0] | Should -Match 'Show-MlLayout data-lifecycle -Formats'
+        $contracts[0] | Should -Match 'Get-MlLayoutDrift -Solution sales -Scope Objects'
+        $run = Invoke-PowerShellScript -Text ($prelude + $session + $contracts[0]) -WorkingDirectory $work
+        $run.Errors | Should -BeNullOrEmpty
+        $run.ExitCode | Should -Be 0 -Because ($run.Output -join "`n")
+        # Show-MlLayout -Formats: each stage with its formats, data/ kept for sub-folders.
+        $run.Output -match '^\s*\S+ processed/\s+\.parquet$' | Should -Not -BeNullOrEmpty
+        $run.Output -match '^\s*\S+ raw/\s+\.csv \.json \.xlsx$' | Should -Not -BeNullOrEmpty
+        $run.Output -match '^\s*\S+ data/\s+folders only$' | Should -Not -BeNullOrEmpty
+        # The object check: exactly the two findings, in Format-List's "Name : value" lines (the folder check adds none).
+        $categories = @($run.Output -match '^Category\s*:' | ForEach-Object { ($_ -split ':', 2)[1].Trim() })
+        $categories | Sort-Object | Should -Be @('FormatViolation', 'UnplacedObject')
+        $keys = @($run.Output -match '^Key\s*:' | ForEach-Object { ($_ -split ':', 2)[1].Trim() })
+        $keys | Sort-Object | Should -Be @('solutions/sales/data/notes.txt', 'solutions/sales/data/processed/filtered_sales.csv')
+        $run.Output -match 'Missing|Implicit|Unexpected|InvalidPartition' | Should -BeNullOrEmpty
+        $run.Output -match '^Expected\s*:\s*\.parquet$' | Should -Not -BeNullOrEmpty
+        $run.Output -match '^Actual\s*:\s*\.csv$' | Should -Not -BeNullOrEmpty
+        # Nothing was moved or deleted.
+        Join-Path $work 'out/buckets/edge-dev-a001-us-west-2/solutions/sales/data/processed/filtered_sales.csv' | Should -Exist
+    }
+}
