@@ -193,10 +193,12 @@ def make_handler(upstream, stats, delay, fail_first_put, fail_key, forbid_bucket
             answered = time.monotonic()  # before the reply goes out, so it precedes any request the reply lets start
             self._reply(status, data, out)
             if trace is not None:
-                # One line per request: when it arrived and was answered, for finding requests that wait on each other.
+                # One line per request: when it arrived and was answered, for finding requests that wait on each other,
+                # and how its body was signed (x-amz-content-sha256: a hash, UNSIGNED-PAYLOAD or STREAMING-... for aws-chunked).
                 with stats.lock:
                     trace.write(json.dumps({"start": started, "end": answered, "method": self.command, "path": url.path,
-                                            "query": url.query, "status": status, "port": self.client_address[1]}) + "\n")
+                                            "query": url.query, "status": status, "port": self.client_address[1],
+                                            "payload": self.headers.get("x-amz-content-sha256")}) + "\n")
                     trace.flush()
 
         def _forward(self, method, path, body, headers):

@@ -176,7 +176,10 @@ with concurrent.futures.ThreadPoolExecutor(32) as pool:
                 var e = JsonDocument.Parse(line).RootElement;
                 var parts = e.GetProperty("path").GetString()!.TrimStart('/').Split('/', 2);
                 return new TracedRequest(e.GetProperty("start").GetDouble(), e.GetProperty("end").GetDouble(), e.GetProperty("method").GetString()!,
-                    parts.Length > 0 ? parts[0] : "", parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "", e.GetProperty("query").GetString()!, e.GetProperty("status").GetInt32());
+                    parts.Length > 0 ? parts[0] : "", parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "", e.GetProperty("query").GetString()!, e.GetProperty("status").GetInt32())
+                {
+                    Payload = e.TryGetProperty("payload", out var payload) && payload.ValueKind == JsonValueKind.String ? payload.GetString() : null,
+                };
             }).ToList();
     }
 
@@ -186,6 +189,8 @@ with concurrent.futures.ThreadPoolExecutor(32) as pool:
         /// <summary>A PUT of a bucket setting (?versioning, ?tagging, ...).</summary>
         public bool IsSettingPut => Method == "PUT" && Key.Length == 0 && Query.Length > 0;
         public bool IsObjectPut => Method == "PUT" && Key.Length > 0;
+        /// <summary>The request's x-amz-content-sha256: the body's hash, UNSIGNED-PAYLOAD, or STREAMING-... for a body sent aws-chunked.</summary>
+        public string? Payload { get; init; }
     }
 
     internal static class LoopbackProcess
