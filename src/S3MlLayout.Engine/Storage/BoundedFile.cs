@@ -79,10 +79,14 @@ namespace S3MlLayout.Engine.Storage
         private const int ChunkBytes = 64 * 1024;
         private const int EINTR = 4;
 
-        private static byte[] ReadUnix(string path, int maxBytes, string expected)
+        /// <summary>
+        /// Opens a file for reading and returns its descriptor, refusing (FileNotRegular) anything but a regular file,
+        /// links followed. O_NONBLOCK: opening a FIFO (or a tty) returns at once instead of waiting for a writer; for
+        /// a regular file it changes nothing. O_CLOEXEC: the descriptor never leaks into a child process. The type is
+        /// checked on the open descriptor, so a file swapped after a check cannot get through.
+        /// </summary>
+        private static int OpenRegular(string path, string expected)
         {
-            // O_NONBLOCK: opening a FIFO (or a tty) returns at once instead of waiting for a writer; for a regular
-            // file it changes nothing. O_CLOEXEC: the descriptor never leaks into a child process.
             int flags = IsMac ? 0x0004 | 0x01000000 : 0x0800 | 0x80000;
             byte[] name = Encoding.UTF8.GetBytes(path + "\0");
             int fd;
@@ -93,6 +97,20 @@ namespace S3MlLayout.Engine.Storage
                 int mode = ModeOf(fd, path);
                 const int S_IFMT = 0xF000, S_IFREG = 0x8000;
                 if ((mode & S_IFMT) != S_IFREG) throw NotRegular(path, DescribeMode(mode & S_IFMT), expected);
+                return fd;
+            }
+            catch
+            {
+                close(fd);
+                throw;
+            }
+        }
+
+        private static byte[] ReadUnix(string path, int maxBytes, string expected)
+        {
+            int fd = OpenRegular(path, expected);
+            try
+            {
                 // A regular file can still grow while it is read (or be a /proc-like file that reports 0 bytes):
                 // the read stops one byte past the limit, whatever its length said.
                 using var content = new MemoryStream();
@@ -120,16 +138,9 @@ namespace S3MlLayout.Engine.Storage
 
         private static byte[] ReadRangeUnix(string path, long offset, int length, bool fromEnd, string expected)
         {
-            int flags = IsMac ? 0x0004 | 0x01000000 : 0x0800 | 0x80000;
-            byte[] name = Encoding.UTF8.GetBytes(path + "\0");
-            int fd;
-            do fd = open(name, flags); while (fd < 0 && Marshal.GetLastWin32Error() == EINTR);
-            if (fd < 0) throw OpenError(path, Marshal.GetLastWin32Error());
+            int fd = OpenRegular(path, expected);
             try
             {
-                int mode = ModeOf(fd, path);
-                const int S_IFMT = 0xF000, S_IFREG = 0x8000;
-                if ((mode & S_IFMT) != S_IFREG) throw NotRegular(path, DescribeMode(mode & S_IFMT), expected);
                 const int SEEK_SET = 0, SEEK_END = 2;
                 long size = lseek(fd, 0, SEEK_END);
                 if (size < 0) throw new IOException($"Cannot seek in '{path}': {new Win32Exception(Marshal.GetLastWin32Error()).Message}.");

@@ -56,27 +56,27 @@ namespace S3MlLayout.Module.Tests.Hosting
         /// Starts <paramref name="script"/>, presses Ctrl+C (PowerShell.Stop) after <paramref name="stopAfter"/>, and
         /// returns how long the stop took to come back.
         /// </summary>
-        public static TimeSpan RunAndStop(string script, IDictionary<string, object?> variables, TimeSpan stopAfter)
-        {
-            var state = InitialSessionState.CreateDefault2();
-            state.ImportPSModule(new[] { ManifestPath });
-            using var runspace = RunspaceFactory.CreateRunspace(new CapturingHost(), state);
-            runspace.Open();
-            foreach (var pair in variables) runspace.SessionStateProxy.SetVariable(pair.Key, pair.Value);
-            using var ps = PowerShell.Create();
-            ps.Runspace = runspace;
-            ps.AddScript(script);
-            var running = ps.BeginInvoke();
-            System.Threading.Thread.Sleep(stopAfter);
-            return Stop(ps, running);
-        }
+        public static TimeSpan RunAndStop(string script, IDictionary<string, object?> variables, TimeSpan stopAfter) =>
+            RunAndStop(script, variables, running => System.Threading.Thread.Sleep(stopAfter));
 
         /// <summary>
         /// As <see cref="RunAndStop(string, IDictionary{string, object?}, TimeSpan)"/>, stopping as soon as
         /// <paramref name="until"/> holds (polled every 20 ms; at most 60 s): for a stop at a given step of the work, not
         /// at a time the machine's speed decides.
         /// </summary>
-        public static TimeSpan RunAndStop(string script, IDictionary<string, object?> variables, Func<bool> until)
+        public static TimeSpan RunAndStop(string script, IDictionary<string, object?> variables, Func<bool> until) =>
+            RunAndStop(script, variables, running =>
+            {
+                var waited = System.Diagnostics.Stopwatch.StartNew();
+                while (!until())
+                {
+                    if (waited.Elapsed > TimeSpan.FromSeconds(60) || running.IsCompleted) throw new TimeoutException("the step to stop at never came");
+                    System.Threading.Thread.Sleep(20);
+                }
+            });
+
+        /// <summary>Starts the script in a fresh runspace with the module imported, waits as told, then presses Ctrl+C.</summary>
+        private static TimeSpan RunAndStop(string script, IDictionary<string, object?> variables, Action<IAsyncResult> wait)
         {
             var state = InitialSessionState.CreateDefault2();
             state.ImportPSModule(new[] { ManifestPath });
@@ -87,17 +87,7 @@ namespace S3MlLayout.Module.Tests.Hosting
             ps.Runspace = runspace;
             ps.AddScript(script);
             var running = ps.BeginInvoke();
-            var waited = System.Diagnostics.Stopwatch.StartNew();
-            while (!until())
-            {
-                if (waited.Elapsed > TimeSpan.FromSeconds(60) || running.IsCompleted) throw new TimeoutException("the step to stop at never came");
-                System.Threading.Thread.Sleep(20);
-            }
-            return Stop(ps, running);
-        }
-
-        private static TimeSpan Stop(PowerShell ps, IAsyncResult running)
-        {
+            wait(running);
             var watch = System.Diagnostics.Stopwatch.StartNew();
             ps.Stop();
             try { ps.EndInvoke(running); } catch (PipelineStoppedException) { }
