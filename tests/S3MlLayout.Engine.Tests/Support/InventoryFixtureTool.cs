@@ -16,9 +16,15 @@ public static class InventoryFixtureTool
             var dir = new DirectoryInfo(AppContext.BaseDirectory);
             while (dir != null && !File.Exists(Path.Combine(dir.FullName, "S3MlLayout.psd1"))) dir = dir.Parent;
             Assert.True(dir != null, "repository root (S3MlLayout.psd1) not found above " + AppContext.BaseDirectory);
-            string tool = Path.GetFullPath(Path.Combine(dir!.FullName, "..", "shared", "tools", "s3_inventory_fixture.py"));
-            Assert.True(File.Exists(tool), $"The inventory fixture tool is missing: {tool} (shared/ must lie beside the repository).");
-            return tool;
+            // CI lays a copy of shared/ beside the clone; a worktree may sit deeper: the nearest ancestor's shared/ serves.
+            string? tool = null;
+            for (var up = dir!.Parent; up != null && tool == null; up = up.Parent)
+            {
+                string candidate = Path.Combine(up.FullName, "shared", "tools", "s3_inventory_fixture.py");
+                if (File.Exists(candidate)) tool = candidate;
+            }
+            Assert.True(tool != null, $"The inventory fixture tool is missing: no shared/tools/s3_inventory_fixture.py beside {dir.FullName} or above it (CI lays shared/ beside the repository).");
+            return tool!;
         }
     }
 
