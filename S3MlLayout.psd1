@@ -57,7 +57,7 @@
         PSData = @{
             Tags         = @('S3', 'AWS', 'MLOps', 'MachineLearning', 'Storage', 'Layout', 'Drift', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = 'First release: bucket naming, layout templates, secure buckets and folder provisioning on S3 and local folders, audit records, drift checks, repair and template upgrades.'
+            ReleaseNotes = 'Folder contracts (formats, producers, consumers per folder; built in from the seeds; a contract document per solution under .s3mllayout/contracts/), Get-MlLayoutDrift -Scope Objects and -VerifyContent, Write-MlObject. Hostile input: device files and FIFOs refused, lifecycle rules reaching .s3mllayout/ refused, endpoint URLs with credentials refused, Markdown/JUnit/terminal output escaped, saved fleet plans checked against a schema and a digest (plans saved by earlier versions must be written again). New-MlBucket -TenantSpec carries every property of a tenant spec. First release: bucket naming, layout templates, secure buckets and folder provisioning on S3 and local folders, audit records, drift checks, repair and template upgrades.'
         }
     }
 }
