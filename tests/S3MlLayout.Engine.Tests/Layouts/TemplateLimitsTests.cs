@@ -261,27 +261,31 @@ public sealed class TemplateLimitsTests : IDisposable
         string fourMb = WideTemplate(TemplateLimits.MaxFileBytes);
         TemplateCatalog.Parse(WideTemplate(64 * 1024), "warm-up.yaml");
 
-        // The best of three runs, so that a pause of the machine does not decide the test.
-        TimeSpan Best(string yaml, int expectedFolders)
+        // Five runs of each size, taken in turns, and the best of each: the other test assembly runs beside this one
+        // (dotnet test of the solution), so a pause of the machine or a collection of a big heap must hit both sizes
+        // alike and cannot decide the test on its own.
+        var best = new[] { TimeSpan.MaxValue, TimeSpan.MaxValue };
+        // Five lines of header and an empty string after the last line break; plus the folder 'all'.
+        int folders1 = oneMb.Split('\n').Length - 6, folders4 = fourMb.Split('\n').Length - 6;
+        Assert.InRange(folders4, 40_000, TemplateLimits.MaxFolders);
+        for (int run = 0; run < 5; run++)
         {
-            var best = TimeSpan.MaxValue;
-            for (int run = 0; run < 3; run++)
+            foreach (var (index, yaml, expectedFolders) in new[] { (0, oneMb, folders1 + 1), (1, fourMb, folders4 + 1) })
             {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
                 var watch = Stopwatch.StartNew();
                 var template = TemplateCatalog.Parse(yaml, "wide.yaml");
                 watch.Stop();
                 Assert.Equal(expectedFolders, template.FolderCount);
-                if (watch.Elapsed < best) best = watch.Elapsed;
-                if (watch.Elapsed > TimeSpan.FromSeconds(10)) break; // clearly too slow; one run says it
+                if (watch.Elapsed < best[index]) best[index] = watch.Elapsed;
             }
-            return best;
+            if (best[1] > TimeSpan.FromSeconds(10)) break; // clearly too slow; one run says it
         }
-        // Five lines of header and an empty string after the last line break; plus the folder 'all'.
-        int folders1 = oneMb.Split('\n').Length - 6, folders4 = fourMb.Split('\n').Length - 6;
-        Assert.InRange(folders4, 40_000, TemplateLimits.MaxFolders);
-        var t1 = Best(oneMb, folders1 + 1);
-        var t4 = Best(fourMb, folders4 + 1);
+        var t1 = best[0];
+        var t4 = best[1];
 
+        Console.WriteLine($"template loading: 1 MB {t1.TotalMilliseconds:F0} ms, 4 MB {t4.TotalMilliseconds:F0} ms");
         // 4 times the size: about 4 times the time. Before the fix it was about 15 times (quadratic).
         Assert.True(t4.TotalMilliseconds < 8 * Math.Max(t1.TotalMilliseconds, 20), $"1 MB: {t1.TotalMilliseconds:F0} ms, 4 MB: {t4.TotalMilliseconds:F0} ms");
         Assert.True(t4 < TimeSpan.FromSeconds(5), $"4 MB: {t4.TotalMilliseconds:F0} ms");
