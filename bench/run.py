@@ -45,6 +45,25 @@ def wait_for(url, process, name):
     raise SystemExit(f"{name} did not start")
 
 
+def start_moto_and_proxy(delay_ms):
+    """moto_server and the latency proxy (s3_proxy.py) in front of it, on free loopback ports, not yet waited for:
+    returns (moto process, proxy process, moto's URL, the proxy's URL)."""
+    moto_port, proxy_port = free_port(), free_port()
+    moto = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(moto_port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    upstream, proxy = f"http://127.0.0.1:{moto_port}", f"http://127.0.0.1:{proxy_port}"
+    proxy_process = subprocess.Popen([sys.executable, os.path.join(ROOT, "bench", "s3_proxy.py"), "--port", str(proxy_port), "--upstream", upstream,
+                                      "--delay-ms", str(delay_ms)], stdout=subprocess.DEVNULL)
+    return moto, proxy_process, upstream, proxy
+
+
+def bench_env():
+    """The environment of a benchmarked process: no ambient AWS settings, fixed test credentials, no instance metadata."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_ACCESS_KEY_ID="AKIABENCHMARK0000001", AWS_SECRET_ACCESS_KEY="bench", AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+               AWS_EC2_METADATA_DISABLED="true")
+    return env
+
+
 def proxy_stats(proxy):
     return json.loads(urllib.request.urlopen(f"{proxy}/__proxy/stats").read())
 

@@ -25,7 +25,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run import ROOT, free_port, wait_for, proxy_stats, proxy_reset  # noqa: E402
+from run import ROOT, bench_env, start_moto_and_proxy, wait_for, proxy_stats, proxy_reset  # noqa: E402
 
 BUCKET = "bench-dev-w001-us-east-1"
 SOLUTION = "bench"
@@ -76,14 +76,8 @@ def main():
         with open(os.path.join(small, f"part-{n:05}.json"), "wb") as f:
             f.write(payload)
 
-    moto_port, proxy_port = free_port(), free_port()
-    moto = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(moto_port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    upstream, proxy = f"http://127.0.0.1:{moto_port}", f"http://127.0.0.1:{proxy_port}"
-    proxy_process = subprocess.Popen([sys.executable, os.path.join(ROOT, "bench", "s3_proxy.py"), "--port", str(proxy_port), "--upstream", upstream,
-                                      "--delay-ms", str(args.delay_ms)], stdout=subprocess.DEVNULL)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(AWS_ACCESS_KEY_ID="AKIABENCHMARK0000001", AWS_SECRET_ACCESS_KEY="bench", AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-               AWS_EC2_METADATA_DISABLED="true")
+    moto, proxy_process, upstream, proxy = start_moto_and_proxy(args.delay_ms)
+    env = bench_env()
     module = os.path.join(ROOT, "S3MlLayout.psd1")
     connection = f"-BucketName {BUCKET} -Region us-east-1 -EndpointUrl {proxy} -ForcePathStyle"
     rows = []

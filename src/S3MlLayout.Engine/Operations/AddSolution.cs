@@ -98,7 +98,10 @@ namespace S3MlLayout.Engine.Operations
             var reads = bucketExists
                 ? Task.WhenAll(request.Solutions.Select(s => DeclaredLayout.ReadStoredAsync(target, s, cancellation)))
                 : Task.FromResult(request.Solutions.Select(_ => ((DeclaredLayout?)null, (StoredContent?)null)).ToArray());
-            await Task.WhenAll(listing, reads).ConfigureAwait(false);
+            // The documents this run may write (the spec's client_config/, each solution's contract document) are read
+            // in the same round trip.
+            var documentReads = TenantDocumentWrites.ReadAsync(target, request.Documents.Keys.Concat(request.Solutions.Select(ContractDocument.KeyOf)), bucketExists, cancellation);
+            await Task.WhenAll(listing, reads, documentReads).ConfigureAwait(false);
             var declarations = reads.Result;
             for (int i = 0; i < request.Solutions.Count; i++)
             {
@@ -123,12 +126,12 @@ namespace S3MlLayout.Engine.Operations
             plan.Folders = bucketExists ? await ListedAsync(target, plan.Owner.Keys, listing.Result, cancellation).ConfigureAwait(false) : FolderWrites.AllMissing(plan.Owner.Keys);
             plan.Notes.Add($"{string.Join(", ", plan.Solutions.Select(s => s.Solution))}: {plan.Folders.Present.Count} of {plan.Folders.Missing.Count + plan.Folders.Present.Count} folders already present ({target.Requests}).");
             plan.Changes.AddRange(FolderWrites.Changes(target, plan.Folders, key => plan.Owner[key]));
-            plan.DocumentChanges = await TenantDocumentWrites.PlanAsync(target, request.Documents, bucketExists, cancellation).ConfigureAwait(false);
+            plan.DocumentChanges = TenantDocumentWrites.Plan(target, request.Documents, documentReads.Result);
             plan.Changes.AddRange(plan.DocumentChanges);
             // The bucket documents itself: each solution's contracts as Markdown, under .s3mllayout/ where no reader of
             // a data prefix meets it; written after the declaration it describes.
             var contracts = plan.Solutions.ToDictionary(w => ContractDocument.KeyOf(w.Solution), w => ContractDocument.Bytes(template, w.Solution, w.Declaration.Include), StringComparer.Ordinal);
-            plan.ContractChanges = await TenantDocumentWrites.PlanAsync(target, contracts, bucketExists, cancellation, "Write contract document", ContractDocument.SolutionOf).ConfigureAwait(false);
+            plan.ContractChanges = TenantDocumentWrites.Plan(target, contracts, documentReads.Result, "Write contract document", ContractDocument.SolutionOf);
             plan.Changes.AddRange(plan.ContractChanges);
             plan.AddAuditChange();
             return plan;

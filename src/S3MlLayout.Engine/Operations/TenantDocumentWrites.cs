@@ -17,14 +17,27 @@ namespace S3MlLayout.Engine.Operations
     {
         /// <summary>Reads each document (not for a bucket that does not exist yet) and plans a write for each that differs.</summary>
         public static async Task<IReadOnlyList<PlannedChange>> PlanAsync(IStorageTarget target, IReadOnlyDictionary<string, byte[]> documents, bool exists, CancellationToken cancellation,
+            string action = "Write tenant document", Func<string, string?>? solutionOf = null) =>
+            Plan(target, documents, await ReadAsync(target, documents.Keys, exists, cancellation).ConfigureAwait(false), action, solutionOf);
+
+        /// <summary>What the bucket holds at each key, all read at once (nothing for a bucket that does not exist yet): started beside a plan's other reads.</summary>
+        public static async Task<IReadOnlyDictionary<string, StoredContent?>> ReadAsync(IStorageTarget target, IEnumerable<string> keys, bool exists, CancellationToken cancellation)
+        {
+            var distinct = keys.Distinct(StringComparer.Ordinal).ToList();
+            var reads = await Task.WhenAll(distinct.Select(k => exists ? target.ReadObjectWithETagAsync(k, cancellation) : Task.FromResult<StoredContent?>(null))).ConfigureAwait(false);
+            var byKey = new Dictionary<string, StoredContent?>(StringComparer.Ordinal);
+            for (int i = 0; i < distinct.Count; i++) byKey[distinct[i]] = reads[i];
+            return byKey;
+        }
+
+        /// <summary>One write per document whose content differs from what was read, in key order.</summary>
+        public static IReadOnlyList<PlannedChange> Plan(IStorageTarget target, IReadOnlyDictionary<string, byte[]> documents, IReadOnlyDictionary<string, StoredContent?> reads,
             string action = "Write tenant document", Func<string, string?>? solutionOf = null)
         {
-            var ordered = documents.OrderBy(d => d.Key, StringComparer.Ordinal).ToList();
-            var reads = await Task.WhenAll(ordered.Select(d => exists ? target.ReadObjectWithETagAsync(d.Key, cancellation) : Task.FromResult<StoredContent?>(null))).ConfigureAwait(false);
             var changes = new List<PlannedChange>();
-            for (int i = 0; i < ordered.Count; i++)
+            foreach (var document in documents.OrderBy(d => d.Key, StringComparer.Ordinal))
             {
-                var (document, read) = (ordered[i], reads[i]);
+                var read = reads[document.Key];
                 if (read != null && read.Content.SequenceEqual(document.Value)) continue;
                 changes.Add(new PlannedChange(ChangeKind.WriteDocument, target.Describe(document.Key), action, document.Key, solutionOf?.Invoke(document.Key)) { Detail = (document.Value, read) });
             }
