@@ -8,19 +8,19 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using S3MlLayout.Engine.Errors;
-using S3MlLayout.Engine.Provisioning;
 using S3MlLayout.Engine.Storage;
 
 namespace S3MlLayout.Engine.S3
 {
     /// <summary>
-    /// Lists the buckets this module manages on one connection: ListBuckets (all pages), then, for each bucket and at
-    /// most BucketListOptions.Concurrency at once, its tags (GetBucketTagging); a bucket without the managed-by tag
-    /// counts when it holds .s3mllayout/declared/bucket.json. A bucket that cannot be read is skipped with a reason.
+    /// Lists the buckets of one connection: ListBuckets (all pages), then, for each bucket of the connection's region
+    /// and at most the given number at once, its tags (GetBucketTagging), handed with the bucket to the caller's judge
+    /// (ManagedBuckets decides which are this module's).
     /// </summary>
     internal static class S3BucketListing
     {
-        public static async Task<IReadOnlyList<MlBucket>> ListAsync(MlBucket location, BucketListOptions options, CancellationToken cancellation)
+        public static async Task<List<MlBucket>> ListAsync(MlBucket location, int concurrency, Action<string>? skipped,
+            Func<MlBucket, IReadOnlyDictionary<string, string>?, Task<MlBucket?>> judge, CancellationToken cancellation)
         {
             var connection = S3Buckets.ConnectionOf(location);
             var all = new List<S3Bucket>();
@@ -41,14 +41,14 @@ namespace S3MlLayout.Engine.S3
             }
             while (token != null);
 
-            return await ManagedBuckets.BoundedAsync(all, options.Concurrency, async listed =>
+            return await BoundedWork.RunAsync(all, concurrency, async listed =>
             {
                 cancellation.ThrowIfCancellationRequested();
                 string name = listed.BucketName;
                 // Amazon S3 answers a bucket of another region with a redirect; the object would carry the wrong region.
                 if (connection.EndpointUrl == null && !string.IsNullOrEmpty(listed.BucketRegion) && listed.BucketRegion != connection.Region)
                 {
-                    options.Skipped?.Invoke($"s3://{name}/: skipped, it is in {listed.BucketRegion}, not {connection.Region}; list with -Region {listed.BucketRegion} to see it.");
+                    skipped?.Invoke($"s3://{name}/: skipped, it is in {listed.BucketRegion}, not {connection.Region}; list with -Region {listed.BucketRegion} to see it.");
                     return null;
                 }
                 var bucket = new MlBucket { Name = name, Kind = StorageKind.S3, Uri = $"s3://{name}/", CreatedUtc = listed.CreationDate?.ToUniversalTime() };
@@ -65,37 +65,9 @@ namespace S3MlLayout.Engine.S3
                 catch (AmazonServiceException e)
                 {
                     // No tags to go by (no permission, another region): bucket.json may still say.
-                    options.Skipped?.Invoke($"s3://{name}/: its tags cannot be read ({e.ErrorCode ?? e.StatusCode.ToString()}); looking for bucket.json instead.");
+                    skipped?.Invoke($"s3://{name}/: its tags cannot be read ({e.ErrorCode ?? e.StatusCode.ToString()}); looking for bucket.json instead.");
                 }
-                if (tags != null && ManagedBuckets.IsManaged(tags))
-                {
-                    try { ManagedBuckets.ApplyTags(bucket, tags); }
-                    catch (MlLayoutException e) { ManagedBuckets.Fail(options, bucket, e); return null; }
-                    return await ManagedBuckets.CompleteAsync(bucket, null, options, cancellation).ConfigureAwait(false);
-                }
-
-                DeclaredBucket? declared;
-                try
-                {
-                    using var target = new S3StorageTarget(bucket);
-                    declared = await DeclaredBucket.ReadAsync(target, cancellation).ConfigureAwait(false);
-                }
-                catch (MlLayoutException e) when (e.ErrorId == "DeclarationInvalid")
-                {
-                    // It holds a bucket.json, so it claims to be this module's: an error, not a skip.
-                    ManagedBuckets.Fail(options, bucket, e);
-                    return null;
-                }
-                catch (MlLayoutException e)
-                {
-                    // Untagged and unreadable (an account's other buckets often deny reads): nothing says it is ours.
-                    options.Skipped?.Invoke($"s3://{name}/: skipped, it is not tagged {ManagedBuckets.ManagedByTag}={BucketSettings.ManagedBy} and its bucket.json cannot be read ({e.ErrorId}).");
-                    return null;
-                }
-                if (declared == null) return null; // not a bucket of this module
-                try { if (tags != null) ManagedBuckets.ApplyTags(bucket, tags); }
-                catch (MlLayoutException e) { ManagedBuckets.Fail(options, bucket, e); return null; }
-                return await ManagedBuckets.CompleteAsync(bucket, declared, options, cancellation).ConfigureAwait(false);
+                return await judge(bucket, tags).ConfigureAwait(false);
             }, cancellation).ConfigureAwait(false);
         }
     }

@@ -333,7 +333,7 @@ namespace S3MlLayout.Engine.S3
         private async Task<bool> ConditionalDeletesAsync(CancellationToken cancellation)
         {
             if (_connection.ConditionalDeletes is bool known) return known;
-            string probe = $"{Provisioning.DeclaredLayout.MetadataPrefix}probe/{RunId}";
+            string probe = $"{Naming.S3KeyRules.ReservedPrefix}probe/{RunId}";
             Requests.CountPut();
             await Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket.Name, Key = probe, ContentBody = "conditional delete probe", ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false);
             // Supported: the wrong ETag is refused (412). Ignored: the probe is deleted anyway. Not implemented: 400/501.

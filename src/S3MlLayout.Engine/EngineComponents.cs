@@ -32,8 +32,12 @@ namespace S3MlLayout.Engine.Storage
     {
         /// <summary>The target of a bucket with <see cref="StorageKind.S3"/>; its connection is the bucket's handle.</summary>
         IStorageTarget Open(MlBucket bucket);
-        /// <summary>The managed buckets the connection of <paramref name="location"/> can see (ListBuckets, then each bucket's tags).</summary>
-        Task<IReadOnlyList<MlBucket>> ListManagedBucketsAsync(MlBucket location, BucketListOptions options, CancellationToken cancellation);
+        /// <summary>
+        /// The buckets the connection of <paramref name="location"/> can see in its region (ListBuckets, then each bucket's
+        /// tags, null when unreadable), each handed to <paramref name="judge"/> at most <paramref name="concurrency"/> at
+        /// once; the buckets it keeps. The target knows buckets and tags; which are this module's is the caller's call.
+        /// </summary>
+        Task<List<MlBucket>> ListBucketsAsync(MlBucket location, int concurrency, Action<string>? skipped, Func<MlBucket, IReadOnlyDictionary<string, string>?, Task<MlBucket?>> judge, CancellationToken cancellation);
         /// <summary>The region codes the SDK knows, sorted.</summary>
         IReadOnlyList<string> KnownRegions { get; }
     }

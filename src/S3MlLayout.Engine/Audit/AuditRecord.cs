@@ -16,7 +16,7 @@ namespace S3MlLayout.Engine.Audit
     /// </summary>
     public sealed class AuditRecord
     {
-        public const string Prefix = DeclaredLayout.MetadataPrefix + "audit/";
+        public const string Prefix = Naming.S3KeyRules.ReservedPrefix + "audit/";
 
         public int Schema { get; set; } = 1;
         public string RunId { get; set; } = Guid.NewGuid().ToString("N");

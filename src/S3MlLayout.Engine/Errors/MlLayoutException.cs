@@ -24,13 +24,13 @@ namespace S3MlLayout.Engine.Errors
     /// Every failure the engine reports: a stable <see cref="ErrorId"/> scripts can match, a kind, the thing that
     /// failed (S3 URI, path or file:line:column) and a message that says what to do. Messages quote keys, names and
     /// service replies read from a bucket or a file, and end up on a terminal and in CI logs: their control characters
-    /// (ESC sequences, line breaks) are shown as escapes (<see cref="Rendering.TerminalText"/>), here, once for every
+    /// (ESC sequences, line breaks) are shown as escapes (<see cref="TerminalText"/>), here, once for every
     /// error. <see cref="Target"/> stays the exact URI or path, for scripts.
     /// </summary>
     public class MlLayoutException : Exception
     {
         public MlLayoutException(string errorId, ErrorKind kind, string? target, string message, Exception? inner = null)
-            : base(Rendering.TerminalText.Of(message), inner)
+            : base(TerminalText.Of(message), inner)
         {
             ErrorId = errorId;
             Kind = kind;
@@ -42,7 +42,7 @@ namespace S3MlLayout.Engine.Errors
         /// joined by line breaks, so the engine's own layout survives while no quoted text can start a line.
         /// </summary>
         internal MlLayoutException(string errorId, ErrorKind kind, string? target, IEnumerable<string> lines, Exception? inner = null)
-            : base(string.Join(Environment.NewLine, lines.Select(Rendering.TerminalText.Of)), inner)
+            : base(string.Join(Environment.NewLine, lines.Select(TerminalText.Of)), inner)
         {
             ErrorId = errorId;
             Kind = kind;

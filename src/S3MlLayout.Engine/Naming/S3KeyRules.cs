@@ -26,7 +26,7 @@ namespace S3MlLayout.Engine.Naming
         }
 
         /// <summary>The prefix S3MlLayout keeps its own records under (declared layouts, audit log): never a user folder.</summary>
-        public const string ReservedPrefix = Provisioning.DeclaredLayout.MetadataPrefix;
+        public const string ReservedPrefix = ".s3mllayout/";
 
         /// <summary>
         /// Whether a key (relative to the bucket root) is at or under .s3mllayout/. Case and trailing dots or spaces

@@ -20,7 +20,7 @@ namespace S3MlLayout.Engine.Provisioning
     /// </summary>
     public sealed class DeclaredLayout
     {
-        public const string MetadataPrefix = ".s3mllayout/";
+        public const string MetadataPrefix = Naming.S3KeyRules.ReservedPrefix;
         public static string KeyFor(string solution) => $"{MetadataPrefix}declared/solutions/{solution}.json";
 
         public int Schema { get; set; } = 1;

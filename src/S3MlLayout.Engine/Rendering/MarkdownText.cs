@@ -1,3 +1,4 @@
+using S3MlLayout.Engine.Errors;
 using System.Linq;
 using System.Text;
 

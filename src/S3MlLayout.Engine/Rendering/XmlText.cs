@@ -1,3 +1,5 @@
+using S3MlLayout.Engine.Errors;
+
 namespace S3MlLayout.Engine.Rendering
 {
     /// <summary>

@@ -401,7 +401,7 @@ namespace S3MlLayout.Engine.Storage
         }
 
         /// <summary>The lock file of conditional writes, under the module's reserved prefix.</summary>
-        internal const string DeclaredLockKey = Provisioning.DeclaredLayout.MetadataPrefix + ".lock";
+        internal const string DeclaredLockKey = Naming.S3KeyRules.ReservedPrefix + ".lock";
 
         /// <summary>
         /// The real path a key is operated on at: under the real root, every link followed. Refused when that leaves

@@ -64,13 +64,6 @@ namespace S3MlLayout.Engine.Storage
         public string[] Include { get; internal set; } = new string[0];
         /// <summary>Date partitions to create (New-MlBucket -Date, a tenant file's dates), for Add-MlSolution -Date.</summary>
         public DateTime[] Date { get; internal set; } = new DateTime[0];
-        /// <summary>
-        /// The tenant spec this bucket was made from (New-MlBucket given an Import-MlTenant spec), with the settings it
-        /// was declared with: what Add-MlSolution needs to give the bucket everything the fleet step would (an inline
-        /// template, the client_config documents). In this process only; null for any other bucket.
-        /// </summary>
-        internal Tenants.TenantOrigin? Tenant { get; set; }
-
         /// <summary>True when this run created the bucket; false when it was already there.</summary>
         public bool Created { get; internal set; }
 

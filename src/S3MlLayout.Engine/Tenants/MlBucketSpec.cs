@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using S3MlLayout.Engine.Layouts;
 using S3MlLayout.Engine.S3;
+using S3MlLayout.Engine.Storage;
 
 namespace S3MlLayout.Engine.Tenants
 {
@@ -86,8 +87,25 @@ namespace S3MlLayout.Engine.Tenants
     /// </summary>
     internal sealed class TenantOrigin
     {
+        // Attached beside the bucket object rather than on it: Storage/ sits below Tenants/ and knows nothing of specs.
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<MlBucket, TenantOrigin> s_origins = new();
+
         public TenantOrigin(MlBucketSpec spec, S3.BucketSettings declared) { Spec = spec; Declared = declared; }
         public MlBucketSpec Spec { get; }
         public S3.BucketSettings Declared { get; }
+
+        /// <summary>
+        /// The tenant spec a bucket was made from (New-MlBucket given an Import-MlTenant spec), with the settings it was
+        /// declared with: what Add-MlSolution needs to give the bucket everything the fleet step would (an inline
+        /// template, the client_config documents). In this process only, as long as the bucket object; null for any other bucket.
+        /// </summary>
+        public static TenantOrigin? Of(MlBucket bucket) => s_origins.TryGetValue(bucket, out var origin) ? origin : null;
+
+        /// <summary>Records where <paramref name="bucket"/> came from (replacing an earlier record).</summary>
+        public static void Attach(MlBucket bucket, TenantOrigin origin)
+        {
+            s_origins.Remove(bucket);
+            s_origins.Add(bucket, origin);
+        }
     }
 }

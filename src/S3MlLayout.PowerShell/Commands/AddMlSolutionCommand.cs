@@ -47,7 +47,7 @@ namespace S3MlLayout.PowerShell.Commands
                 if (!CheckSolutionsGiven(bucket)) return;
                 // A bucket made from a tenant spec gets what the fleet step would give it: the spec's resolved template
                 // (an inline one too) unless -Template says otherwise, and its client_config documents.
-                var origin = ParameterSetName == BucketSet ? bucket.Tenant : null;
+                var origin = ParameterSetName == BucketSet ? TenantOrigin.Of(bucket) : null;
                 bool templateFromSpec = origin != null && !_explicit.Contains(nameof(Template));
                 var template = templateFromSpec ? origin!.Spec.Layout : TemplateFor(TemplateArgument);
                 var request = new AddSolutionRequest(template, Solution) { Dates = Date, Include = Include, Force = Force };

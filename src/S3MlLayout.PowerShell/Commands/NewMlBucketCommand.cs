@@ -110,7 +110,7 @@ namespace S3MlLayout.PowerShell.Commands
                 bucket.Date = Date;
                 // The documents say what was declared, as the fleet step's do: a copy, since the target adapts the
                 // settings it applies to what it can do (no TLS-only policy over plain HTTP).
-                if (spec != null) bucket.Tenant = new TenantOrigin(Applied(spec, name, templateFromSpec), Declared());
+                if (spec != null) TenantOrigin.Attach(bucket, new TenantOrigin(Applied(spec, name, templateFromSpec), Declared()));
                 using var target = StorageTargets.Open(bucket);
                 var plan = Run(ct => CreateBucketPlan.CreateAsync(ContextFor(target), desired, ct));
                 Execute(plan, plan.ApplyAsync);

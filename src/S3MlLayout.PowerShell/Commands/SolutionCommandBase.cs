@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using S3MlLayout.Engine.Tenants;
 using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Layouts;
 using S3MlLayout.Engine.Storage;
@@ -62,8 +63,9 @@ namespace S3MlLayout.PowerShell.Commands
         {
             if (Solution.Length > 0) return true;
             // A tenant bucket's client_config documents are written with its solutions: without any, say who writes them.
-            string documents = bucket.Tenant?.Spec.DocumentsItself == true
-                ? $" Its tenant file ({bucket.Tenant.Spec.TenantFile}) declares no solution for it; its client_config documents are written by Invoke-MlFleetPlan."
+            var origin = TenantOrigin.Of(bucket);
+            string documents = origin?.Spec.DocumentsItself == true
+                ? $" Its tenant file ({origin.Spec.TenantFile}) declares no solution for it; its client_config documents are written by Invoke-MlFleetPlan."
                 : "";
             Report(new MlLayoutException("SolutionMissing", ErrorKind.InvalidArgument, bucket.Uri,
                 $"No solution was given for the bucket '{bucket.Name}': name them ({MyInvocation.MyCommand.Name} customer-churn, fraud-detection), or create the bucket with New-MlBucket -Solution.{documents}"));

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Xml;
 using System.Xml.Linq;
 using S3MlLayout.Engine.Drift;
+using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Layouts;
 using S3MlLayout.Engine.Operations;
 using S3MlLayout.Engine.Rendering;

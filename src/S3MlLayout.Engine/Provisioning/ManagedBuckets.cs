@@ -5,9 +5,9 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using S3MlLayout.Engine.Errors;
-using S3MlLayout.Engine.Provisioning;
+using S3MlLayout.Engine.Storage;
 
-namespace S3MlLayout.Engine.Storage
+namespace S3MlLayout.Engine.Provisioning
 {
     /// <summary>How Get-MlBucket lists the buckets this module manages.</summary>
     public sealed class BucketListOptions
@@ -53,7 +53,7 @@ namespace S3MlLayout.Engine.Storage
             var found = location.Kind switch
             {
                 StorageKind.Local => await ListLocalAsync(location.LocalPath ?? throw new ArgumentException("A local location needs its LocalPath.", nameof(location)), options, cancellation).ConfigureAwait(false),
-                StorageKind.S3 => await EngineComponents.S3.ListManagedBucketsAsync(location, options, cancellation).ConfigureAwait(false),
+                StorageKind.S3 => await EngineComponents.S3.ListBucketsAsync(location, options.Concurrency, options.Skipped, (bucket, tags) => JudgeListedAsync(bucket, tags, options, cancellation), cancellation).ConfigureAwait(false),
                 _ => throw new MlLayoutException("TargetUnsupported", ErrorKind.InvalidArgument, location.Uri, $"Buckets on target {location.Target} cannot be listed by this build."),
             };
             return found.OrderBy(b => b.Name, StringComparer.Ordinal).ToList();
@@ -78,7 +78,7 @@ namespace S3MlLayout.Engine.Storage
         }
 
         /// <summary>The listing's last steps for one managed bucket: the filter, then (when asked) its settings and bucket.json. Null when filtered out or unreadable.</summary>
-        internal static async Task<MlBucket?> CompleteAsync(MlBucket bucket, DeclaredBucket? declared, BucketListOptions options, CancellationToken cancellation)
+        private static async Task<MlBucket?> CompleteAsync(MlBucket bucket, DeclaredBucket? declared, BucketListOptions options, CancellationToken cancellation)
         {
             declared?.ApplyTo(bucket);
             if (options.Filter != null && !options.Filter(bucket)) return null;
@@ -98,23 +98,47 @@ namespace S3MlLayout.Engine.Storage
         }
 
         /// <summary>Reports a bucket of this module that could not be listed; without a Failed handler, it is at least said in the verbose stream.</summary>
-        internal static void Fail(BucketListOptions options, MlBucket bucket, MlLayoutException e)
+        private static void Fail(BucketListOptions options, MlBucket bucket, MlLayoutException e)
         {
             if (options.Failed != null) options.Failed(e);
             else options.Skipped?.Invoke($"{bucket.Uri}: skipped, it cannot be read ({e.ErrorId}: {e.Message})");
         }
 
-        /// <summary>Runs <paramref name="work"/> for each item, at most <paramref name="concurrency"/> at once; the non-null results.</summary>
-        internal static async Task<List<MlBucket>> BoundedAsync<T>(IEnumerable<T> items, int concurrency, Func<T, Task<MlBucket?>> work, CancellationToken cancellation)
+        /// <summary>
+        /// One bucket the S3 target listed (with its tags, or null when they could not be read): this module's when
+        /// tagged managed-by, or, untagged, when it holds bucket.json. Only a bucket that claims to be the module's
+        /// and cannot be read is an error; an account's other buckets commonly deny reads and are only skipped.
+        /// </summary>
+        private static async Task<MlBucket?> JudgeListedAsync(MlBucket bucket, IReadOnlyDictionary<string, string>? tags, BucketListOptions options, CancellationToken cancellation)
         {
-            using var gate = new SemaphoreSlim(Math.Max(1, concurrency));
-            var tasks = items.Select(async item =>
+            if (tags != null && IsManaged(tags))
             {
-                await gate.WaitAsync(cancellation).ConfigureAwait(false);
-                try { return await work(item).ConfigureAwait(false); }
-                finally { gate.Release(); }
-            }).ToList();
-            return (await Task.WhenAll(tasks).ConfigureAwait(false)).Where(b => b != null).Select(b => b!).ToList();
+                try { ApplyTags(bucket, tags); }
+                catch (MlLayoutException e) { Fail(options, bucket, e); return null; }
+                return await CompleteAsync(bucket, null, options, cancellation).ConfigureAwait(false);
+            }
+
+            DeclaredBucket? declared;
+            try
+            {
+                using var target = StorageTargets.Open(bucket);
+                declared = await DeclaredBucket.ReadAsync(target, cancellation).ConfigureAwait(false);
+            }
+            catch (MlLayoutException e) when (e.ErrorId == "DeclarationInvalid")
+            {
+                // It holds a bucket.json, so it claims to be this module's: an error, not a skip.
+                Fail(options, bucket, e);
+                return null;
+            }
+            catch (MlLayoutException e)
+            {
+                options.Skipped?.Invoke($"{bucket.Uri}: skipped, it is not tagged {ManagedByTag}={S3.BucketSettings.ManagedBy} and its bucket.json cannot be read ({e.ErrorId}).");
+                return null;
+            }
+            if (declared == null) return null; // not a bucket of this module
+            try { if (tags != null) ApplyTags(bucket, tags); }
+            catch (MlLayoutException e) { Fail(options, bucket, e); return null; }
+            return await CompleteAsync(bucket, declared, options, cancellation).ConfigureAwait(false);
         }
 
         private static async Task<List<MlBucket>> ListLocalAsync(string directory, BucketListOptions options, CancellationToken cancellation)
@@ -123,7 +147,7 @@ namespace S3MlLayout.Engine.Storage
             if (!Directory.Exists(root))
                 throw new MlLayoutException("LocalPathNotFound", ErrorKind.ObjectNotFound, root, $"-LocalPath '{root}' does not exist; give the directory that holds the bucket directories.");
             var candidates = new DirectoryInfo(root).EnumerateDirectories().Select(d => d.Name).ToList();
-            return await BoundedAsync(candidates, options.Concurrency, async name =>
+            return await BoundedWork.RunAsync(candidates, options.Concurrency, async name =>
             {
                 cancellation.ThrowIfCancellationRequested();
                 var bucket = new MlBucket { Name = name, Kind = StorageKind.Local, LocalPath = Path.Combine(root, name) };

@@ -3,7 +3,7 @@ using S3MlLayout.Engine.Provisioning;
 using S3MlLayout.Engine.Storage;
 using S3MlLayout.Engine.Tests.Support;
 
-namespace S3MlLayout.Engine.Tests.Storage;
+namespace S3MlLayout.Engine.Tests.Provisioning;
 
 /// <summary>Get-MlBucket's listing on the local target: the directories that hold bucket.json, filtered, unreadable ones skipped.</summary>
 public sealed class ManagedBucketsTests : IDisposable

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace S3MlLayout.Engine.Rendering
+namespace S3MlLayout.Engine.Errors
 {
     /// <summary>
     /// Text from a file or a bucket, made safe for a terminal (console views, error messages, -Verbose): every C0 and C1
