@@ -17,6 +17,7 @@ namespace S3MlLayout.Engine.Layouts
     internal sealed class BoundedYamlParser : IParser
     {
         private readonly string _file;
+        private readonly string _yaml;
         private readonly string _errorPrefix;
         private readonly Scanner _scanner;
         private readonly Parser _parser;
@@ -32,6 +33,7 @@ namespace S3MlLayout.Engine.Layouts
         public BoundedYamlParser(string yaml, string file, string errorPrefix = "Template")
         {
             _file = file;
+            _yaml = yaml;
             _errorPrefix = errorPrefix;
             _scanner = new Scanner(new StringReader(yaml), skipComments: true);
             _parser = new Parser(_scanner);
@@ -41,6 +43,26 @@ namespace S3MlLayout.Engine.Layouts
         public Mark Position => _scanner.CurrentPosition;
 
         public ParsingEvent? Current => _parser.Current;
+
+        /// <summary>
+        /// {prefix}YamlInvalid for what YamlDotNet raised while loading, at the best position known: its own, the
+        /// scanner's when it gave none (some malformed input raises plain exceptions, issue 7), and for a tab, the tab
+        /// itself (YamlDotNet reports some tab errors at 1:1 or at the start of the node before it, issue 16).
+        /// </summary>
+        public TemplateException SyntaxError(Exception e)
+        {
+            string errorId = _errorPrefix + "YamlInvalid";
+            string message = ContentFreeErrors.Clean(e.Message);
+            int line = (int)_scanner.CurrentPosition.Line, column = (int)_scanner.CurrentPosition.Column;
+            if (e is YamlException yaml) (line, column) = ((int)yaml.Start.Line, (int)yaml.Start.Column);
+            if (ContentFreeErrors.IsAboutTabs(message)
+                && ContentFreeErrors.TabIndentation(_yaml, Math.Max(line, (int)_scanner.CurrentPosition.Line) + 1) is (int, int) tab)
+                return new TemplateException(errorId, _file, tab.Line, tab.Column,
+                    "a tab indents this line, and YAML indents with spaces only; replace the tab with spaces.", e);
+            return e is YamlException
+                ? new TemplateException(errorId, _file, line, column, $"this is not valid YAML ({message}); fix the syntax at that position.", e)
+                : new TemplateException(errorId, _file, line, column, $"this is not valid YAML (the parser stopped here: {message}); fix the syntax at that position.", e);
+        }
 
         public bool MoveNext()
         {

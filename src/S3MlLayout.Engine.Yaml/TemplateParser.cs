@@ -40,18 +40,11 @@ namespace S3MlLayout.Engine.Layouts
             {
                 stream.Load(parser);
             }
-            catch (YamlException e)
-            {
-                throw new TemplateException("TemplateYamlInvalid", file, (int)e.Start.Line, (int)e.Start.Column,
-                    $"this is not valid YAML ({Clean(e.Message)}); fix the syntax at that position.", e);
-            }
             catch (Exception e) when (!(e is MlLayoutException) && !(e is OutOfMemoryException))
             {
-                // YamlDotNet's scanner throws plain exceptions for some malformed input (issue 7: InvalidOperationException
-                // for 'folders: [raw' followed by a block item); they are YAML errors too, at the scanner's position.
-                var at = parser.Position;
-                throw new TemplateException("TemplateYamlInvalid", file, (int)at.Line, (int)at.Column,
-                    $"this is not valid YAML (the parser stopped here: {Clean(e.Message)}); fix the syntax at that position.", e);
+                // YamlDotNet's own errors, and the plain exceptions its scanner throws for some malformed input (issue 7:
+                // InvalidOperationException for 'folders: [raw' followed by a block item): YAML errors both.
+                throw parser.SyntaxError(e);
             }
             if (stream.Documents.Count != 1 || !(stream.Documents[0].RootNode is YamlMappingNode root))
                 throw new TemplateException("TemplateYamlInvalid", file, 1, 1, "a template file holds one YAML mapping (name:, version:, folders: ...); see docs/templates.md.");
@@ -312,11 +305,9 @@ namespace S3MlLayout.Engine.Layouts
             {
                 string name = (key as YamlScalarNode)?.Value ?? "";
                 if (!allowed.Contains(name, StringComparer.Ordinal))
-                {
-                    var close = ContentFreeErrors.IsKeyLike(name) ? allowed.FirstOrDefault(a => string.Equals(a, name, StringComparison.OrdinalIgnoreCase)) : null;
                     throw Error("TemplateUnknownKey", file, key,
-                        $"unknown key {ContentFreeErrors.DescribeKey(name)} in a {what}{(close != null ? $" (did you mean '{close}'?)" : "")}; allowed keys: {string.Join(", ", allowed)}.");
-                }
+                        ContentFreeErrors.UnknownKey(name, allowed, (what.StartsWith("a", StringComparison.Ordinal) ? "an " : "a ") + what,
+                            what == "template" || what == "folder" ? null : TopKeys, "the template"));
             }
         }
 

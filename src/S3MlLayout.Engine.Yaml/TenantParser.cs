@@ -38,16 +38,11 @@ namespace S3MlLayout.Engine.Tenants
             {
                 stream.Load(parser);
             }
-            catch (YamlException e)
-            {
-                throw new TemplateException("TenantYamlInvalid", file, (int)e.Start.Line, (int)e.Start.Column,
-                    $"this is not valid YAML ({Clean(e.Message)}); fix the syntax at that position.", e);
-            }
             catch (Exception e) when (!(e is MlLayoutException) && !(e is OutOfMemoryException))
             {
-                var at = parser.Position;
-                throw new TemplateException("TenantYamlInvalid", file, (int)at.Line, (int)at.Column,
-                    $"this is not valid YAML (the parser stopped here: {Clean(e.Message)}); fix the syntax at that position.", e);
+                // YamlDotNet's own errors, and the plain exceptions its scanner throws for some malformed input (issue 7:
+                // InvalidOperationException for 'folders: [raw' followed by a block item): YAML errors both.
+                throw parser.SyntaxError(e);
             }
             if (stream.Documents.Count != 1 || !(stream.Documents[0].RootNode is YamlMappingNode root))
                 throw new TemplateException("TenantYamlInvalid", file, 1, 1, "a tenant file holds one YAML mapping (companyPrefix:, tenantId:, regions:, template: ...); see docs/tenants.md.");
@@ -69,20 +64,24 @@ namespace S3MlLayout.Engine.Tenants
                     throw Error("TenantFileUnrecognized", root,
                         $"this is not a tenant file: none of its top-level keys is a tenant key ({string.Join(", ", TopKeys)}). Nothing of its content is shown; " +
                         "check that the path names a tenant file (docs/tenants.md).");
-                CheckKeys(root, TopKeys, "tenant file");
+                CheckKeys(root, TopKeys, "the tenant file");
                 var doc = new TenantDocument { File = _file, Yaml = _yaml, Root = Loc(root) };
                 doc.CompanyPrefix = Text(Require(root, "companyPrefix"), "companyPrefix");
                 doc.TenantId = Text(Require(root, "tenantId"), "tenantId");
                 if (Get(root, "template") is YamlNode template) doc.Template = Template(template);
                 else throw Error("TenantMissingKey", root, "'template:' is required: a built-in template name (master-solution, data-lifecycle, simple-ml, databricks), the path of a template file relative to this file, or an inline template.");
-                doc.Defaults = Overrides(root);
+                doc.Defaults = Overrides(root, TopLevel);
                 if (doc.Defaults.Regions == null)
                     throw Error("TenantMissingKey", root, "'regions:' is required: the AWS regions of the tenant's buckets, e.g. 'regions: [us-west-2]'.");
                 if (Get(root, "environments") is YamlNode environments) doc.Environments = Environments(environments);
                 return doc;
             }
 
-            private TenantOverrides Overrides(YamlMappingNode map)
+            /// <summary>The mapping that holds an Overrides block: its keys and how to name it, for the mis-indentation hint.</summary>
+            private static readonly (string[] Keys, string Name) TopLevel = (TopKeys, "the tenant file");
+            private static readonly (string[] Keys, string Name) InEnvironment = (EnvironmentKeys, "an environment");
+
+            private TenantOverrides Overrides(YamlMappingNode map, (string[] Keys, string Name) level)
             {
                 var result = new TenantOverrides();
                 if (Get(map, "regions") is YamlNode regions)
@@ -93,12 +92,12 @@ namespace S3MlLayout.Engine.Tenants
                 if (Get(map, "solutions") is YamlNode solutions) result.Solutions = Texts(solutions, "solutions", allowEmpty: true);
                 if (Get(map, "dates") is YamlNode dates)
                 {
-                    result.Dates = Dates(dates);
+                    result.Dates = Dates(dates, level);
                     result.DatesLocation = Loc(dates);
                 }
-                if (Get(map, "settings") is YamlNode settings) result.Settings = Settings(settings);
+                if (Get(map, "settings") is YamlNode settings) result.Settings = Settings(settings, level);
                 if (Get(map, "bucketFolders") is YamlNode folders) result.BucketFolders = Texts(folders, "bucketFolders", allowEmpty: true);
-                if (Get(map, "connection") is YamlNode connection) result.Connection = Connection(connection);
+                if (Get(map, "connection") is YamlNode connection) result.Connection = Connection(connection, level);
                 return result;
             }
 
@@ -116,11 +115,12 @@ namespace S3MlLayout.Engine.Tenants
                     foreach (var pair in map.Children)
                     {
                         var env = new TenantEnvironment { Name = Text(pair.Key, "environments") };
+                        CheckNotMisplacedKey(env.Name.Value, pair.Key, pair.Value);
                         if (pair.Value is YamlMappingNode body)
                         {
-                            CheckKeys(body, EnvironmentKeys, $"environment '{env.Name.Value}'");
+                            CheckKeys(body, EnvironmentKeys, $"environment '{env.Name.Value}'", TopLevel);
                             if (Get(body, "bucketName") is YamlNode bucketName) env.BucketName = Text(bucketName, "bucketName");
-                            env.Overrides = Overrides(body);
+                            env.Overrides = Overrides(body, InEnvironment);
                         }
                         else if (!IsNull(pair.Value))
                         {
@@ -152,12 +152,12 @@ namespace S3MlLayout.Engine.Tenants
                 return new TenantTemplateRef { Kind = isPath ? TenantTemplateKind.File : TenantTemplateKind.BuiltIn, Value = value.Value, Location = value.Location };
             }
 
-            private List<Located<DateTime>> Dates(YamlNode node)
+            private List<Located<DateTime>> Dates(YamlNode node, (string[] Keys, string Name) level)
             {
                 var result = new List<Located<DateTime>>();
                 if (node is YamlMappingNode range)
                 {
-                    CheckKeys(range, DateRangeKeys, "date range");
+                    CheckKeys(range, DateRangeKeys, "a date range", level);
                     var from = Date(Require(range, "from"));
                     var to = Date(Require(range, "to"));
                     if (to.Value < from.Value)
@@ -194,9 +194,9 @@ namespace S3MlLayout.Engine.Tenants
                 return new Located<DateTime>(DateTime.SpecifyKind(date, DateTimeKind.Unspecified), text.Location);
             }
 
-            private TenantSettings Settings(YamlNode node)
+            private TenantSettings Settings(YamlNode node, (string[] Keys, string Name) level)
             {
-                var map = Mapping(node, "settings", SettingsKeys);
+                var map = Mapping(node, "settings", SettingsKeys, "the settings", level);
                 var settings = new TenantSettings { Location = Loc(node) };
                 if (Get(map, "kmsKeyId") is YamlNode kms) settings.KmsKeyId = Text(kms, "kmsKeyId");
                 if (Get(map, "versioning") is YamlNode versioning) settings.Versioning = Bool(versioning, "versioning");
@@ -237,7 +237,7 @@ namespace S3MlLayout.Engine.Tenants
                     settings.Lifecycle = new List<Located<LifecycleRuleSpec>>();
                     foreach (var entry in Sequence(lifecycle, "lifecycle"))
                     {
-                        var rule = Mapping(entry, "lifecycle rule", LifecycleKeys);
+                        var rule = Mapping(entry, "lifecycle rule", LifecycleKeys, "a lifecycle rule", (SettingsKeys, "the settings"));
                         var prefix = Text(Require(rule, "prefix"), "prefix");
                         var spec = new LifecycleRuleSpec { Prefix = prefix.Value };
                         if (Get(rule, "transitionDays") is YamlNode transition) spec.TransitionDays = Int(transition, "transitionDays", 0, 36500);
@@ -269,9 +269,9 @@ namespace S3MlLayout.Engine.Tenants
                 return settings;
             }
 
-            private TenantConnection Connection(YamlNode node)
+            private TenantConnection Connection(YamlNode node, (string[] Keys, string Name) level)
             {
-                var map = Mapping(node, "connection", ConnectionKeys);
+                var map = Mapping(node, "connection", ConnectionKeys, "the connection", level);
                 var connection = new TenantConnection();
                 if (Get(map, "profile") is YamlNode profile) connection.Profile = Text(profile, "profile").Value;
                 if (Get(map, "endpoint") is YamlNode endpoint)
@@ -291,11 +291,11 @@ namespace S3MlLayout.Engine.Tenants
 
             // ---- helpers -----------------------------------------------------------------------------------------
 
-            private YamlMappingNode Mapping(YamlNode node, string what, string[] keys)
+            private YamlMappingNode Mapping(YamlNode node, string what, string[] keys, string where, (string[] Keys, string Name) outer)
             {
                 if (!(node is YamlMappingNode map))
                     throw Error("TenantInvalidValue", node, $"'{what}' is a mapping with the keys {string.Join(", ", keys)}.");
-                CheckKeys(map, keys, what);
+                CheckKeys(map, keys, where, outer);
                 return map;
             }
 
@@ -330,18 +330,35 @@ namespace S3MlLayout.Engine.Tenants
                 return value;
             }
 
-            private void CheckKeys(YamlMappingNode map, string[] allowed, string what)
+            /// <param name="where">how the mapping is named in the message: "the settings", "environment 'prod'" ...</param>
+            /// <param name="outer">the keys of the mapping one level up and its name, for the mis-indentation hint.</param>
+            private void CheckKeys(YamlMappingNode map, string[] allowed, string where, (string[] Keys, string Name)? outer = null)
             {
                 foreach (var key in map.Children.Keys)
                 {
                     string name = (key as YamlScalarNode)?.Value ?? "";
                     if (!allowed.Contains(name, StringComparer.Ordinal))
-                    {
-                        var close = ContentFreeErrors.IsKeyLike(name) ? allowed.FirstOrDefault(a => string.Equals(a, name, StringComparison.OrdinalIgnoreCase)) : null;
-                        throw Error("TenantUnknownKey", key,
-                            $"unknown key {ContentFreeErrors.DescribeKey(name)} in a {what}{(close != null ? $" (did you mean '{close}'?)" : "")}; allowed keys: {string.Join(", ", allowed)}.");
-                    }
+                        throw Error("TenantUnknownKey", key, ContentFreeErrors.UnknownKey(name, allowed, where, outer?.Keys, outer?.Name));
                 }
+            }
+
+            /// <summary>
+            /// An environment named like a key of an environment or of the file ('settings:' indented under
+            /// 'environments:' instead of under an environment name), when its body does not read as an environment:
+            /// said as such, instead of an unknown key inside it.
+            /// </summary>
+            private void CheckNotMisplacedKey(string name, YamlNode nameNode, YamlNode body)
+            {
+                bool ofEnvironment = EnvironmentKeys.Contains(name, StringComparer.Ordinal), ofFile = TopKeys.Contains(name, StringComparer.Ordinal);
+                bool isKey = ofEnvironment || ofFile;
+                bool readsAsEnvironment = IsNull(body) || (body is YamlMappingNode map
+                    && map.Children.Keys.All(k => k is YamlScalarNode s && EnvironmentKeys.Contains(s.Value, StringComparer.Ordinal)));
+                if (isKey && !readsAsEnvironment)
+                    throw Error("TenantUnknownKey", nameNode,
+                        $"'{name}' stands where an environment name goes, under 'environments:', but it is a key of {(ofEnvironment && ofFile ? "an environment and of the tenant file" : ofEnvironment ? "an environment" : "the tenant file")}: " +
+                        "it is likely indented at the wrong level; " +
+                        (ofEnvironment ? $"write it under an environment name (environments: {{ prod: {{ {name}: ... }} }})" : "") +
+                        (ofEnvironment && ofFile ? ", or " : "") + (ofFile ? "at the top level of the file, for every environment" : "") + ".");
             }
 
             private static YamlNode? Get(YamlMappingNode map, string key) =>

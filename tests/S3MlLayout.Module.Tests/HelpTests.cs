@@ -21,6 +21,20 @@ namespace S3MlLayout.Module.Tests
             Cmdlets().Select(c => new object[] { c.Name });
 
         [Fact]
+        public void About_topic_lists_every_cmdlet()
+        {
+            // The list under "The cmdlets:", up to the next paragraph that is not a cmdlet entry (issue 16: 6 were missing).
+            var lines = File.ReadAllLines(Path.Combine(ModuleSession.RepositoryRoot, "module", "en-US", "about_S3MlLayout.help.txt"));
+            int start = Array.FindIndex(lines, l => l.Trim() == "The cmdlets:");
+            Assert.True(start >= 0, "about_S3MlLayout has no 'The cmdlets:' list");
+            var listed = lines.Skip(start + 2).TakeWhile(l => l.Trim().Length > 0)
+                .Where(l => l.StartsWith("    ", StringComparison.Ordinal) && !l.StartsWith("     ", StringComparison.Ordinal))
+                .Select(l => l.Trim().Split(' ')[0]).ToList();
+            var missing = Cmdlets().Select(c => c.Name).Where(n => !listed.Contains(n)).ToList();
+            Assert.True(missing.Count == 0, "about_S3MlLayout does not list: " + string.Join(", ", missing));
+        }
+
+        [Fact]
         public void Committed_help_is_generated_from_the_sources_and_documents_everything()
         {
             var problems = new List<string>();

@@ -91,6 +91,15 @@ namespace S3MlLayout.Module.Tests
         }
 
         [Fact]
+        public void The_plain_HTTP_warning_comes_once_per_command_not_once_per_bucket()
+        {
+            // Three buckets through one New-MlBucket: the endpoint is the same for all, so is the warning (issue 16).
+            var result = Run($"'a001', 'a002', 'a003' | ForEach-Object {{ [pscustomobject]@{{ CompanyPrefix = '{_company}'; Environment = 'dev'; TenantId = $_; Region = 'us-east-1' }} }} | New-MlBucket @conn").AssertNoErrors();
+            Assert.Equal(3, result.Output.Count);
+            Assert.Single(result.Warnings, w => w.Contains("plain HTTP"));
+        }
+
+        [Fact]
         public void New_MlBucket_outside_us_east_1_sets_the_location_constraint_and_is_idempotent()
         {
             Run(NewBucket("eu-west-1")).AssertNoErrors();

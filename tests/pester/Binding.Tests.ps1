@@ -35,6 +35,43 @@ Describe 'Binding by property name and across processes' {
         (Get-MlBucket edge-prod-b002-us-east-1 -LocalPath $root).TenantId | Should -Be 'b002'
     }
 
+    It '-Name, the former -Solution, binds when given directly, with a warning, and never by property name' {
+        $root = Join-Path $TestDrive 'former-name'
+        $null = New-Item -ItemType Directory -Path $root
+        $bucket = New-MlBucket -Override former-name-bucket -LocalPath $root
+
+        # Old scripts: -Name on each solution cmdlet works, and says it is now -Solution.
+        $added = $bucket | Add-MlSolution -Name churn -Template master-solution -WarningVariable addWarnings 3>$null
+        $added.Solution | Should -Be 'churn'
+        ($addWarnings -join ' ') | Should -Match 'Add-MlSolution -Name is now -Solution'
+        $dated = $bucket | Add-MlDatePartition -Name churn -Date 2024-01-02 -WarningVariable dateWarnings 3>$null
+        $dated.Solution | Should -Be 'churn'
+        ($dateWarnings -join ' ') | Should -Match 'Add-MlDatePartition -Name is now -Solution'
+        Join-Path $root 'former-name-bucket/solutions/churn/data/raw/2024/01/02' | Should -Exist
+        $updated = $bucket | Update-MlSolution -Name churn -Template master-solution -WarningVariable updateWarnings -ErrorAction SilentlyContinue -ErrorVariable updateErrors 3>$null
+        ($updateWarnings -join ' ') | Should -Match 'Update-MlSolution -Name is now -Solution'
+        # Bound to churn: the refusal (same version) names the solution, not a missing one.
+        @($updateErrors | Where-Object { $_.FullyQualifiedErrorId -like 'SolutionMissing*' }).Count | Should -Be 0
+
+        # Never from the pipeline: the bucket's own Name does not become a solution.
+        foreach ($command in 'Add-MlSolution', 'Update-MlSolution', 'Add-MlDatePartition') {
+            $name = (Get-Command $command).Parameters['Name']
+            @($name.ParameterSets.Values | Where-Object { $_.ValueFromPipelineByPropertyName -or $_.ValueFromPipeline }).Count | Should -Be 0
+            @($name.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and -not $_.DontShow }).Count | Should -Be 0
+        }
+        $bucket | Add-MlSolution -Template simple-ml -ErrorAction SilentlyContinue -ErrorVariable missing | Should -BeNullOrEmpty
+        $missing[0].FullyQualifiedErrorId | Should -BeLike 'SolutionMissing*'
+        Join-Path $root 'former-name-bucket/solutions/former-name-bucket' | Should -Not -Exist
+
+        # Both at once is refused before anything is written.
+        { $bucket | Add-MlSolution -Name fraud -Solution fraud -ErrorAction Stop 3>$null } | Should -Throw -ErrorId 'SolutionGivenTwice*'
+        Join-Path $root 'former-name-bucket/solutions/fraud' | Should -Not -Exist
+
+        # Get-MlSolution and Remove-MlSolution keep -Name and accept -Solution.
+        ($bucket | Get-MlSolution -Solution churn).Solution | Should -Be 'churn'
+        ($bucket | Get-MlSolution -Name churn).Solution | Should -Be 'churn'
+    }
+
     It 'takes a bucket from Start-Job | Receive-Job (local target)' {
         $root = Join-Path $TestDrive 'job'
         $null = New-Item -ItemType Directory -Path $root

@@ -28,6 +28,29 @@ Describe 'The fleet examples' {
         Get-Content (Join-Path $buckets 'edge-prod-a001-us-east-1/client_config/environments/prod.yaml') -Raw | Should -Match 'kmsKeyId: alias/edge-ml-prod'
     }
 
+    It 'previews onboarding with -WhatIf on a -LocalPath that does not exist yet, creating nothing' {
+        $new = Join-Path $work 'not-yet'
+        $run = Invoke-Example 'onboard-tenant.ps1' "-TenantFile '$tenants/edge-a001.yaml' -LocalPath '$new' -WhatIf"
+        $said = ($run.Output + $run.Errors) -join "`n"
+        $run.ExitCode | Should -Be 0 -Because $said
+        $run.Errors | Should -BeNullOrEmpty
+        @($run.Output | Where-Object { $_ -like 'What if:*Create bucket*' }).Count | Should -Be 6 -Because $said
+        $said | Should -Match ([regex]::Escape((Join-Path $new 'edge-prod-a001-us-east-1')))
+        Test-Path -LiteralPath $new | Should -BeFalse
+    }
+
+    It 'names only example files that exist, in the examples'' help' {
+        foreach ($script in Get-ChildItem (Join-Path $root 'examples') -Filter *.ps1) {
+            $help = Get-Help $script.FullName -ErrorAction Stop
+            foreach ($example in @($help.examples.example)) {
+                $text = ($example.code + ' ' + (@($example.remarks | ForEach-Object Text) -join ' '))
+                foreach ($match in [regex]::Matches($text, '\./examples/[\w./-]+\.(?:ya?ml|ps1|csv)')) {
+                    Join-Path $root $match.Value | Should -Exist -Because "$($script.Name) names $($match.Value)"
+                }
+            }
+        }
+    }
+
     It 'plans, applies the reviewed plan, has nothing left to do and reports drift per bucket and solution' {
         $out = Join-Path $work 'fleet'
         $plan = Invoke-Example 'fleet-plan.ps1' "-Path '$tenants' -OutDirectory '$out' -LocalPath '$buckets'"

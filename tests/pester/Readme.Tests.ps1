@@ -154,3 +154,34 @@ Describe 'README "Folder contracts and object drift"' {
         Join-Path $work 'out/buckets/edge-dev-a001-us-west-2/solutions/sales/data/processed/filtered_sales.csv' | Should -Exist
     }
 }
+
+Describe 'README on -BucketName' {
+    It 'names exactly the cmdlets that take a bucket object and also -BucketName' {
+        Import-Module (Join-Path $root 'S3MlLayout.psd1') -Force
+        $text = [IO.File]::ReadAllText((Join-Path $root 'README.md')) -replace '\s+', ' '
+        $match = [regex]::Match($text, 'The cmdlets that provision or check a bucket \(([^)]*)\) also take `-BucketName`')
+        $match.Success | Should -BeTrue -Because 'the README lists the cmdlets that take -BucketName'
+        $listed = @([regex]::Matches($match.Groups[1].Value, '`([A-Za-z]+-Ml[A-Za-z]+)`') | ForEach-Object { $_.Groups[1].Value } | Sort-Object)
+        $taking = @(Get-Command -Module S3MlLayout | Where-Object { $_.Parameters.ContainsKey('Bucket') -and $_.Parameters.ContainsKey('BucketName') } |
+            ForEach-Object Name | Sort-Object)
+        $listed | Should -Be $taking
+        # The others that take a bucket object are named as taking one only.
+        foreach ($name in @(Get-Command -Module S3MlLayout | Where-Object { $_.Parameters.ContainsKey('Bucket') -and -not $_.Parameters.ContainsKey('BucketName') } | ForEach-Object Name)) {
+            $text | Should -Match ([regex]::Escape("``$name``") + '[^.]*take a bucket object')
+        }
+    }
+}
+
+Describe 'README links' {
+    It 'points only at files inside the repository, and they exist' {
+        $text = [IO.File]::ReadAllText((Join-Path $root 'README.md'))
+        $text | Should -Not -Match '\.\./' -Because 'a path outside the repository does not exist in a clone'
+        foreach ($link in [regex]::Matches($text, '\]\(([^)#\s]+)(?:#[^)]*)?\)')) {
+            $target = $link.Groups[1].Value
+            if ($target -match '^[a-z]+:') { continue }
+            $full = [IO.Path]::GetFullPath((Join-Path $root $target))
+            $full.StartsWith($root) | Should -BeTrue -Because "$target lies outside the repository"
+            Test-Path -LiteralPath $full | Should -BeTrue -Because "README links $target"
+        }
+    }
+}

@@ -81,7 +81,10 @@ namespace S3MlLayout.Engine.Drift
         [JsonIgnore]
         internal MlBucket? Source { get; set; }
 
-        public override string ToString() => $"{Kind} {Uri}{(Expected != null ? $" (expected {Expected}, actual {Actual})" : "")}";
+        public override string ToString() => $"{Kind}{SettingName} {Uri}{(Expected != null ? $" (expected {Expected}, actual {Actual})" : "")}";
+
+        /// <summary>" Versioning" for a BucketSetting finding, whose Uri is the bucket's alone, so reports say which setting differs.</summary>
+        internal string SettingName => Kind == DriftCategory.BucketSetting && Key.Length > 0 ? " " + Key : "";
     }
 
     internal static class DriftCategories

@@ -91,7 +91,7 @@ namespace S3MlLayout.Engine.Drift
                 text.AppendLine($"<details><summary>{MarkdownText.Html(row.Bucket)} {MarkdownText.Html(RowName(row))}: {row.Total} findings</summary>");
                 text.AppendLine();
                 foreach (var finding in row.Findings.Take(FindingsShown))
-                    text.AppendLine($"- {finding.Category} {MarkdownText.Code(finding.Uri, inTable: false)}{(finding.Expected != null ? $" (expected {MarkdownText.Text(finding.Expected)}, actual {MarkdownText.Text(finding.Actual)})" : "")}");
+                    text.AppendLine($"- {finding.Category}{MarkdownText.Text(finding.SettingName)} {MarkdownText.Code(finding.Uri, inTable: false)}{(finding.Expected != null ? $" (expected {MarkdownText.Text(finding.Expected)}, actual {MarkdownText.Text(finding.Actual)})" : "")}");
                 if (row.Findings.Count > FindingsShown) text.AppendLine($"- ... and {row.Findings.Count - FindingsShown} more");
                 text.AppendLine();
                 text.AppendLine("</details>");

@@ -156,31 +156,16 @@ namespace S3MlLayout.Engine.Naming
         /// <summary>
         /// Up to five known regions closest to a mistyped one by edit distance (transpositions count once, so
         /// us-wset-2 finds us-west-2 first); ties keep the SDK's order. Nothing further than a third of the name.
+        /// The one suggestion for a region, on the command line and in tenant files alike.
         /// </summary>
-        public static IReadOnlyList<string> SuggestRegions(string region)
-        {
-            string typed = region.Trim().ToLowerInvariant();
-            int limit = Math.Max(2, typed.Length / 3);
-            return KnownRegions.Select((r, i) => (Region: r, Index: i, Distance: EditDistance(typed, r)))
-                .Where(c => c.Distance <= limit).OrderBy(c => c.Distance).ThenBy(c => c.Index)
-                .Select(c => c.Region).Take(5).ToArray();
-        }
+        public static IReadOnlyList<string> SuggestRegions(string region) =>
+            Spelling.Closest(region, KnownRegions, Math.Max(2, region.Trim().Length / 3), 5);
 
-        /// <summary>Optimal string alignment distance (Damerau-Levenshtein restricted to adjacent transpositions).</summary>
-        internal static int EditDistance(string a, string b)
+        /// <summary>" (did you mean a, b?)" for a mistyped region, or nothing when no known region is close.</summary>
+        public static string DidYouMeanRegion(string region)
         {
-            var d = new int[a.Length + 1, b.Length + 1];
-            for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
-            for (int j = 0; j <= b.Length; j++) d[0, j] = j;
-            for (int i = 1; i <= a.Length; i++)
-                for (int j = 1; j <= b.Length; j++)
-                {
-                    int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                    d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                    if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                        d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
-                }
-            return d[a.Length, b.Length];
+            var close = SuggestRegions(region);
+            return close.Count > 0 ? $" (did you mean {string.Join(", ", close)}?)" : "";
         }
 
         private static void CheckRegion(string region, bool customRegion)
@@ -189,9 +174,8 @@ namespace S3MlLayout.Engine.Naming
                 throw Invalid("RegionEmpty", "Region", "Region is empty; give an AWS region code such as 'us-west-2'.");
             if (!customRegion && !IsKnownRegion(region))
             {
-                var close = SuggestRegions(region).ToArray();
                 throw Invalid("RegionUnknown", region,
-                    $"Region '{region}' is not an AWS region known to this module{(close.Length > 0 ? $" (did you mean {string.Join(", ", close)}?)" : "")}. " +
+                    $"Region '{region}' is not an AWS region known to this module{DidYouMeanRegion(region)}. " +
                     "For an S3-compatible endpoint with its own region names, add -CustomRegion.");
             }
             CheckPart("Region", region);

@@ -213,9 +213,8 @@ namespace S3MlLayout.Engine.Tenants
             CheckPart(region, "region");
             if (!customRegion && !BucketNaming.IsKnownRegion(region.Value))
             {
-                var close = BucketNaming.KnownRegions.Where(r => r.StartsWith(region.Value.Split('-')[0], StringComparison.Ordinal)).Take(5).ToArray();
                 throw At("TenantRegionUnknown", region.Location,
-                    $"region '{region.Value}' is not an AWS region known to this module{(close.Length > 0 ? $" (did you mean {string.Join(", ", close)}?)" : "")}; for an S3-compatible store with its own region names set 'connection: {{ customRegion: true }}'.");
+                    $"region '{region.Value}' is not an AWS region known to this module{BucketNaming.DidYouMeanRegion(region.Value)}; for an S3-compatible store with its own region names set 'connection: {{ customRegion: true }}'.");
             }
         }
 

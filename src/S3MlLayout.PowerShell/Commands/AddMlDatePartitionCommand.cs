@@ -24,12 +24,21 @@ namespace S3MlLayout.PowerShell.Commands
         [ValidateNotNull]
         public MlBucket? Bucket { get; set; }
 
-        /// <summary>Binds the piped bucket's Solution too (New-MlBucket -Solution).</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        /// <summary>
+        /// Binds the piped bucket's Solution too (New-MlBucket -Solution). Not mandatory for the binder, so that the
+        /// former -Name can stand in for it; none at all is SolutionMissing for that bucket, never a prompt.
+        /// </summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [TextList]
         [AllowEmptyCollection]
         [ArgumentCompleter(typeof(SolutionNameCompleter))]
         public string[] Solution { get; set; } = new string[0];
+
+        /// <summary>The former name of -Solution: hidden, never from the pipeline, with a warning (see SolutionCommandBase.Name).</summary>
+        [Parameter(DontShow = true)]
+        [TextList]
+        [ValidateNotNullOrEmpty]
+        public string[]? Name { get; set; }
 
         // With -BucketName, -Date and -From/-To share one parameter set; BucketOfDates tells them apart.
         [Parameter(ParameterSetName = DatesSet, ValueFromPipelineByPropertyName = true)]
@@ -51,10 +60,17 @@ namespace S3MlLayout.PowerShell.Commands
         [EmptyAsNull]
         public object? Template { get; set; }
 
+        protected override void BeginProcessing()
+        {
+            try { FormerName.Check(this, Name); }
+            catch (MlLayoutException e) { Fail(e); }
+        }
+
         protected override void ProcessRecord()
         {
             try
             {
+                if (Name != null) Solution = Name;
                 var bucket = BucketOf(Bucket);
                 if (Solution.Length == 0)
                 {

@@ -43,6 +43,7 @@ namespace S3MlLayout.PowerShell.Commands
         {
             try
             {
+                ApplyFormerName();
                 var bucket = BucketOf(Bucket);
                 if (!CheckSolutionsGiven(bucket)) return;
                 // A bucket made from a tenant spec gets what the fleet step would give it: the spec's resolved template

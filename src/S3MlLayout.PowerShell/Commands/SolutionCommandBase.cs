@@ -24,11 +24,25 @@ namespace S3MlLayout.PowerShell.Commands
         [ValidateNotNull]
         public MlBucket? Bucket { get; set; }
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        /// <summary>
+        /// Not mandatory for the binder, so that the former -Name can stand in for it; none given and none on the bucket
+        /// is SolutionMissing for that bucket (CheckSolutionsGiven), never a prompt.
+        /// </summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [TextList]
         [AllowEmptyCollection]
         [ArgumentCompleter(typeof(Completers.SolutionNameCompleter))]
         public string[] Solution { get; set; } = new string[0];
+
+        /// <summary>
+        /// The former name of -Solution, so that scripts written before the rename run, with a warning. A parameter of
+        /// its own, hidden and never bound from the pipeline: an alias of -Solution would bind by property name as
+        /// -Solution does, and a piped bucket's Name (the bucket name) would become a solution.
+        /// </summary>
+        [Parameter(DontShow = true)]
+        [TextList]
+        [ValidateNotNullOrEmpty]
+        public string[]? Name { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [TextList]
@@ -44,8 +58,18 @@ namespace S3MlLayout.PowerShell.Commands
         /// <summary>An explicit -Template is resolved before the first record, so a bad one stops the command before any bucket.</summary>
         protected override void BeginProcessing()
         {
-            try { if (TemplateArgument != null) TemplateFor(TemplateArgument); }
+            try
+            {
+                FormerName.Check(this, Name);
+                if (TemplateArgument != null) TemplateFor(TemplateArgument);
+            }
             catch (MlLayoutException e) { Fail(e); }
+        }
+
+        /// <summary>The solutions of this record: the former -Name, when given, as an explicit -Solution would be (over the piped bucket's).</summary>
+        protected void ApplyFormerName()
+        {
+            if (Name != null) Solution = Name;
         }
 
         /// <summary>The template of this record: each name or path is loaded once per command, however many buckets name it.</summary>

@@ -27,6 +27,7 @@ namespace S3MlLayout.PowerShell.Commands
         {
             try
             {
+                ApplyFormerName();
                 var bucket = BucketOf(Bucket);
                 if (!CheckSolutionsGiven(bucket)) return;
                 foreach (var solution in Solution) LayoutExpander.CheckSolutionName(solution);

@@ -202,6 +202,9 @@ namespace S3MlLayout.PowerShell.Common
         protected OperationContext ContextFor(IStorageTarget target, int? concurrency = null) =>
             new OperationContext(target, MyInvocation.MyCommand.Name, AuditParameters(), concurrency);
 
+        /// <summary>The plan warnings this command has written, each once.</summary>
+        private readonly HashSet<string> _planWarnings = new HashSet<string>(StringComparer.Ordinal);
+
         /// <summary>
         /// The shape of every change: the plan's notes, warnings and problems go to their streams, ShouldProcess is
         /// asked once per planned change (so -WhatIf prints the exact plan), and the approved changes go back to the
@@ -211,7 +214,8 @@ namespace S3MlLayout.PowerShell.Common
         {
             // Notes and warnings quote keys and names read from the bucket: shown with their control characters escaped.
             foreach (var note in plan.Notes) WriteVerbose(TerminalText.Of(note));
-            foreach (var warning in plan.Warnings) WriteWarning(TerminalText.Of(warning));
+            // A warning that holds for the whole command (the plain-HTTP endpoint) comes with each bucket's plan: once is enough.
+            foreach (var warning in plan.Warnings) if (_planWarnings.Add(warning)) WriteWarning(TerminalText.Of(warning));
             foreach (var problem in plan.Problems) Report(problem);
             Execute(plan.Changes, $"Changing {plan.Context.Target.Bucket.Uri}", apply);
         }

@@ -14,7 +14,8 @@ public sealed class DriftReportTests
             {
                 Finding("a-prod-t1-us-east-1", "churn", DriftCategory.Missing, "solutions/churn/data/raw/"),
                 Finding("a-prod-t1-us-east-1", "churn", DriftCategory.Missing, "solutions/churn/data/raw/daily/"),
-                Finding("a-prod-t1-us-east-1", "", DriftCategory.BucketSetting, "Versioning"),
+                // As BucketSettingRule makes it: the bucket's URI, the setting's name as Key.
+                new DriftFinding { Bucket = "a-prod-t1-us-east-1", Kind = DriftCategory.BucketSetting, Key = "Versioning", Uri = "s3://a-prod-t1-us-east-1/", Expected = "Enabled", Actual = "Suspended" },
             }, 12)).ToList();
 
     [Fact]
@@ -41,6 +42,8 @@ public sealed class DriftReportTests
         Assert.Equal(new[] { "(bucket)", "churn" }, failures.Select(c => c.Attribute("name")!.Value));
         Assert.Equal("2 drift findings: 2 Missing", failures[1].Element("failure")!.Attribute("message")!.Value);
         Assert.Contains("s3://a-prod-t1-us-east-1/solutions/churn/data/raw/daily/", failures[1].Element("failure")!.Value);
+        // Issue 16: the setting is named, not only the bucket.
+        Assert.Contains("BucketSetting Versioning s3://a-prod-t1-us-east-1/ (expected Enabled, actual Suspended)", failures[0].Element("failure")!.Value);
     }
 
     [Fact]
@@ -50,7 +53,8 @@ public sealed class DriftReportTests
         Assert.Contains("**2 of 6** buckets and solutions have drifted (1 of 2 buckets)", markdown);
         Assert.Contains("| `a-prod-t1-us-east-1` | `churn` | **drifted** | 2 Missing |", markdown);
         Assert.Contains("| `a-dev-t1-us-east-1` | `fraud` | in sync |  |", markdown);
-        Assert.Contains("- BucketSetting `s3://a-prod-t1-us-east-1/Versioning` (expected folder marker, actual absent)", markdown);
+        // Issue 16: the setting is named, not only the bucket.
+        Assert.Contains("- BucketSetting Versioning `s3://a-prod-t1-us-east-1/` (expected Enabled, actual Suspended)", markdown);
         Assert.Contains("All 3 buckets and solutions match", DriftReport.ToMarkdown(Fleet().Where(r => r.Bucket == "a-dev-t1-us-east-1")));
     }
 }

@@ -177,8 +177,48 @@ public sealed class TemplateParserTests : IDisposable
 
         var error = Fails(yaml, "TemplateUnknownKey", 3, 1);
         Assert.Contains("unknown key 'folder' in a template", error.Message);
-        Assert.DoesNotContain("did you mean", error.Message);
+        // Issue 16: the suggestion goes by edit distance, not only by case.
+        Assert.Contains("(did you mean 'folders'?)", error.Message);
         Assert.Contains("allowed keys: name, version, description, extends, style, partitionStyle, folders, bucketFolders, add, remove, rename, include", error.Message);
+    }
+
+    [Fact]
+    public void KeyFarFromEveryKey_GetsNoSuggestion()
+    {
+        const string yaml = """
+            name: typo
+            version: 1.0.0
+            folders: [data]
+            owner: me
+            """;
+
+        var error = Fails(yaml, "TemplateUnknownKey", 4, 1);
+        Assert.DoesNotContain("did you mean", error.Message);
+    }
+
+    [Fact]
+    public void TemplateKeyInsideAnAddEntry_SaysItIsIndentedTooDeep()
+    {
+        const string yaml = """
+            name: typo
+            version: 1.0.0
+            extends: simple-ml
+            add:
+              - under: data
+                folders: [external]
+                remove: [models]
+            """;
+
+        var error = Fails(yaml, "TemplateUnknownKey", 7, 5);
+        Assert.Contains("unknown key 'remove' in an add entry ('remove' is a key of the template: is it indented too deep?)", error.Message);
+    }
+
+    [Fact]
+    public void TabIndentation_IsReportedAtTheTab()
+    {
+        // YamlDotNet placed this error at 4:11 (the folder before the tab); the tab is at 5:1 (issue 16).
+        var error = Fails("name: t\nversion: 1.0.0\nfolders:\n  - name: a\n\t- b\n", "TemplateYamlInvalid", 5, 1);
+        Assert.Contains("a tab indents this line", error.Message);
     }
 
     [Fact]

@@ -156,6 +156,12 @@ public sealed class SinkFuzzTests
                 string item = read.ListItems[i];
                 int at = 0;
                 MarkdownReader.Expect(item, ref at, expected[i].Category + " ");
+                if (expected[i].Kind == DriftCategory.BucketSetting && expected[i].Key.Length > 0)
+                {
+                    // The setting's name, as text, before the bucket's URI (issue 16).
+                    Assert.Equal(TerminalText.Of(expected[i].Key), MarkdownReader.ReadText(item, ref at, " `"));
+                    MarkdownReader.Expect(item, ref at, " ");
+                }
                 Assert.Equal(TerminalText.Of(expected[i].Uri), MarkdownReader.ReadCode(item, ref at));
                 if (expected[i].Expected != null)
                 {

@@ -1,5 +1,6 @@
 using System.Text;
 using S3MlLayout.Engine.Errors;
+using S3MlLayout.Engine.Naming;
 using S3MlLayout.Engine.Tenants;
 using S3MlLayout.Engine.Tests.Support;
 
@@ -55,6 +56,10 @@ public sealed class TenantFileErrorTests : IDisposable
         { "lifecycle on the reserved prefix", Head + "settings:\n  lifecycle:\n    - prefix: .s3mllayout/audit/\n      expirationDays: 30\n", "TenantInvalidValue", 7, 7 },
         { "tag New-MlBucket sets", Head + "settings:\n  tags:\n    managed-by: me\n", "TenantInvalidValue", 7, 5 },
         { "unknown settings key", Head + "settings:\n  versioned: true\n", "TenantUnknownKey", 6, 3 },
+        // Issue 16: YamlDotNet reported these tabs at 1:1; the tab itself is the place.
+        { "tab indenting line 6", Head + "settings:\n\tversioning: true\n", "TenantYamlInvalid", 6, 1 },
+        { "tab after spaces in an environment", Head + "environments:\n  prod:\n  \tregions: [us-east-1]\n", "TenantYamlInvalid", 7, 3 },
+        { "settings indented under environments", Head + "environments:\n  settings:\n    versioning: false\n", "TenantUnknownKey", 6, 3 },
         { "unknown environment key", Head + "environments:\n  prod:\n    bucket: edge-prod\n", "TenantUnknownKey", 7, 5 },
         { "unknown connection key", Head + "connection:\n  secretKey: abc\n", "TenantUnknownKey", 6, 3 },
         { "endpoint not http(s)", Head + "connection:\n  endpoint: ftp://store\n", "TenantInvalidValue", 6, 13 },
@@ -100,6 +105,54 @@ public sealed class TenantFileErrorTests : IDisposable
     {
         var error = Assert.Throws<TemplateException>(() => TenantCatalog.Parse(Head + "Solutions: [churn]\n", "t.yaml"));
         Assert.Contains("did you mean 'solutions'?", error.Message);
+    }
+
+    [Fact]
+    public void MisspeltKey_SuggestsTheClosestKey_NotOnlyByCase()
+    {
+        var error = Assert.Throws<TemplateException>(() => TenantCatalog.Parse(Head + "solution: [churn]\n", "t.yaml"));
+        Assert.Contains("unknown key 'solution' in the tenant file (did you mean 'solutions'?)", error.Message);
+    }
+
+    [Fact]
+    public void RegionTypo_GetsTheSameSuggestionAsTheCmdletParameter()
+    {
+        var error = Assert.Throws<TemplateException>(() => TenantCatalog.Parse(
+            "companyPrefix: edge\ntenantId: a001\nregions: [us-wset-2]\ntemplate: master-solution\n", "t.yaml"));
+        Assert.Equal("TenantRegionUnknown", error.ErrorId);
+        // One suggestion function: the file says what Get-MlBucketName -Region us-wset-2 says, closest first.
+        Assert.Equal("us-west-2", BucketNaming.SuggestRegions("us-wset-2")[0]);
+        Assert.Contains(BucketNaming.DidYouMeanRegion("us-wset-2"), error.Message);
+        Assert.Contains("(did you mean us-west-2,", error.Message);
+        Assert.DoesNotContain("us-east-1-regional", error.Message);
+    }
+
+    [Fact]
+    public void SettingsIndentedUnderEnvironments_IsNamedAsMisplaced_InPlainWords()
+    {
+        var error = Assert.Throws<TemplateException>(() => TenantCatalog.Parse(Head + "environments:\n  settings:\n    versioning: false\n", "t.yaml"));
+        Assert.Contains("'settings' stands where an environment name goes", error.Message);
+        Assert.Contains("indented at the wrong level", error.Message);
+        Assert.DoesNotContain("a environment", error.Message);
+    }
+
+    [Fact]
+    public void KnownKeyOneLevelTooDeep_GetsTheIndentationHint()
+    {
+        var error = Assert.Throws<TemplateException>(() => TenantCatalog.Parse(Head + "settings:\n  versioning: true\n  connection:\n    profile: ml\n", "t.yaml"));
+        Assert.Equal(("TenantUnknownKey", 7, 3), (error.ErrorId, error.Line, error.Column));
+        Assert.Contains("unknown key 'connection' in the settings ('connection' is a key of the tenant file: is it indented too deep?)", error.Message);
+        var inEnvironment = Assert.Throws<TemplateException>(() => TenantCatalog.Parse(Head + "environments:\n  prod:\n    companyPrefix: acme\n", "t.yaml"));
+        Assert.Contains("unknown key 'companyPrefix' in environment 'prod' ('companyPrefix' is a key of the tenant file: is it indented too deep?)", inEnvironment.Message);
+    }
+
+    [Fact]
+    public void TabError_QuotesNothingOfTheFile()
+    {
+        var error = Assert.Throws<TemplateException>(() => TenantCatalog.Parse(Head + "settings:\n\tkmsKeyId: arn:aws:kms:secret-looking-value\n", "t.yaml"));
+        Assert.Equal((6, 1), (error.Line, error.Column));
+        Assert.DoesNotContain("secret-looking-value", error.Message);
+        Assert.DoesNotContain("kmsKeyId", error.Message);
     }
 
     [Fact]
