@@ -81,7 +81,9 @@ namespace S3MlLayout.Engine.S3
         }
 
         /// <summary>The settings as S3 reports them now.</summary>
-        public async Task<BucketSettings> ReadAsync(CancellationToken cancellation)
+        /// <param name="declared">When it declares an inventory configuration: that configuration (by its id) and its
+        /// destination's policy are read too (two GETs, and the caller's account once per connection).</param>
+        public async Task<BucketSettings> ReadAsync(CancellationToken cancellation, BucketSettings? declared = null)
         {
             var settings = new BucketSettings();
             var reads = new List<Task>
@@ -128,6 +130,21 @@ namespace S3MlLayout.Engine.S3
                     settings.LifecycleRules = rules.Where(x => x.Id != BucketSettings.AbortRuleId).Select(ToSpec).ToList();
                 }, () => settings.LifecycleRules = new List<LifecycleRuleSpec>()),
             };
+            if (declared?.Inventory is InventorySpec inventory)
+            {
+                reads.Add(Read("GetBucketInventoryConfiguration", async () =>
+                {
+                    // GET by id, not the list call: moto answers the list with OptionalFields ['Field'].
+                    var r = await Client.GetBucketInventoryConfigurationAsync(new GetBucketInventoryConfigurationRequest { BucketName = _bucket, InventoryId = inventory.Id, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false);
+                    settings.Inventory = ToSpec(r.InventoryConfiguration);
+                }, () => settings.Inventory = null));
+                reads.Add(Read("GetBucketPolicy (inventory destination)", async () =>
+                {
+                    var account = await SourceAccountAsync().ConfigureAwait(false);
+                    var r = await Client.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = inventory.DestinationBucket, ExpectedBucketOwner = inventory.LandsIn(_bucket) ? Owner : null }, cancellation).ConfigureAwait(false);
+                    settings.InventoryPolicy = GrantsInventory(r.Policy, inventory, _bucket, account);
+                }, () => settings.InventoryPolicy = false));
+            }
             await Task.WhenAll(reads).ConfigureAwait(false);
             return settings;
         }
@@ -149,7 +166,8 @@ namespace S3MlLayout.Engine.S3
         }
 
         private static readonly string[] AppliedSettings =
-            { nameof(BucketSettings.BlockPublicAccess), nameof(BucketSettings.ObjectOwnership), nameof(BucketSettings.Encryption), nameof(BucketSettings.Versioning), nameof(BucketSettings.TlsOnlyPolicy), "Tag", "Lifecycle" };
+            { nameof(BucketSettings.BlockPublicAccess), nameof(BucketSettings.ObjectOwnership), nameof(BucketSettings.Encryption), nameof(BucketSettings.Versioning), nameof(BucketSettings.TlsOnlyPolicy), "Tag", "Lifecycle",
+              BucketSettings.InventorySetting, BucketSettings.InventoryPolicySetting };
 
 
         /// <summary>
@@ -203,15 +221,19 @@ namespace S3MlLayout.Engine.S3
                 BucketName = _bucket, ExpectedBucketOwner = Owner,
                 VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled },
             }, cancellation));
+            // One bucket policy, one writer: when the inventory reports land in this bucket and both statements are due,
+            // the TLS put carries the inventory statement too (two puts at once would each drop the other's statement).
+            var inventory = desired.Inventory;
+            bool tlsDue = approved.Any(c => c.Setting == nameof(BucketSettings.TlsOnlyPolicy));
+            bool inventoryPolicyDue = inventory != null && approved.Any(c => c.Setting == BucketSettings.InventoryPolicySetting);
+            bool together = tlsDue && inventoryPolicyDue && inventory!.LandsIn(_bucket);
             Add(nameof(BucketSettings.TlsOnlyPolicy), async () =>
             {
-                string? existing = null;
-                if (!bucketIsNew)
-                {
-                    try { existing = (await Client.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = _bucket, ExpectedBucketOwner = Owner }, cancellation).ConfigureAwait(false)).Policy; }
-                    catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound) { }
-                }
-                await Client.PutBucketPolicyAsync(new PutBucketPolicyRequest { BucketName = _bucket, ExpectedBucketOwner = Owner, Policy = WithTlsDeny(existing, _bucket) }, cancellation).ConfigureAwait(false);
+                string? account = together ? await SourceAccountAsync(required: true).ConfigureAwait(false) : null;
+                string? existing = bucketIsNew ? null : await ReadPolicy(_bucket, Owner, cancellation).ConfigureAwait(false);
+                string policy = WithTlsDeny(existing, _bucket);
+                if (together) policy = WithStatement(policy, InventoryStatement(inventory!, _bucket, account!));
+                await Client.PutBucketPolicyAsync(new PutBucketPolicyRequest { BucketName = _bucket, ExpectedBucketOwner = Owner, Policy = policy }, cancellation).ConfigureAwait(false);
             });
             Add("Tag", () =>
             {
@@ -224,6 +246,14 @@ namespace S3MlLayout.Engine.S3
                 }, cancellation);
             });
             Add("Lifecycle", () => PutLifecycle(desired, bucketIsNew, cancellation));
+            if (inventory != null)
+            {
+                Add(BucketSettings.InventorySetting, () => Client.PutBucketInventoryConfigurationAsync(new PutBucketInventoryConfigurationRequest
+                {
+                    BucketName = _bucket, ExpectedBucketOwner = Owner, InventoryId = inventory.Id, InventoryConfiguration = ToConfiguration(inventory),
+                }, cancellation));
+                if (!together) Add(BucketSettings.InventoryPolicySetting, () => PutInventoryPolicy(inventory, bucketIsNew, cancellation));
+            }
 
             var results = await Task.WhenAll(puts.Select(async p =>
             {
@@ -237,9 +267,16 @@ namespace S3MlLayout.Engine.S3
                 {
                     return (p.Change, Error: S3Errors.Translate(e, "BucketSettingFailed", Uri, $"setting {p.Change.Setting} on"));
                 }
+                catch (MlLayoutException e)
+                {
+                    return (p.Change, Error: (Exception?)e);
+                }
             })).ConfigureAwait(false);
             if (results.FirstOrDefault(r => r.Error != null).Error is Exception failed) throw failed;
-            return results.Select(r => r.Change).ToList();
+            var done = results.Select(r => r.Change).ToList();
+            // Carried by the TLS put: applied with it.
+            if (together) done.Add(approved.First(c => c.Setting == BucketSettings.InventoryPolicySetting));
+            return done;
         }
 
         /// <summary>Delays before each retry of a setting S3 refused with 409 OperationAborted.</summary>
@@ -294,6 +331,152 @@ namespace S3MlLayout.Engine.S3
             {
                 BucketName = _bucket, ExpectedBucketOwner = Owner, Configuration = new LifecycleConfiguration { Rules = merged },
             }, cancellation).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Adds (or replaces, by its Sid) the statement that lets S3 deliver this bucket's inventory reports to the
+        /// destination, keeping every other statement of the destination's policy. PutBucketPolicy has no condition to
+        /// write on, so the policy is read back: if another writer replaced it in between, the merge is done again.
+        /// </summary>
+        private async Task PutInventoryPolicy(InventorySpec inventory, bool bucketIsNew, CancellationToken cancellation)
+        {
+            string account = (await SourceAccountAsync(required: true).ConfigureAwait(false))!;
+            bool here = inventory.LandsIn(_bucket);
+            string? owner = here ? Owner : null;
+            var statement = InventoryStatement(inventory, _bucket, account);
+            for (int attempt = 0; ; attempt++)
+            {
+                string? existing = here && bucketIsNew && attempt == 0 ? null : await ReadPolicy(inventory.DestinationBucket, owner, cancellation).ConfigureAwait(false);
+                try
+                {
+                    await Client.PutBucketPolicyAsync(new PutBucketPolicyRequest { BucketName = inventory.DestinationBucket, ExpectedBucketOwner = owner, Policy = WithStatement(existing, statement) }, cancellation).ConfigureAwait(false);
+                }
+                catch (AmazonServiceException e) when (!here)
+                {
+                    throw S3Errors.Translate(e, "InventoryPolicyFailed", $"s3://{inventory.DestinationBucket}/",
+                        $"adding the statement '{InventorySpec.PolicyStatementId(_bucket)}' that lets S3 write the inventory reports of s3://{_bucket}/ to the policy of");
+                }
+                var now = await ReadPolicy(inventory.DestinationBucket, owner, cancellation).ConfigureAwait(false);
+                if (GrantsInventory(now, inventory, _bucket, account) || attempt >= 2) return;
+            }
+        }
+
+        private async Task<string?> ReadPolicy(string bucket, string? owner, CancellationToken cancellation)
+        {
+            Requests.CountGet();
+            try { return (await Client.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = bucket, ExpectedBucketOwner = owner }, cancellation).ConfigureAwait(false)).Policy; }
+            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket") { return null; }
+        }
+
+        /// <summary>
+        /// The account that owns the source bucket, for aws:SourceAccount: -ExpectedBucketOwner when given, else the
+        /// caller's account (STS, asked once per connection). Null when neither is known; with <paramref name="required"/>
+        /// that is the error InventoryAccountUnknown, since an unscoped statement would let any bucket write there.
+        /// </summary>
+        private async Task<string?> SourceAccountAsync(bool required = false)
+        {
+            if (Owner != null) return Owner;
+            Task<string> lookup;
+            lock (_connection) lookup = _connection.CallerLookup ??= CallerIdentity.DescribeAsync(_connection, CancellationToken.None);
+            string arn = await lookup.ConfigureAwait(false);
+            var parts = arn.Split(':');
+            string? account = arn.StartsWith("arn:", StringComparison.Ordinal) && parts.Length > 4 && parts[4].Length > 0 ? parts[4] : null;
+            if (account == null && required)
+                throw new MlLayoutException("InventoryAccountUnknown", ErrorKind.InvalidArgument, Uri,
+                    $"The account that owns s3://{_bucket}/ could not be found (the caller is {arn}), and the inventory destination's policy must name it (aws:SourceAccount) " +
+                    "so that no other account's bucket can write there. Give -ExpectedBucketOwner with the account id, or let STS GetCallerIdentity answer.");
+            return account;
+        }
+
+        /// <summary>The destination policy statement for reports of <paramref name="source"/>: S3 itself may put objects under the prefix, for this bucket and account only.</summary>
+        internal static JsonObject InventoryStatement(InventorySpec inventory, string source, string account) => new JsonObject
+        {
+            ["Sid"] = InventorySpec.PolicyStatementId(source),
+            ["Effect"] = "Allow",
+            ["Principal"] = new JsonObject { ["Service"] = "s3.amazonaws.com" },
+            ["Action"] = "s3:PutObject",
+            ["Resource"] = $"arn:aws:s3:::{inventory.DestinationBucket}/{inventory.DestinationFolder}*",
+            ["Condition"] = new JsonObject
+            {
+                ["ArnLike"] = new JsonObject { ["aws:SourceArn"] = $"arn:aws:s3:::{source}" },
+                ["StringEquals"] = new JsonObject { ["aws:SourceAccount"] = account, ["s3:x-amz-acl"] = "bucket-owner-full-control" },
+            },
+        };
+
+        /// <summary>
+        /// Whether a policy holds our statement for reports of <paramref name="source"/> as it should be: compared by
+        /// meaning (S3 may return a one-item list for a string), not by text. A null account is not compared (not known).
+        /// </summary>
+        internal static bool GrantsInventory(string? policy, InventorySpec inventory, string source, string? account)
+        {
+            if (string.IsNullOrWhiteSpace(policy)) return false;
+            try
+            {
+                var statements = JsonNode.Parse(policy!)?["Statement"];
+                var list = statements is JsonArray array ? array.ToList() : new List<JsonNode?> { statements };
+                var want = InventoryStatement(inventory, source, account ?? "");
+                static IEnumerable<string> Values(JsonNode? node) => node is JsonArray a ? a.Select(x => x?.ToString() ?? "") : node == null ? Enumerable.Empty<string>() : new[] { node.ToString() };
+                bool Same(JsonNode? have, JsonNode? expected) => new HashSet<string>(Values(have)).SetEquals(Values(expected));
+                return list.Any(s => s?["Sid"]?.ToString() == want["Sid"]!.ToString()
+                    && s?["Effect"]?.ToString() == "Allow"
+                    && Same(s?["Principal"]?["Service"], want["Principal"]!["Service"])
+                    && Same(s?["Action"], want["Action"])
+                    && Same(s?["Resource"], want["Resource"])
+                    && Same(s?["Condition"]?["ArnLike"]?["aws:SourceArn"], want["Condition"]!["ArnLike"]!["aws:SourceArn"])
+                    && (account == null ? s?["Condition"]?["StringEquals"]?["aws:SourceAccount"] != null
+                                        : Same(s?["Condition"]?["StringEquals"]?["aws:SourceAccount"], want["Condition"]!["StringEquals"]!["aws:SourceAccount"])));
+            }
+            catch (Exception e) when (e is JsonException || e is InvalidOperationException) { return false; }
+        }
+
+        /// <summary>The policy with <paramref name="statement"/> added, replacing one with the same Sid; every other statement kept as it is.</summary>
+        internal static string WithStatement(string? existing, JsonObject statement)
+        {
+            JsonObject policy;
+            try { policy = (string.IsNullOrWhiteSpace(existing) ? null : JsonNode.Parse(existing!) as JsonObject) ?? new JsonObject { ["Version"] = "2012-10-17" }; }
+            catch (JsonException) { policy = new JsonObject { ["Version"] = "2012-10-17" }; }
+            var statements = policy["Statement"] as JsonArray ?? new JsonArray();
+            if (policy["Statement"] is JsonObject single) { policy.Remove("Statement"); statements.Add(single); }
+            policy.Remove("Statement");
+            string sid = statement["Sid"]!.ToString();
+            foreach (var old in statements.Where(s => s?["Sid"]?.ToString() == sid).ToList()) statements.Remove(old);
+            statements.Add(statement);
+            policy["Statement"] = statements;
+            return policy.ToJsonString();
+        }
+
+        private static InventoryConfiguration ToConfiguration(InventorySpec spec) => new InventoryConfiguration
+        {
+            InventoryId = spec.Id,
+            IsEnabled = true,
+            IncludedObjectVersions = new InventoryIncludedObjectVersions(spec.IncludedVersions),
+            Schedule = new InventorySchedule { Frequency = new InventoryFrequency(spec.Frequency) },
+            InventoryOptionalFields = spec.OptionalFields.Select(f => new InventoryOptionalField(f)).ToList(),
+            Destination = new InventoryDestination
+            {
+                S3BucketDestination = new InventoryS3BucketDestination
+                {
+                    BucketName = $"arn:aws:s3:::{spec.DestinationBucket}", Prefix = spec.DestinationPrefix, InventoryFormat = new InventoryFormat(spec.Format),
+                },
+            },
+        };
+
+        private static InventorySpec? ToSpec(InventoryConfiguration? configuration)
+        {
+            if (configuration == null) return null;
+            var destination = configuration.Destination?.S3BucketDestination;
+            string arn = destination?.BucketName ?? "";
+            return new InventorySpec
+            {
+                Id = configuration.InventoryId ?? "",
+                Enabled = configuration.IsEnabled == true,
+                Frequency = configuration.Schedule?.Frequency?.Value ?? "",
+                Format = destination?.InventoryFormat?.Value ?? "",
+                IncludedVersions = configuration.IncludedObjectVersions?.Value ?? "",
+                OptionalFields = (configuration.InventoryOptionalFields ?? new List<InventoryOptionalField>()).Select(f => f.Value).ToList(),
+                DestinationBucket = arn.StartsWith("arn:aws:s3:::", StringComparison.Ordinal) ? arn.Substring("arn:aws:s3:::".Length) : arn,
+                DestinationPrefix = destination?.Prefix ?? "",
+            };
         }
 
         private static LifecycleRuleSpec ToSpec(LifecycleRule rule) => new LifecycleRuleSpec

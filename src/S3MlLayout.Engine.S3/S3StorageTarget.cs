@@ -75,7 +75,7 @@ namespace S3MlLayout.Engine.S3
             return $"The endpoint {_connection.EndpointUrl} is plain HTTP, so the TLS-only bucket policy was not applied (it would deny every request made through it). Use an https:// endpoint to apply it.";
         }
 
-        public async Task<BucketSettings?> ReadSettingsAsync(CancellationToken cancellation) => await Admin.ReadAsync(cancellation).ConfigureAwait(false);
+        public async Task<BucketSettings?> ReadSettingsAsync(CancellationToken cancellation, BucketSettings? declared = null) => await Admin.ReadAsync(cancellation, declared).ConfigureAwait(false);
 
         public IReadOnlyList<BucketChange> PlanSettings(BucketSettings desired, BucketSettings actual) => S3BucketAdmin.Plan(desired, actual);
 

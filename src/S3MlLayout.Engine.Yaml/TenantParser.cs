@@ -20,7 +20,8 @@ namespace S3MlLayout.Engine.Tenants
     {
         internal static readonly string[] TopKeys = { "companyPrefix", "tenantId", "regions", "environments", "template", "solutions", "dates", "settings", "bucketFolders", "connection" };
         internal static readonly string[] EnvironmentKeys = { "bucketName", "regions", "solutions", "dates", "settings", "bucketFolders", "connection" };
-        internal static readonly string[] SettingsKeys = { "kmsKeyId", "versioning", "abortIncompleteUploadDays", "lifecycle", "tags", "skipDefaults" };
+        internal static readonly string[] SettingsKeys = { "kmsKeyId", "versioning", "abortIncompleteUploadDays", "lifecycle", "tags", "skipDefaults", "inventory" };
+        internal static readonly string[] InventoryKeys = { "frequency", "format", "fields", "destination", "id", "versions" };
         internal static readonly string[] LifecycleKeys = { "prefix", "transitionDays", "storageClass", "expirationDays", "acknowledge" };
         internal static readonly string[] ConnectionKeys = { "profile", "endpoint", "forcePathStyle", "customRegion" };
         internal static readonly string[] DateRangeKeys = { "from", "to" };
@@ -266,7 +267,44 @@ namespace S3MlLayout.Engine.Tenants
                         settings.Lifecycle.Add(new Located<LifecycleRuleSpec>(spec, Loc(entry)));
                     }
                 }
+                if (Get(map, "inventory") is YamlNode inventory) settings.Inventory = Inventory(inventory);
                 return settings;
+            }
+
+            /// <summary>settings: inventory: a mapping (every key optional), true for the defaults, or false to turn off the tenant's in an environment.</summary>
+            private TenantInventory Inventory(YamlNode node)
+            {
+                var result = new TenantInventory { Location = Loc(node) };
+                if (node is YamlScalarNode)
+                {
+                    result.Enabled = Bool(node, "inventory");
+                    return result;
+                }
+                var map = Mapping(node, "inventory", InventoryKeys, "the inventory", (SettingsKeys, "the settings"));
+                // Each value checked where it was written, with the same rules New-MlBucket's parameters follow.
+                Located<string>? Checked(string key, Func<string, string> check)
+                {
+                    if (!(Get(map, key) is YamlNode value)) return null;
+                    var text = Text(value, key);
+                    try { return new Located<string>(check(text.Value), text.Location); }
+                    catch (MlLayoutException e) { throw Error("TenantInvalidValue", value, e.Message); }
+                }
+                result.Frequency = Checked("frequency", v => InventorySpec.Choose(v, InventorySpec.Frequencies, "frequency"));
+                result.Format = Checked("format", v => InventorySpec.Choose(v, InventorySpec.Formats, "format"));
+                result.Versions = Checked("versions", v => InventorySpec.Choose(v, InventorySpec.VersionChoices, "versions"));
+                result.Id = Checked("id", InventorySpec.CheckId);
+                // The bucket it lands in is checked here; whether a prefix in the bucket itself is allowed, once the bucket is known.
+                result.Destination = Checked("destination", v => { InventorySpec.ParseDestination(v, ""); return v; });
+                if (Get(map, "fields") is YamlNode fields)
+                {
+                    result.Fields = new List<Located<string>>();
+                    foreach (var entry in Texts(fields, "fields", allowEmpty: true))
+                    {
+                        try { result.Fields.Add(new Located<string>(InventorySpec.Choose(entry.Value, InventorySpec.KnownFields, "field"), entry.Location)); }
+                        catch (MlLayoutException e) { throw new TemplateException("TenantInvalidValue", _file, entry.Location.Line, entry.Location.Column, e.Message); }
+                    }
+                }
+                return result;
             }
 
             private TenantConnection Connection(YamlNode node, (string[] Keys, string Name) level)

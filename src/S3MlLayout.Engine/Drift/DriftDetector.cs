@@ -147,17 +147,22 @@ namespace S3MlLayout.Engine.Drift
                 foreach (var prefix in solutionsListing.CommonPrefixes.Where(p => !solutions.Contains(p.Substring(LayoutExpander.SolutionsFolder.Length + 1).TrimEnd('/'))))
                     checks.Add(Undeclared(prefix, NamingStyle.KebabCase, "", cancellation));
                 var rootTree = new DeclaredTree(bucketFolders, NamingStyle.KebabCase);
+                // The bucket declaration is read beside the root listing: it says where inventory reports land.
+                // (Only where there are settings: a directory has no inventory.)
+                var declaredBucket = _target.HasSettings ? DeclaredBucket.ReadAsync(_target, cancellation) : Task.FromResult<DeclaredBucket?>(null);
                 var top = await List("", cancellation).ConfigureAwait(false);
+                string? reports = await InventoryFolderHere(declaredBucket).ConfigureAwait(false);
                 foreach (var prefix in top.CommonPrefixes)
                 {
                     if (prefix == LayoutExpander.SolutionsFolder + "/" || prefix == DeclaredLayout.MetadataPrefix) continue;
-                    if (rootTree.Contains(prefix)) checks.Add(Folder(rootTree, rootTree.Node(prefix), "", cancellation));
+                    if (reports != null && reports.StartsWith(prefix, StringComparison.Ordinal)) checks.Add(BesideReports(prefix, reports, cancellation));
+                    else if (rootTree.Contains(prefix)) checks.Add(Folder(rootTree, rootTree.Node(prefix), "", cancellation));
                     else checks.Add(Undeclared(prefix, NamingStyle.KebabCase, "", cancellation));
                 }
                 foreach (var node in rootTree.Roots.Where(n => !top.CommonPrefixes.Contains(n.Key) && !top.LinksOutside.Contains(n.Key)))
                     MissingSubtree(rootTree, node, "");
                 if (_options.BucketSettings && _target.HasSettings)
-                    checks.Add(Settings(cancellation));
+                    checks.Add(Settings(declaredBucket, cancellation));
             }
             await Task.WhenAll(checks).ConfigureAwait(false);
             return solutions;
@@ -244,11 +249,34 @@ namespace S3MlLayout.Engine.Drift
             Emit(UnexpectedPrefixRule.Check(_findings, solution, prefix, count, size));
         }
 
-        private async Task Settings(CancellationToken cancellation)
+        /// <summary>The folder the declared inventory reports land in when that is this bucket (e.g. 'inventory/'); else null.</summary>
+        private async Task<string?> InventoryFolderHere(Task<DeclaredBucket?> declaredBucket)
         {
-            var declared = await DeclaredBucket.ReadAsync(_target, cancellation).ConfigureAwait(false);
+            DeclaredBucket? declared;
+            try { declared = await declaredBucket.ConfigureAwait(false); }
+            catch (MlLayoutException) { return null; } // a bad declaration is reported by the settings check
+            var inventory = declared?.Settings?.Inventory;
+            return inventory != null && inventory.LandsIn(_target.Bucket.Name) ? inventory.DestinationFolder : null;
+        }
+
+        /// <summary>
+        /// A top-level prefix on the way to the inventory reports: the reports' folder is S3's, not the layout's, so it is
+        /// not judged; anything beside it on the way down is judged as undeclared.
+        /// </summary>
+        private async Task BesideReports(string prefix, string reports, CancellationToken cancellation)
+        {
+            if (prefix == reports) return;
+            var listing = await List(prefix, cancellation).ConfigureAwait(false);
+            await Task.WhenAll(listing.CommonPrefixes.Select(child => reports.StartsWith(child, StringComparison.Ordinal)
+                ? BesideReports(child, reports, cancellation)
+                : Undeclared(child, NamingStyle.KebabCase, "", cancellation))).ConfigureAwait(false);
+        }
+
+        private async Task Settings(Task<DeclaredBucket?> declaredBucket, CancellationToken cancellation)
+        {
+            var declared = await declaredBucket.ConfigureAwait(false);
             if (declared?.Settings == null) return;
-            var actual = await Guarded(async () => (await _target.ReadSettingsAsync(cancellation).ConfigureAwait(false))!, cancellation).ConfigureAwait(false);
+            var actual = await Guarded(async () => (await _target.ReadSettingsAsync(cancellation, declared.Settings).ConfigureAwait(false))!, cancellation).ConfigureAwait(false);
             foreach (var finding in BucketSettingRule.Check(_findings, declared.Settings, actual)) Emit(finding);
         }
 

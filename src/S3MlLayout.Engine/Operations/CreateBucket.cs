@@ -41,7 +41,7 @@ namespace S3MlLayout.Engine.Operations
             {
                 // The declaration and the settings are independent reads: one round trip for both.
                 var declared = DeclaredBucket.ReadStoredAsync(target, cancellation);
-                var actual = target.HasSettings ? target.ReadSettingsAsync(cancellation) : Task.FromResult<BucketSettings?>(null);
+                var actual = target.HasSettings ? target.ReadSettingsAsync(cancellation, desired) : Task.FromResult<BucketSettings?>(null);
                 await Task.WhenAll(declared, actual).ConfigureAwait(false);
                 (plan._declared, plan._read) = declared.Result;
                 if (actual.Result != null) plan._actual = actual.Result;
@@ -65,6 +65,9 @@ namespace S3MlLayout.Engine.Operations
             else
             {
                 plan.Notes.Add(plan.Exists ? $"Bucket '{bucket.Uri}' already exists; nothing to create." : $"{bucket.Uri} is a directory: it has no bucket settings, so the secure defaults apply on S3 only.");
+                // Like every bucket setting, not applied here; said out loud since reports are something one waits for.
+                if (desired.Inventory != null)
+                    plan.Warnings.Add($"{bucket.Uri} is a directory: it has no S3 Inventory, so the inventory configuration '{desired.Inventory.Id}' applies on S3 only and is not recorded here.");
             }
             plan.AddAuditChange();
             return plan;
@@ -111,7 +114,7 @@ namespace S3MlLayout.Engine.Operations
                 settled?.Invoke();
                 lock (audit) audit.SettingsChanged.AddRange(applied.Select(c => c.ToString()));
                 // As the target reports them, not as requested.
-                bucket.Settings = applied.Count > 0 || bucket.Created ? await target.ReadSettingsAsync(cancellation).ConfigureAwait(false) : _actual;
+                bucket.Settings = applied.Count > 0 || bucket.Created ? await target.ReadSettingsAsync(cancellation, Desired).ConfigureAwait(false) : _actual;
                 foreach (var change in applied) sink.Verbose($"{bucket.Uri}: {change}");
             }, cancellation).ConfigureAwait(false);
             sink.Output(bucket);

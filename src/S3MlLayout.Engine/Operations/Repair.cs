@@ -83,7 +83,7 @@ namespace S3MlLayout.Engine.Operations
             }
             if (plan._declared != null)
             {
-                plan._actual = await target.ReadSettingsAsync(cancellation).ConfigureAwait(false);
+                plan._actual = await target.ReadSettingsAsync(cancellation, plan._declared).ConfigureAwait(false);
                 foreach (var change in target.PlanSettings(plan._declared, plan._actual!))
                     plan.Changes.Add(new PlannedChange(ChangeKind.SetBucketSetting, target.Bucket.Uri, $"Set {change}", change.Setting) { Detail = change });
             }

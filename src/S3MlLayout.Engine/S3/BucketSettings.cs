@@ -47,6 +47,14 @@ namespace S3MlLayout.Engine.S3
         /// <summary>Days after which incomplete multipart uploads are aborted (0 or null: no such rule).</summary>
         public int? AbortIncompleteMultipartUploadDays { get; set; }
         public List<LifecycleRuleSpec>? LifecycleRules { get; set; }
+        /// <summary>The S3 Inventory configuration (declared: asked for; read: the one with the declared id, null when absent).</summary>
+        public InventorySpec? Inventory { get; set; }
+        /// <summary>Read only: the inventory destination's bucket policy lets S3 write the reports (statement
+        /// <see cref="InventorySpec.PolicyStatementId"/>, scoped to this bucket and account); declared whenever <see cref="Inventory"/> is.</summary>
+        public bool? InventoryPolicy { get; set; }
+
+        public const string InventorySetting = "Inventory";
+        public const string InventoryPolicySetting = "InventoryPolicy";
 
         /// <summary>The setting a difference belongs to, as changes name them (Tag:x -> Tag, KmsKeyId -> Encryption ...).</summary>
         public static string SettingOf(string difference) => difference switch
@@ -110,6 +118,14 @@ namespace S3MlLayout.Engine.S3
                     if (have == null || have.Describe() != rule.Describe())
                         differences.Add(new SettingDifference($"LifecycleRule:{rule.Id}", rule.Describe(), have?.Describe() ?? "(none)"));
                 }
+            if (desired.Inventory is InventorySpec inventory)
+            {
+                if (actual.Inventory == null || !inventory.SameAs(actual.Inventory))
+                    differences.Add(new SettingDifference(InventorySetting, inventory.ToString(), actual.Inventory?.ToString() ?? "(none)"));
+                if (actual.InventoryPolicy != true)
+                    differences.Add(new SettingDifference(InventoryPolicySetting, $"s3://{inventory.DestinationBucket}/ policy lets S3 write {inventory.DestinationFolder}",
+                        actual.InventoryPolicy == false ? "(no such statement)" : "(unknown)"));
+            }
             return differences;
         }
 

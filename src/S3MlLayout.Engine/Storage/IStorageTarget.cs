@@ -136,7 +136,9 @@ namespace S3MlLayout.Engine.Storage
         string? Restrict(S3.BucketSettings desired);
 
         /// <summary>The settings as the target reports them now; null where the target has none.</summary>
-        Task<S3.BucketSettings?> ReadSettingsAsync(CancellationToken cancellation);
+        /// <param name="declared">What was declared, for the settings read by what they name (the inventory configuration's
+        /// id and its destination's policy); null reads none of those.</param>
+        Task<S3.BucketSettings?> ReadSettingsAsync(CancellationToken cancellation, S3.BucketSettings? declared = null);
 
         /// <summary>The changes that would bring the actual settings to the desired ones, one per setting, in the order they are applied.</summary>
         IReadOnlyList<S3.BucketChange> PlanSettings(S3.BucketSettings desired, S3.BucketSettings actual);

@@ -58,7 +58,7 @@ namespace S3MlLayout.Engine.Storage
         /// <summary>A directory has no bucket settings: plans say so, and drift checks none.</summary>
         public bool HasSettings => false;
         public string? Restrict(S3.BucketSettings desired) => null;
-        public Task<S3.BucketSettings?> ReadSettingsAsync(CancellationToken cancellation) => Task.FromResult<S3.BucketSettings?>(null);
+        public Task<S3.BucketSettings?> ReadSettingsAsync(CancellationToken cancellation, S3.BucketSettings? declared = null) => Task.FromResult<S3.BucketSettings?>(null);
         public IReadOnlyList<S3.BucketChange> PlanSettings(S3.BucketSettings desired, S3.BucketSettings actual) => Array.Empty<S3.BucketChange>();
         public Task<IReadOnlyList<S3.BucketChange>> ApplySettingsAsync(S3.BucketSettings desired, S3.BucketSettings actual, IReadOnlyCollection<S3.BucketChange> approved, CancellationToken cancellation) =>
             Task.FromResult<IReadOnlyList<S3.BucketChange>>(Array.Empty<S3.BucketChange>());

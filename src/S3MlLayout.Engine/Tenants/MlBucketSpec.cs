@@ -43,6 +43,16 @@ namespace S3MlLayout.Engine.Tenants
         public int? AbortIncompleteUploadDays { get; internal set; }
         /// <summary>Lifecycle rules as New-MlBucket's -LifecycleRule takes them: Prefix, TransitionDays, StorageClass, ExpirationDays.</summary>
         public Hashtable[] LifecycleRule { get; internal set; } = new Hashtable[0];
+        /// <summary>The tenant asks for an S3 Inventory configuration (settings: inventory:); the values below, null where the file says nothing (defaults apply).</summary>
+        public bool Inventory { get; internal set; }
+        public string? InventoryFrequency { get; internal set; }
+        public string? InventoryFormat { get; internal set; }
+        /// <summary>Optional fields besides the four the drift rules read (Size, LastModifiedDate, StorageClass, ETag), which are always included.</summary>
+        public string[] InventoryField { get; internal set; } = new string[0];
+        /// <summary>s3://bucket/prefix; null: this bucket, under inventory/.</summary>
+        public string? InventoryDestination { get; internal set; }
+        public string? InventoryId { get; internal set; }
+        public string? InventoryVersions { get; internal set; }
         public string[] Solution { get; internal set; } = new string[0];
         /// <summary>The template's optional bucket folders to provision, as template paths for Add-MlSolution -Include ('/shared', '/client_config').</summary>
         public string[] Include { get; internal set; } = new string[0];
@@ -71,7 +81,10 @@ namespace S3MlLayout.Engine.Tenants
                 Prefix = (string)r["Prefix"]!, TransitionDays = (int?)r["TransitionDays"], StorageClass = (string?)r["StorageClass"], ExpirationDays = (int?)r["ExpirationDays"],
                 Acknowledge = (string?)r["Acknowledge"],
             });
-            return BucketSettings.SecureDefaults(tags, KmsKeyId, SkipDefault.Select(s => (BucketDefault)Enum.Parse(typeof(BucketDefault), s)), AbortIncompleteUploadDays ?? 7, rules);
+            var settings = BucketSettings.SecureDefaults(tags, KmsKeyId, SkipDefault.Select(s => (BucketDefault)Enum.Parse(typeof(BucketDefault), s)), AbortIncompleteUploadDays ?? 7, rules);
+            if (Inventory)
+                settings.Inventory = InventorySpec.Create(Name, InventoryFrequency, InventoryFormat, InventoryField, InventoryDestination, InventoryId, InventoryVersions);
+            return settings;
         }
 
         /// <summary>A copy, for a command to set what its own parameters override (the copy's documents then say what was applied).</summary>

@@ -96,6 +96,8 @@ namespace S3MlLayout.Engine.Tenants
                 {
                     CheckRegion(region, connection.CustomRegion == true);
                     string name = env.BucketName is Located<string> over ? CheckOverride(over) : BuildName(doc, env, region);
+                    var inventory = settings.Inventory;
+                    if (inventory != null) CheckInventory(inventory, name, layout);
                     specs.Add(new MlBucketSpec
                     {
                         Name = name,
@@ -105,6 +107,9 @@ namespace S3MlLayout.Engine.Tenants
                         CustomRegion = connection.CustomRegion == true, AllowedEnvironment = allowed,
                         KmsKeyId = settings.KmsKeyId, Tag = settings.Tags, SkipDefault = settings.Skip, AbortIncompleteUploadDays = settings.AbortDays,
                         LifecycleRule = settings.Rules,
+                        Inventory = inventory != null, InventoryFrequency = inventory?.Frequency?.Value, InventoryFormat = inventory?.Format?.Value,
+                        InventoryField = inventory?.Fields?.Select(f => f.Value).ToArray() ?? new string[0], InventoryDestination = inventory?.Destination?.Value,
+                        InventoryId = inventory?.Id?.Value, InventoryVersions = inventory?.Versions?.Value,
                         Template = templateValue, Layout = layout,
                         Solution = solutions.Select(s => s.Value).ToArray(),
                         Include = include,
@@ -189,6 +194,26 @@ namespace S3MlLayout.Engine.Tenants
                         ? $"bucket folder '{folder.Value}': the template '{layout.Name}' has no optional bucket folders; remove 'bucketFolders' or use a template that has them (master-solution: shared, client_config)."
                         : $"bucket folder '{folder.Value}' is not an optional bucket folder of the template '{layout.Name}'; choose from: {string.Join(", ", optional)}.");
             return "/" + name;
+        }
+
+        /// <summary>
+        /// The inventory of one bucket, now that its name is known: reports landing in the bucket itself must stay out of
+        /// solutions/, .s3mllayout/ and the template's bucket folders, where the layout's checks would meet them.
+        /// </summary>
+        private static void CheckInventory(TenantInventory inventory, string bucket, LayoutTemplate layout)
+        {
+            var at = inventory.Destination?.Location ?? inventory.Location;
+            InventorySpec spec;
+            try
+            {
+                spec = InventorySpec.Create(bucket, inventory.Frequency?.Value, inventory.Format?.Value, inventory.Fields?.Select(f => f.Value), inventory.Destination?.Value,
+                    inventory.Id?.Value, inventory.Versions?.Value);
+            }
+            catch (MlLayoutException e) { throw At("TenantInvalidValue", at, e.Message); }
+            string top = spec.DestinationPrefix.Split('/')[0];
+            if (spec.LandsIn(bucket) && layout.BucketFolders.Any(f => f.Name == top))
+                throw At("TenantInvalidValue", at,
+                    $"inventory destination prefix '{spec.DestinationPrefix}' lies in the template's bucket folder '{top}/' of '{bucket}', where reports would mix with the layout; choose another top-level prefix such as '{InventorySpec.DefaultPrefix}', or (recommended) another bucket.");
         }
 
         // ---- names -----------------------------------------------------------------------------------------------------
@@ -278,6 +303,7 @@ namespace S3MlLayout.Engine.Tenants
             public string[] Skip = new string[0];
             public int AbortDays = 7;
             public Hashtable[] Rules = new Hashtable[0];
+            public TenantInventory? Inventory;
         }
 
         /// <summary>An environment's settings replace the tenant's key by key; tags merge, the environment's value winning.</summary>
@@ -308,6 +334,10 @@ namespace S3MlLayout.Engine.Tenants
             if (tags.Count + NewMlBucketTags.Length > 50)
                 throw At("TenantInvalidValue", settingsLocation, $"{tags.Count} tags and the {NewMlBucketTags.Length} New-MlBucket adds are more than S3's 50 per bucket; drop some.");
             foreach (var tag in tags) result.Tags[tag.Key] = tag.Value;
+
+            // Replaced whole by an environment's (inventory: false turns the tenant's off there).
+            var inventory = env?.Inventory ?? tenant?.Inventory;
+            result.Inventory = inventory != null && inventory.Enabled ? inventory : null;
 
             var rules = env?.Lifecycle ?? tenant?.Lifecycle ?? new List<Located<LifecycleRuleSpec>>();
             var prefixes = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);

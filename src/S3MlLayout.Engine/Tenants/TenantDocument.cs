@@ -36,6 +36,21 @@ namespace S3MlLayout.Engine.Tenants
         public List<Located<LifecycleRuleSpec>>? Lifecycle;
         public List<Located<KeyValuePair<string, string>>>? Tags;
         public List<Located<BucketDefault>>? SkipDefaults;
+        public TenantInventory? Inventory;
+        public SourceLocation Location;
+    }
+
+    /// <summary>settings: inventory: as written; values checked and spelled canonically, defaults not yet applied (null: not said).</summary>
+    internal sealed class TenantInventory
+    {
+        /// <summary>False: 'inventory: false' (an environment turning off the tenant's).</summary>
+        public bool Enabled = true;
+        public Located<string>? Frequency;
+        public Located<string>? Format;
+        public List<Located<string>>? Fields;
+        public Located<string>? Destination;
+        public Located<string>? Id;
+        public Located<string>? Versions;
         public SourceLocation Location;
     }
 

@@ -80,6 +80,16 @@ namespace S3MlLayout.Engine.Tenants
                     w.Pair(3, "expirationDays", rule.ExpirationDays);
                 }
             }
+            if (settings.Inventory is S3.InventorySpec inventory)
+            {
+                w.Key(1, "inventory");
+                w.Pair(2, "id", inventory.Id);
+                w.Pair(2, "frequency", inventory.Frequency);
+                w.Pair(2, "format", inventory.Format);
+                w.Pair(2, "versions", inventory.IncludedVersions);
+                w.Pair(2, "destination", $"s3://{inventory.DestinationBucket}/{inventory.DestinationPrefix}");
+                w.List(2, "fields", inventory.OptionalFields);
+            }
             return w.ToString();
         }
 

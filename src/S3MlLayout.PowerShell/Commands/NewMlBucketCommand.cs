@@ -53,6 +53,42 @@ namespace S3MlLayout.PowerShell.Commands
         [AllowEmptyCollection]
         public Hashtable[]? LifecycleRule { get; set; } = new Hashtable[0];
 
+        /// <summary>An S3 Inventory configuration for the bucket (any -Inventory* parameter implies it); S3 only.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [SwitchText]
+        public SwitchParameter Inventory { get; set; }
+
+        /// <summary>Daily (default) or Weekly.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [EmptyAsNull]
+        public string? InventoryFrequency { get; set; }
+
+        /// <summary>CSV (default), Parquet or ORC.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [EmptyAsNull]
+        public string? InventoryFormat { get; set; }
+
+        /// <summary>Optional fields besides Size, LastModifiedDate, StorageClass and ETag, which the drift rules read and are always included.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [TextList]
+        [AllowEmptyCollection]
+        public string[] InventoryField { get; set; } = new string[0];
+
+        /// <summary>s3://bucket/prefix of the reports; default this bucket under inventory/ (another bucket is recommended).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [EmptyAsNull]
+        public string? InventoryDestination { get; set; }
+
+        /// <summary>The configuration id; default s3mllayout.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [EmptyAsNull]
+        public string? InventoryId { get; set; }
+
+        /// <summary>Current (default) or All object versions.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [EmptyAsNull]
+        public string? InventoryVersions { get; set; }
+
         /// <summary>The solutions this bucket is for: carried on the bucket object, so piping it to Add-MlSolution provisions them.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [TextList]
@@ -100,7 +136,14 @@ namespace S3MlLayout.PowerShell.Commands
                 // From a spec, the template tag is the template's name (as the fleet step tags it), not a file path.
                 bool templateFromSpec = spec != null && !_explicit.Contains(nameof(Template));
                 string? templateTag = templateFromSpec ? spec!.Layout.Name : Template;
-                BucketSettings Declared() => BucketSettings.SecureDefaults(Tags(templateTag), KmsKeyId, SkipDefault, AbortIncompleteUploadDays, (LifecycleRule ?? new Hashtable[0]).Where(r => r != null).Select(ToRule));
+                // Checked before any request: a bad inventory value stops here (InventoryInvalid).
+                var inventory = InventoryOf(name);
+                BucketSettings Declared()
+                {
+                    var settings = BucketSettings.SecureDefaults(Tags(templateTag), KmsKeyId, SkipDefault, AbortIncompleteUploadDays, (LifecycleRule ?? new Hashtable[0]).Where(r => r != null).Select(ToRule));
+                    settings.Inventory = inventory;
+                    return settings;
+                }
                 var desired = Declared();
                 foreach (var solution in Solution) LayoutExpander.CheckSolutionName(solution);
                 var bucket = DescribeBucket(name);
@@ -146,12 +189,24 @@ namespace S3MlLayout.PowerShell.Commands
             applied.Name = name;
             applied.CompanyPrefix = CompanyPrefix ?? ""; applied.Environment = Environment ?? ""; applied.TenantId = TenantId ?? ""; applied.Region = Region ?? "";
             applied.Solution = Solution; applied.Include = Include; applied.Date = Date;
+            // The inventory as bound (the command line over the spec), so the client_config documents say what was declared.
+            applied.Inventory = InventoryOf(name) != null;
+            applied.InventoryFrequency = InventoryFrequency; applied.InventoryFormat = InventoryFormat; applied.InventoryField = InventoryField;
+            applied.InventoryDestination = InventoryDestination; applied.InventoryId = InventoryId; applied.InventoryVersions = InventoryVersions;
             if (!templateFromSpec && Template != null)
             {
                 applied.Template = Template;
                 applied.Layout = ResolveTemplate(Template);
             }
             return applied;
+        }
+
+        /// <summary>The inventory configuration the parameters ask for; null when none of them is given.</summary>
+        private InventorySpec? InventoryOf(string bucket)
+        {
+            bool asked = Inventory.IsPresent || InventoryFrequency != null || InventoryFormat != null || InventoryField.Length > 0
+                         || InventoryDestination != null || InventoryId != null || InventoryVersions != null;
+            return asked ? InventorySpec.Create(bucket, InventoryFrequency, InventoryFormat, InventoryField, InventoryDestination, InventoryId, InventoryVersions) : null;
         }
 
         private Dictionary<string, string> Tags(string? template)

@@ -61,7 +61,7 @@ public sealed class InMemoryS3Target : IStorageTarget
     public bool HasSettings => true;
     public string? Restrict(BucketSettings desired) => null;
 
-    public Task<BucketSettings?> ReadSettingsAsync(CancellationToken cancellation) { Requests.CountGet(); return Task.FromResult<BucketSettings?>(Copy(Settings)); }
+    public Task<BucketSettings?> ReadSettingsAsync(CancellationToken cancellation, BucketSettings? declared = null) { Requests.CountGet(); return Task.FromResult<BucketSettings?>(Copy(Settings)); }
 
     public IReadOnlyList<BucketChange> PlanSettings(BucketSettings desired, BucketSettings actual) =>
         BucketSettings.Compare(desired, actual).GroupBy(d => BucketSettings.SettingOf(d.Setting))

@@ -244,6 +244,7 @@ public sealed class TenantExpansionTests : IDisposable
         Assert.Equal(Sorted(TenantParser.SettingsKeys), Keys(definitions.GetProperty("settings")));
         Assert.Equal(Sorted(TenantParser.ConnectionKeys), Keys(definitions.GetProperty("connection")));
         Assert.Equal(Sorted(TenantParser.LifecycleKeys), Keys(definitions.GetProperty("settings").GetProperty("properties").GetProperty("lifecycle").GetProperty("items")));
+        Assert.Equal(Sorted(TenantParser.InventoryKeys), Keys(definitions.GetProperty("settings").GetProperty("properties").GetProperty("inventory").GetProperty("oneOf")[1]));
         // Templates (inline here, and so template files too), their folder entries and 'contracts:' entries (issue 15).
         Assert.Equal(Sorted(TemplateParser.TopKeys), Keys(definitions.GetProperty("inlineTemplate")));
         Assert.Equal(Sorted(TemplateParser.FolderKeys), Keys(definitions.GetProperty("folder").GetProperty("oneOf")[1]));
