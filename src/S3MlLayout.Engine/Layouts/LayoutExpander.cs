@@ -24,7 +24,7 @@ namespace S3MlLayout.Engine.Layouts
     /// <summary>Turns a template into folder nodes with keys, in tree order (the template's declared order).</summary>
     public static class LayoutExpander
     {
-        public const string SolutionsFolder = "solutions";
+        public const string SolutionsFolder = Naming.S3KeyRules.SolutionsFolder;
 
         public static string CheckSolutionName(string solution)
         {

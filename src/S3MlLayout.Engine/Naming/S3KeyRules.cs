@@ -28,6 +28,9 @@ namespace S3MlLayout.Engine.Naming
         /// <summary>The prefix S3MlLayout keeps its own records under (declared layouts, audit log): never a user folder.</summary>
         public const string ReservedPrefix = ".s3mllayout/";
 
+        /// <summary>The top-level folder every solution lives under (solutions/{solution}/).</summary>
+        public const string SolutionsFolder = "solutions";
+
         /// <summary>
         /// Whether a key (relative to the bucket root) is at or under .s3mllayout/. Case and trailing dots or spaces
         /// are ignored, because on Windows and macOS the local target would store those as the same directory.

@@ -137,7 +137,7 @@ namespace S3MlLayout.Engine.S3
             if (bucket == sourceBucket)
             {
                 string folder = prefix + "/";
-                if (folder.StartsWith(Layouts.LayoutExpander.SolutionsFolder + "/", StringComparison.Ordinal) || folder.StartsWith(Provisioning.DeclaredLayout.MetadataPrefix, StringComparison.Ordinal))
+                if (folder.StartsWith(S3KeyRules.SolutionsFolder + "/", StringComparison.Ordinal) || folder.StartsWith(S3KeyRules.ReservedPrefix, StringComparison.Ordinal))
                     throw Invalid($"inventory destination prefix '{prefix}' lies under solutions/ or .s3mllayout/ of the bucket itself, where reports would mix with the layout; choose a top-level prefix such as '{DefaultPrefix}', or (recommended) another bucket.");
             }
             return (bucket, prefix);
