@@ -55,16 +55,21 @@ public sealed class AthenaDriftQueriesTests
     }
 
     [Fact]
-    public void Objects_are_placed_in_the_deepest_declared_folder_first_and_every_contract_is_a_literal()
+    public void Objects_are_placed_in_the_deepest_declared_folder_and_every_contract_is_a_literal()
     {
         var findings = AthenaDriftQueries.Generate("b", Churn, Options())[1].Sql;
-        int raw = findings.IndexOf("THEN 'solutions/churn/data/raw/'", StringComparison.Ordinal);
-        int data = findings.IndexOf("THEN 'solutions/churn/data/'", StringComparison.Ordinal);
-        int root = findings.IndexOf("THEN 'solutions/churn/'", StringComparison.Ordinal);
-        Assert.True(raw > 0 && raw < data && data < root, "longest folder first");
-        Assert.Contains("WHEN 'solutions/churn/data/raw/' THEN '.csv .json .xlsx .csv.gz'", findings);
-        Assert.Contains("lower(substr(file_name, length(file_name) - 6)) = '.csv.gz'", findings);
-        Assert.DoesNotContain("'solutions/churn/data/monthly/' AND NOT", findings); // any format: never a FormatViolation
+        // One equality join per folder depth (solutions/churn/ is 2, data/raw/ 4), the deepest found winning.
+        Assert.Contains("COALESCE(f4.folder_key, f3.folder_key, f2.folder_key) AS folder_key", findings);
+        Assert.Contains("LEFT JOIN folders f4 ON k.slashes >= 4 AND f4.folder_key = split_part(k.object_key, '/', 1) || '/' || split_part(k.object_key, '/', 2) || '/' || " +
+                        "split_part(k.object_key, '/', 3) || '/' || split_part(k.object_key, '/', 4) || '/'", findings);
+        Assert.Contains("('solutions/churn/data/raw/', 'churn', true, 3, false, 'data/raw/', true, '.csv .json .xlsx .csv.gz')", findings);
+        Assert.Contains("('solutions/churn/data/events/', 'churn', true, 3, true, 'data/events/', true, '.json')", findings);
+        Assert.Contains("('solutions/churn/data/monthly/', 'churn', true, 2, false, 'data/monthly/', false, CAST(NULL AS varchar))", findings); // any format
+        Assert.Contains("('solutions/churn/docs/', 'churn', false, 0, false, 'docs/', false, CAST(NULL AS varchar))", findings);
+        Assert.Contains("('solutions/churn/data/raw/', '.csv.gz')", findings);
+        // .csv.gz has two parts: the names' last two suffixes are looked up too, never more.
+        Assert.Contains("AS s2", findings);
+        Assert.DoesNotContain("AS s3", findings);
         Assert.Contains("WHERE dt = '2024-02-01-00-00'", findings);
     }
 

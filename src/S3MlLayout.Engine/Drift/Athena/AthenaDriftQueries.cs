@@ -173,13 +173,28 @@ namespace S3MlLayout.Engine.Drift.Athena
         }
 
         /// <summary>
+        /// folders: each declared folder's facts; formats: each folder's accepted formats (contracts that check them);
         /// objects: the report's current objects, key decoded, folder markers left out (as the in-process check does);
-        /// placed: each with the deepest declared folder above it (longest first); folders: each folder's facts.
+        /// placed: each with the deepest declared folder above it. The prefixes of a key (up to the second, third ...
+        /// slash) are looked up among the folders by equality, one join per depth the layout has, the deepest found
+        /// winning: the in-process walk's answer, since every folder kept is reachable from its solution's root.
         /// </summary>
-        private static string Placed(Source source, IReadOnlyList<FolderNode> folders, bool withStorageClass)
+        private static string Placed(Source source, IReadOnlyList<FolderNode> folders, bool withStorageClass, bool withFormats)
         {
             var sql = new StringBuilder();
-            sql.Append("WITH objects AS (\n");
+            sql.Append("WITH folders (folder_key, solution, takes_files, levels, hive, stage, checks_formats, contract) AS (\n  VALUES\n");
+            sql.Append(string.Join(",\n", folders.Select(f =>
+                $"    ({Literal(f.Key)}, {Literal(f.Solution)}, {Bool(f.Contract?.Files == true)}, {Levels(f)}, {Bool(f.PartitionStyle == PartitionStyle.Hive)}, " +
+                $"{Literal(f.Key.Substring(Root(f).Length))}, {Bool(ChecksFormats(f))}, {(ChecksFormats(f) ? Literal(f.Contract!.ToString()) : "CAST(NULL AS varchar)")})")));
+            sql.Append("\n),\n");
+            if (withFormats)
+            {
+                var formats = folders.Where(ChecksFormats).SelectMany(f => f.Contract!.Formats!.Select(x => (f.Key, Format: x.ToLowerInvariant()))).Distinct().ToList();
+                sql.Append("formats (folder_key, format) AS (\n  VALUES\n");
+                sql.Append(formats.Count == 0 ? "    ('', '')" : string.Join(",\n", formats.Select(x => $"    ({Literal(x.Key)}, {Literal(x.Format)})")));
+                sql.Append("\n),\n");
+            }
+            sql.Append("objects AS (\n");
             sql.Append("  SELECT url_decode(\"key\") AS object_key, ").Append(source.Has("size") ? "TRY_CAST(\"size\" AS bigint)" : "CAST(NULL AS bigint)").Append(" AS object_size");
             if (withStorageClass) sql.Append(", \"storage_class\" AS storage_class");
             sql.Append("\n  FROM \"").Append(source.Database).Append("\".\"").Append(source.Table).Append("\"\n");
@@ -187,71 +202,85 @@ namespace S3MlLayout.Engine.Drift.Athena
             // A listing shows current versions only: a report of all versions is narrowed to them.
             if (source.Has("is_latest")) sql.Append("\n    AND \"is_latest\" = 'true'");
             if (source.Has("is_delete_marker")) sql.Append("\n    AND \"is_delete_marker\" <> 'true'");
-            sql.Append("\n),\nplaced AS (\n  SELECT o.*,\n    CASE\n");
-            foreach (var folder in folders.OrderByDescending(f => f.Key.Length).ThenBy(f => f.Key, StringComparer.Ordinal))
-                sql.Append("      WHEN substr(object_key, 1, ").Append(folder.Key.Length.ToString(CultureInfo.InvariantCulture)).Append(") = ").Append(Literal(folder.Key))
-                    .Append(" THEN ").Append(Literal(folder.Key)).Append('\n');
-            sql.Append("    END AS folder_key\n  FROM objects o\n");
-            sql.Append("  WHERE NOT (COALESCE(object_size, 0) = 0 AND object_key LIKE '%/')\n),\n");
-            sql.Append("folders (folder_key, solution, takes_files, levels, hive, stage) AS (\n  VALUES\n");
-            sql.Append(string.Join(",\n", folders.Select(f =>
-                $"    ({Literal(f.Key)}, {Literal(f.Solution)}, {(f.Contract?.Files == true ? "true" : "false")}, {Levels(f)}, {(f.PartitionStyle == PartitionStyle.Hive ? "true" : "false")}, " +
-                $"{Literal(f.Key.Substring(Root(f).Length))})")));
-            sql.Append("\n)");
+            sql.Append("\n),\n");
+            var depths = folders.Select(f => f.Key.Count(c => c == '/')).Distinct().OrderBy(d => d).ToList();
+            sql.Append("keyed AS (\n  SELECT o.*, length(object_key) - length(replace(object_key, '/', '')) AS slashes\n  FROM objects o\n");
+            sql.Append("  WHERE substr(object_key, 1, ").Append((LayoutExpander.SolutionsFolder.Length + 1).ToString(CultureInfo.InvariantCulture)).Append(") = ")
+                .Append(Literal(LayoutExpander.SolutionsFolder + "/")).Append("\n    AND NOT (COALESCE(object_size, 0) = 0 AND object_key LIKE '%/')\n),\n");
+            sql.Append("placed AS (\n  SELECT k.*, COALESCE(").Append(string.Join(", ", depths.OrderByDescending(d => d).Select(d => $"f{d}.folder_key"))).Append(") AS folder_key\n");
+            sql.Append("  FROM keyed k\n");
+            foreach (int depth in depths)
+                sql.Append("  LEFT JOIN folders f").Append(depth).Append(" ON k.slashes >= ").Append(depth).Append(" AND f").Append(depth).Append(".folder_key = ")
+                    .Append(string.Join(" || ", Enumerable.Range(1, depth).Select(i => $"split_part(k.object_key, '/', {i}) || '/'"))).Append('\n');
+            sql.Append(")");
             return sql.ToString();
         }
+
+        private static string Bool(bool value) => value ? "true" : "false";
+
+        private static bool ChecksFormats(FolderNode folder) => folder.Contract?.Files == true && !folder.Contract.AcceptsAnyFormat;
 
         private static string Root(FolderNode folder) => $"{LayoutExpander.SolutionsFolder}/{folder.Solution}/";
 
         private static int Levels(FolderNode folder) => folder.Partition == PartitionGranularity.Daily ? 3 : folder.Partition == PartitionGranularity.Monthly ? 2 : 0;
 
+        /// <summary>
+        /// One pass over the report: each placed object's folder facts, date levels, format suffixes and the formats
+        /// they match, then one row per rule that has something to say (a cross join with the three rules), so
+        /// Athena reads the report once.
+        /// </summary>
         private static string Findings(Source source, IReadOnlyList<FolderNode> folders)
         {
+            // A format of n parts (.csv.gz: 2) matches a name whose last n dot-suffixes are it.
+            int parts = Math.Max(1, folders.Where(ChecksFormats).SelectMany(f => f.Contract!.Formats!).Select(f => f.Count(c => c == '.')).DefaultIfEmpty(1).Max());
             var sql = new StringBuilder();
             sql.Append("-- S3MlLayout object drift of s3://").Append(source.Bucket).Append("/ from its S3 Inventory report ")
                 .Append(source.ReportTime != null ? "dt=" + source.ReportTime : "dt=? (the execution parameter)").Append(".\n");
             sql.Append("-- Rules: UnplacedObject, PartitionViolation, FormatViolation, as Get-MlLayoutDrift -Scope Objects applies them (docs/athena.md).\n");
-            sql.Append(Placed(source, folders, withStorageClass: false)).Append(",\n");
-            // judged: the objects the in-process check places: directly in their folder, or below it when it is date-partitioned.
-            sql.Append("in_folders AS (\n  SELECT p.object_key, f.folder_key, f.solution, f.takes_files, f.levels, f.hive, f.stage,\n");
+            sql.Append(Placed(source, folders, withStorageClass: false, withFormats: true)).Append(",\n");
+            sql.Append("in_folders AS (\n  SELECT p.object_key, f.folder_key, f.solution, f.takes_files, f.levels, f.hive, f.stage, f.checks_formats, f.contract,\n");
             sql.Append("    substr(p.object_key, length(f.folder_key) + 1) AS rest\n");
             sql.Append("  FROM placed p\n  JOIN folders f ON p.folder_key = f.folder_key\n),\n");
+            // judged: the objects the in-process check places: directly in their folder, or below it when it is date-partitioned.
             sql.Append("judged AS (\n  SELECT s.*, length(rest) - length(replace(rest, '/', '')) AS depth, regexp_extract(rest, '[^/]*$') AS file_name\n");
             sql.Append("  FROM in_folders s\n  WHERE levels > 0 OR strpos(rest, '/') = 0\n),\n");
-            sql.Append(DateLevels()).Append(",\n");
-            sql.Append("findings AS (\n");
-            // UnplacedObject
-            sql.Append("  SELECT 'UnplacedObject' AS category, solution, object_key, folder_key,\n");
-            sql.Append("    'files only in folders whose contract accepts them' AS expected,\n");
-            sql.Append("    'a file directly in ' || (CASE WHEN stage = '' THEN 'the solution root' ELSE folder_key END) || ', which holds sub-folders only' AS actual\n");
-            sql.Append("  FROM judged WHERE NOT takes_files\n");
-            // PartitionViolation
-            sql.Append("  UNION ALL\n");
-            sql.Append("  SELECT 'PartitionViolation', solution, object_key, folder_key,\n");
-            sql.Append("    (CASE WHEN hive THEN (CASE WHEN levels = 3 THEN 'year=YYYY/month=MM/day=DD' ELSE 'year=YYYY/month=MM' END)\n");
-            sql.Append("          ELSE (CASE WHEN levels = 3 THEN 'YYYY/MM/DD' ELSE 'YYYY/MM' END) END) || '/ under ' || folder_key,\n");
-            sql.Append("    problem\n");
-            sql.Append("  FROM dated WHERE problem IS NOT NULL\n");
-            // FormatViolation
-            var checkedFormats = folders.Where(f => f.Contract?.Files == true && !f.Contract.AcceptsAnyFormat).ToList();
-            if (checkedFormats.Count > 0)
-            {
-                sql.Append("  UNION ALL\n");
-                sql.Append("  SELECT 'FormatViolation', solution, object_key, folder_key,\n    CASE folder_key\n");
-                foreach (var f in checkedFormats) sql.Append("      WHEN ").Append(Literal(f.Key)).Append(" THEN ").Append(Literal(f.Contract!.ToString())).Append('\n');
-                sql.Append("    END,\n");
-                sql.Append("    CASE\n");
-                sql.Append("      WHEN regexp_like(file_name, '^\\.?[^.]*$') THEN 'no extension'\n");
-                sql.Append("      WHEN lower(regexp_extract(file_name, '\\.[^.]*$')) IN (" + string.Join(", ", new[] { ".gz", ".bz2", ".zst", ".xz", ".snappy", ".lz4" }.Select(Literal)) + ")\n");
-                sql.Append("        AND length(COALESCE(NULLIF(regexp_extract(file_name, '\\.[^.]*\\.[^.]*$'), ''), file_name)) < length(file_name)\n");
-                sql.Append("        THEN lower(regexp_extract(file_name, '\\.[^.]*\\.[^.]*$'))\n");
-                sql.Append("      ELSE lower(regexp_extract(file_name, '\\.[^.]*$'))\n");
-                sql.Append("    END\n");
-                sql.Append("  FROM judged\n  WHERE takes_files AND (\n");
-                sql.Append(string.Join("\n    OR ", checkedFormats.Select(f => $"    (folder_key = {Literal(f.Key)} AND NOT ({Accepts(f.Contract!)}))")));
-                sql.Append(")\n");
-            }
-            sql.Append(")\n");
+            sql.Append("levels_split AS (\n  SELECT j.*,\n");
+            sql.Append("    split_part(rest, '/', 1) AS l1, split_part(rest, '/', 2) AS l2, split_part(rest, '/', 3) AS l3,\n");
+            sql.Append("    CASE WHEN depth > 0 THEN substr(rest, 1, length(rest) - length(file_name) - 1) END AS date_path,\n");
+            sql.Append(string.Join(",\n", Enumerable.Range(1, parts).Select(n => $"    NULLIF(lower(regexp_extract(file_name, '(\\.[^.]*){{{n}}}$')), '') AS s{n}"))).Append('\n');
+            sql.Append("  FROM judged j\n),\n");
+            sql.Append("levels_read AS (\n  SELECT s.*,\n");
+            sql.Append("    CASE WHEN hive THEN substr(l1, 6) ELSE l1 END AS y, CASE WHEN hive THEN substr(l2, 7) ELSE l2 END AS m,\n");
+            sql.Append("    CASE WHEN hive THEN substr(l3, 5) ELSE l3 END AS d\n");
+            sql.Append("  FROM levels_split s\n),\n");
+            sql.Append("checked AS (\n  SELECT r.*,\n");
+            sql.Append(DateProblem()).Append(" AS problem,\n");
+            sql.Append("    CASE WHEN checks_formats AND NOT (").Append(string.Join(" OR ", Enumerable.Range(1, parts).Select(n => $"(a{n}.format IS NOT NULL AND length(file_name) > length(a{n}.format))")))
+                .Append(") THEN\n");
+            sql.Append("      CASE\n");
+            sql.Append("        WHEN regexp_like(file_name, '^\\.?[^.]*$') THEN 'no extension'\n");
+            sql.Append("        WHEN s1 IN (" + string.Join(", ", new[] { ".gz", ".bz2", ".zst", ".xz", ".snappy", ".lz4" }.Select(Literal)) + ")\n");
+            sql.Append("          AND length(COALESCE(NULLIF(regexp_extract(file_name, '\\.[^.]*\\.[^.]*$'), ''), file_name)) < length(file_name)\n");
+            sql.Append("          THEN lower(regexp_extract(file_name, '\\.[^.]*\\.[^.]*$'))\n");
+            sql.Append("        ELSE s1\n");
+            sql.Append("      END\n    END AS format\n");
+            sql.Append("  FROM levels_read r\n");
+            foreach (int n in Enumerable.Range(1, parts))
+                sql.Append("  LEFT JOIN formats a").Append(n).Append(" ON a").Append(n).Append(".folder_key = r.folder_key AND a").Append(n).Append(".format = r.s").Append(n).Append('\n');
+            sql.Append("),\n");
+            sql.Append("findings AS (\n  SELECT\n");
+            sql.Append("    CASE rule_no WHEN 1 THEN 'UnplacedObject' WHEN 2 THEN 'PartitionViolation' ELSE 'FormatViolation' END AS category,\n");
+            sql.Append("    solution, object_key, folder_key,\n");
+            sql.Append("    CASE rule_no\n");
+            sql.Append("      WHEN 1 THEN 'files only in folders whose contract accepts them'\n");
+            sql.Append("      WHEN 2 THEN (CASE WHEN hive THEN (CASE WHEN levels = 3 THEN 'year=YYYY/month=MM/day=DD' ELSE 'year=YYYY/month=MM' END)\n");
+            sql.Append("                   ELSE (CASE WHEN levels = 3 THEN 'YYYY/MM/DD' ELSE 'YYYY/MM' END) END) || '/ under ' || folder_key\n");
+            sql.Append("      ELSE contract\n    END AS expected,\n");
+            sql.Append("    CASE rule_no\n");
+            sql.Append("      WHEN 1 THEN 'a file directly in ' || (CASE WHEN stage = '' THEN 'the solution root' ELSE folder_key END) || ', which holds sub-folders only'\n");
+            sql.Append("      WHEN 2 THEN problem\n      ELSE format\n    END AS actual\n");
+            sql.Append("  FROM checked\n  CROSS JOIN (VALUES 1, 2, 3) AS rules (rule_no)\n");
+            sql.Append("  WHERE (rule_no = 1 AND NOT takes_files) OR (rule_no = 2 AND problem IS NOT NULL) OR (rule_no = 3 AND format IS NOT NULL)\n)\n");
             sql.Append("SELECT category, ").Append(Literal(source.Bucket)).Append(" AS bucket, solution, object_key AS \"key\", folder_key AS folder, expected, actual,\n");
             sql.Append("  ").Append(Literal("s3://" + source.Bucket + "/")).Append(" || object_key AS uri\n");
             sql.Append("FROM findings\nORDER BY solution, object_key, category");
@@ -259,21 +288,13 @@ namespace S3MlLayout.Engine.Drift.Athena
         }
 
         /// <summary>
-        /// dated: the date path of each object in a date-partitioned folder that takes files, and what is wrong with
-        /// it (null when nothing): the problems and their wording of PartitionViolationRule and PartitionLevels.
+        /// What is wrong with the date path of an object in a date-partitioned folder that takes files (null when
+        /// nothing): the problems, in their order and wording, of PartitionViolationRule and PartitionLevels.
         /// </summary>
-        private static string DateLevels()
+        private static string DateProblem()
         {
             var sql = new StringBuilder();
-            sql.Append("levels_split AS (\n  SELECT j.*,\n");
-            sql.Append("    split_part(rest, '/', 1) AS l1, split_part(rest, '/', 2) AS l2, split_part(rest, '/', 3) AS l3,\n");
-            sql.Append("    CASE WHEN depth > 0 THEN substr(rest, 1, length(rest) - length(file_name) - 1) END AS date_path\n");
-            sql.Append("  FROM judged j WHERE takes_files AND levels > 0\n),\n");
-            sql.Append("levels_read AS (\n  SELECT s.*,\n");
-            sql.Append("    CASE WHEN hive THEN substr(l1, 6) ELSE l1 END AS y, CASE WHEN hive THEN substr(l2, 7) ELSE l2 END AS m,\n");
-            sql.Append("    CASE WHEN hive THEN substr(l3, 5) ELSE l3 END AS d\n");
-            sql.Append("  FROM levels_split s\n),\n");
-            sql.Append("dated AS (\n  SELECT r.*,\n    CASE\n");
+            sql.Append("    CASE WHEN takes_files AND levels > 0 THEN CASE\n");
             sql.Append("      WHEN depth = 0 THEN 'no date path'\n");
             sql.Append(Level("l1", "y", "year=", "four-digit year", "^[0-9]{4}$", "depth >= 1"));
             sql.Append("      WHEN TRY_CAST(y AS integer) < 1900 OR TRY_CAST(y AS integer) > 2999 THEN '''' || l1 || ''' is not a plausible year'\n");
@@ -285,7 +306,7 @@ namespace S3MlLayout.Engine.Drift.Athena
             sql.Append("          WHEN TRY_CAST(m AS integer) IN (4, 6, 9, 11) THEN 30 ELSE 31 END))\n");
             sql.Append("        THEN 'day ' || d || ' does not exist in ' || y || '-' || m\n");
             sql.Append("      WHEN depth < levels THEN '''' || date_path || '/'' stops before the ' || (CASE WHEN depth = 1 THEN 'month' ELSE 'day' END) || ' level'\n");
-            sql.Append("    END AS problem\n  FROM levels_read r\n)");
+            sql.Append("    END END");
             return sql.ToString();
         }
 
@@ -295,11 +316,6 @@ namespace S3MlLayout.Engine.Drift.Athena
             $"        ELSE '''' || {name} || ''' is Hive style; the layout declares YYYY/MM/DD' END)\n" +
             $"      WHEN {reached} AND NOT regexp_like({digits}, '{pattern}') THEN '''' || {name} || ''' is not a {what}'\n";
 
-        /// <summary>FolderContract.Accepts as SQL: some declared format ends the name (case aside) with at least one character before it.</summary>
-        private static string Accepts(FolderContract contract) =>
-            string.Join(" OR ", contract.Formats!.Select(f =>
-                $"(length(file_name) > {f.Length} AND lower(substr(file_name, length(file_name) - {f.Length - 1})) = {Literal(f.ToLowerInvariant())})"));
-
         private static string Census(Source source, IReadOnlyList<FolderNode> folders)
         {
             bool classes = source.Has("storage_class");
@@ -308,7 +324,7 @@ namespace S3MlLayout.Engine.Drift.Athena
                 .Append(source.ReportTime != null ? "dt=" + source.ReportTime : "dt=? (the execution parameter)").Append(":\n");
             sql.Append("-- objects and bytes per solution and declared folder (the deepest one above each object; '' is the solution root)")
                 .Append(classes ? " and storage class" : "").Append(".\n");
-            sql.Append(Placed(source, folders, classes)).Append('\n');
+            sql.Append(Placed(source, folders, classes, withFormats: false)).Append('\n');
             sql.Append("SELECT f.solution, f.stage").Append(classes ? ", p.storage_class" : "").Append(", count(*) AS objects, CAST(sum(COALESCE(p.object_size, 0)) AS bigint) AS bytes\n");
             sql.Append("FROM placed p\nJOIN folders f ON p.folder_key = f.folder_key\n");
             sql.Append("GROUP BY f.solution, f.stage").Append(classes ? ", p.storage_class" : "").Append('\n');
