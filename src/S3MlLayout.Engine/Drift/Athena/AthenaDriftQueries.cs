@@ -279,7 +279,7 @@ namespace S3MlLayout.Engine.Drift.Athena
             sql.Append("    CASE rule_no\n");
             sql.Append("      WHEN 1 THEN 'a file directly in ' || (CASE WHEN stage = '' THEN 'the solution root' ELSE folder_key END) || ', which holds sub-folders only'\n");
             sql.Append("      WHEN 2 THEN problem\n      ELSE format\n    END AS actual\n");
-            sql.Append("  FROM checked\n  CROSS JOIN (VALUES 1, 2, 3) AS rules (rule_no)\n");
+            sql.Append("  FROM checked\n  CROSS JOIN (VALUES (1), (2), (3)) AS rules (rule_no)\n");
             sql.Append("  WHERE (rule_no = 1 AND NOT takes_files) OR (rule_no = 2 AND problem IS NOT NULL) OR (rule_no = 3 AND format IS NOT NULL)\n)\n");
             sql.Append("SELECT category, ").Append(Literal(source.Bucket)).Append(" AS bucket, solution, object_key AS \"key\", folder_key AS folder, expected, actual,\n");
             sql.Append("  ").Append(Literal("s3://" + source.Bucket + "/")).Append(" || object_key AS uri\n");
