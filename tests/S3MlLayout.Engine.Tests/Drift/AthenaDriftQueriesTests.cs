@@ -60,8 +60,8 @@ public sealed class AthenaDriftQueriesTests
         var findings = AthenaDriftQueries.Generate("b", Churn, Options())[1].Sql;
         // One equality join per folder depth (solutions/churn/ is 2, data/raw/ 4), the deepest found winning.
         Assert.Contains("COALESCE(f4.folder_key, f3.folder_key, f2.folder_key) AS folder_key", findings);
-        Assert.Contains("LEFT JOIN folders f4 ON k.slashes >= 4 AND f4.folder_key = split_part(k.object_key, '/', 1) || '/' || split_part(k.object_key, '/', 2) || '/' || " +
-                        "split_part(k.object_key, '/', 3) || '/' || split_part(k.object_key, '/', 4) || '/'", findings);
+        Assert.Contains("LEFT JOIN folders f4 ON f4.folder_key = (CASE WHEN k.slashes >= 4 THEN split_part(k.object_key, '/', 1) || '/' || split_part(k.object_key, '/', 2) || '/' || " +
+                        "split_part(k.object_key, '/', 3) || '/' || split_part(k.object_key, '/', 4) || '/' END)", findings);
         Assert.Contains("('solutions/churn/data/raw/', 'churn', true, 3, false, 'data/raw/', true, '.csv .json .xlsx .csv.gz')", findings);
         Assert.Contains("('solutions/churn/data/events/', 'churn', true, 3, true, 'data/events/', true, '.json')", findings);
         Assert.Contains("('solutions/churn/data/monthly/', 'churn', true, 2, false, 'data/monthly/', false, CAST(NULL AS varchar))", findings); // any format

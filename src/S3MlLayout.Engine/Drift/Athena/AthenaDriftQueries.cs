@@ -210,8 +210,9 @@ namespace S3MlLayout.Engine.Drift.Athena
             sql.Append("placed AS (\n  SELECT k.*, COALESCE(").Append(string.Join(", ", depths.OrderByDescending(d => d).Select(d => $"f{d}.folder_key"))).Append(") AS folder_key\n");
             sql.Append("  FROM keyed k\n");
             foreach (int depth in depths)
-                sql.Append("  LEFT JOIN folders f").Append(depth).Append(" ON k.slashes >= ").Append(depth).Append(" AND f").Append(depth).Append(".folder_key = ")
-                    .Append(string.Join(" || ", Enumerable.Range(1, depth).Select(i => $"split_part(k.object_key, '/', {i}) || '/'"))).Append('\n');
+                // A pure equality (the prefix is NULL when the key has fewer slashes), so every engine hashes the join.
+                sql.Append("  LEFT JOIN folders f").Append(depth).Append(" ON f").Append(depth).Append(".folder_key = (CASE WHEN k.slashes >= ").Append(depth).Append(" THEN ")
+                    .Append(string.Join(" || ", Enumerable.Range(1, depth).Select(i => $"split_part(k.object_key, '/', {i}) || '/'"))).Append(" END)\n");
             sql.Append(")");
             return sql.ToString();
         }
