@@ -16,6 +16,7 @@
     CmdletsToExport        = @(
         'Add-MlDatePartition'
         'Add-MlSolution'
+        'Export-MlDriftQuery'
         'Export-MlDriftReport'
         'Get-MlBucket'
         'Get-MlBucketName'

@@ -9,7 +9,7 @@ namespace S3MlLayout.Module.Tests
     {
         private static readonly string[] Cmdlets =
         {
-            "Add-MlDatePartition", "Add-MlSolution", "Export-MlDriftReport", "Get-MlBucket", "Get-MlBucketName", "Get-MlFleetPlan", "Get-MlLayout",
+            "Add-MlDatePartition", "Add-MlSolution", "Export-MlDriftQuery", "Export-MlDriftReport", "Get-MlBucket", "Get-MlBucketName", "Get-MlFleetPlan", "Get-MlLayout",
             "Get-MlLayoutDrift", "Get-MlLayoutTemplate", "Get-MlSolution", "Import-MlTenant", "Invoke-MlFleetPlan", "New-MlBucket", "New-MlFolder",
             "Remove-MlSolution", "Repair-MlLayout", "Show-MlLayout", "Test-MlLayout", "Update-MlSolution", "Write-MlObject",
         };

@@ -17,7 +17,7 @@ namespace S3MlLayout.Module.Tests
     {
         private static readonly string[] Cmdlets =
         {
-            "Add-MlDatePartition", "Add-MlSolution", "Export-MlDriftReport", "Get-MlBucket", "Get-MlBucketName", "Get-MlLayout", "Get-MlLayoutDrift",
+            "Add-MlDatePartition", "Add-MlSolution", "Export-MlDriftQuery", "Export-MlDriftReport", "Get-MlBucket", "Get-MlBucketName", "Get-MlLayout", "Get-MlLayoutDrift",
             "Get-MlFleetPlan", "Get-MlLayoutTemplate", "Get-MlSolution", "Import-MlTenant", "Invoke-MlFleetPlan", "New-MlBucket", "New-MlFolder", "Remove-MlSolution", "Repair-MlLayout", "Show-MlLayout", "Test-MlLayout", "Update-MlSolution", "Write-MlObject",
         };
 
@@ -27,7 +27,7 @@ namespace S3MlLayout.Module.Tests
             "S3MlLayout.Engine.Storage.MlBucket", "S3MlLayout.Engine.Storage.StorageKind", "S3MlLayout.Engine.Storage.BucketConnection",
             "S3MlLayout.Engine.Layouts.FolderNode", "S3MlLayout.Engine.Layouts.LayoutTemplate", "S3MlLayout.Engine.Layouts.FolderSpec",
             "S3MlLayout.Engine.Provisioning.FolderResult", "S3MlLayout.Engine.Operations.SolutionProvisionResult",
-            "S3MlLayout.Engine.Operations.SolutionUpdateResult", "S3MlLayout.Engine.Operations.ObjectWriteResult", "S3MlLayout.Engine.Drift.DriftFinding", "S3MlLayout.Engine.Drift.DriftSummary",
+            "S3MlLayout.Engine.Operations.SolutionUpdateResult", "S3MlLayout.Engine.Operations.ObjectWriteResult", "S3MlLayout.Engine.Drift.DriftFinding", "S3MlLayout.Engine.Drift.DriftSummary", "S3MlLayout.Engine.Drift.Athena.MlDriftQuery",
             "S3MlLayout.Engine.Operations.RepairResult", "S3MlLayout.Engine.Provisioning.MlSolution", "S3MlLayout.Engine.Operations.SolutionRemoveResult", "S3MlLayout.Engine.S3.BucketSettings", "S3MlLayout.Engine.S3.LifecycleRuleSpec",
             "S3MlLayout.Engine.S3.BucketChange", "S3MlLayout.Engine.S3.BucketDefault", "S3MlLayout.Engine.Errors.MlLayoutException", "S3MlLayout.Engine.Operations.PlannedChange", "S3MlLayout.Engine.Operations.ChangeKind",
         };

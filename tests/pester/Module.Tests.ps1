@@ -19,7 +19,7 @@ Describe 'S3MlLayout manifest' {
 
     It 'exports exactly the listed cmdlets, no functions, variables or aliases' {
         (Get-Module S3MlLayout).ExportedCmdlets.Keys | Sort-Object |
-            Should -Be @('Add-MlDatePartition', 'Add-MlSolution', 'Export-MlDriftReport', 'Get-MlBucket', 'Get-MlBucketName', 'Get-MlFleetPlan', 'Get-MlLayout', 'Get-MlLayoutDrift', 'Get-MlLayoutTemplate', 'Get-MlSolution', 'Import-MlTenant', 'Invoke-MlFleetPlan', 'New-MlBucket', 'New-MlFolder', 'Remove-MlSolution', 'Repair-MlLayout', 'Show-MlLayout', 'Test-MlLayout', 'Update-MlSolution', 'Write-MlObject')
+            Should -Be @('Add-MlDatePartition', 'Add-MlSolution', 'Export-MlDriftQuery', 'Export-MlDriftReport', 'Get-MlBucket', 'Get-MlBucketName', 'Get-MlFleetPlan', 'Get-MlLayout', 'Get-MlLayoutDrift', 'Get-MlLayoutTemplate', 'Get-MlSolution', 'Import-MlTenant', 'Invoke-MlFleetPlan', 'New-MlBucket', 'New-MlFolder', 'Remove-MlSolution', 'Repair-MlLayout', 'Show-MlLayout', 'Test-MlLayout', 'Update-MlSolution', 'Write-MlObject')
         (Get-Module S3MlLayout).ExportedFunctions.Count | Should -Be 0
     }
 }
