@@ -6,6 +6,8 @@
     ./examples/fleet-drift.ps1 -Path ./tenants -OutDirectory ./out/drift
 .EXAMPLE
     ./examples/fleet-drift.ps1 -Path ./tenants -Scope Objects   # also every object against its folder's contract
+.EXAMPLE
+    ./examples/fleet-drift.ps1 -Path ./tenants -Inventory       # every object, read from each bucket's newest S3 Inventory report
 #>
 [CmdletBinding()]
 param(
@@ -15,7 +17,11 @@ param(
     [string] $EndpointUrl,
     # Folders: the declared tree and settings (cost independent of the data); Objects: also every object (1 LIST per 1,000).
     [ValidateSet('Folders', 'Objects')]
-    [string] $Scope = 'Folders'
+    [string] $Scope = 'Folders',
+    # Every object (-Scope Objects), read from each bucket's newest S3 Inventory report instead of listing it: a few
+    # requests per bucket whatever its size. A bucket whose report is missing or damaged is an error for that bucket
+    # (listed at the end, and the run fails); the other buckets are still in the report.
+    [switch] $Inventory
 )
 $ErrorActionPreference = 'Stop'
 Import-Module ([IO.Path]::Combine($PSScriptRoot, '..', 'S3MlLayout.psd1'))
@@ -24,11 +30,21 @@ $null = New-Item -ItemType Directory -Force $OutDirectory
 $connection = @{}
 if ($LocalPath) { $connection.LocalPath = $LocalPath }
 if ($EndpointUrl) { $connection.EndpointUrl = $EndpointUrl; $connection.ForcePathStyle = $true }
+$check = @{ Summary = $true; Scope = $Scope }
+if ($Inventory) {
+    $check.Scope = 'Objects'
+    $check.Inventory = $true
+    # A report that cannot be read fails its bucket alone: collected here, so the other buckets still make the report.
+    $check.ErrorAction = 'Continue'
+    $check.ErrorVariable = 'reportErrors'
+}
+$reportErrors = @()
 $rows = Import-MlTenant $Path | ForEach-Object { Get-MlBucket -BucketName $_.Name -Region $_.Region -CustomRegion:$_.CustomRegion @connection } |
-    Get-MlLayoutDrift -Summary -Scope $Scope |
+    Get-MlLayoutDrift @check |
     Export-MlDriftReport ([IO.Path]::Combine($OutDirectory, 'drift.xml')) -PassThru |
     Export-MlDriftReport ([IO.Path]::Combine($OutDirectory, 'drift.md')) -PassThru
 if ($env:GITHUB_STEP_SUMMARY) { Get-Content ([IO.Path]::Combine($OutDirectory, 'drift.md')) | Add-Content $env:GITHUB_STEP_SUMMARY }
 $drifted = @($rows | Where-Object { -not $_.InSync })
 "{0} of {1} buckets and solutions have drifted." -f $drifted.Count, @($rows).Count
-if ($drifted.Count -gt 0) { exit 1 }
+foreach ($e in $reportErrors) { "Not checked: {0} ({1}): {2}" -f $e.TargetObject, $e.FullyQualifiedErrorId.Split(',')[0], $e.Exception.Message }
+if ($drifted.Count -gt 0 -or @($reportErrors).Count -gt 0) { exit 1 }

@@ -16,7 +16,7 @@ namespace S3MlLayout.Engine.S3
     /// The S3 target: one reused client, folder markers written with If-None-Match: * so an existing object is
     /// never overwritten, existing markers found by listing (never one request per key when a listing can say).
     /// </summary>
-    public sealed class S3StorageTarget : IStorageTarget
+    public sealed partial class S3StorageTarget : IStorageTarget
     {
         /// <summary>Recursive listing pages spent on finding markers before walking the tree prefix by prefix.</summary>
         internal const int RecursiveListingBudget = 2;

@@ -23,9 +23,9 @@ namespace S3MlLayout.Module.Tests
         private readonly string _company = "o" + Guid.NewGuid().ToString("N").Substring(0, 8);
         private readonly TempDirectory _temp = new TempDirectory();
         private string Bucket => $"{_company}-dev-a001-us-east-1";
-        private const string S = "solutions/churn/";
+        internal const string S = "solutions/churn/";
         private const string Connection = "$conn = @{ EndpointUrl = $endpoint; AccessKey = $ak; SecretKey = $sk; ForcePathStyle = $true }\n";
-        private const string Awkward = "ünïcødé name %20 + 50%+off";
+        internal const string Awkward = "ünïcødé name %20 + 50%+off";
 
         public ObjectDriftTests(MotoServer moto, Xunit.Abstractions.ITestOutputHelper output) { _moto = moto; _output = output; }
 
@@ -42,7 +42,7 @@ namespace S3MlLayout.Module.Tests
         };
 
         /// <summary>Adds the contracts to a stored declaration (as a template with contracts would have written it).</summary>
-        private static string WithContracts(string json)
+        internal static string WithContracts(string json)
         {
             var root = JsonNode.Parse(json)!;
             foreach (var (path, formats) in Contracts)
@@ -56,12 +56,12 @@ namespace S3MlLayout.Module.Tests
         }
 
         /// <summary>A key above 900 bytes: one long name on S3; on disk a name is at most 255 bytes, so long folders below a date leaf.</summary>
-        private static string LongKey(bool local, string extension) => local
+        internal static string LongKey(bool local, string extension) => local
             ? $"data/raw/2024/01/05/{new string('a', 220)}/{new string('b', 220)}/{new string('c', 220)}/{new string('d', 240)}{extension}"
             : $"data/raw/2024/01/05/{new string('é', 430)}{new string('z', 40)}{extension}";
 
         /// <summary>The planted violations: relative key -> the finding it must give.</summary>
-        private static Dictionary<string, string> Violations(bool local) => new Dictionary<string, string>
+        internal static Dictionary<string, string> Violations(bool local) => new Dictionary<string, string>
         {
             // FormatViolation: what seed 001's table (and the other contracts) do not accept.
             ["data/raw/2024/01/05/customers.parquet"] = "FormatViolation",
@@ -102,13 +102,13 @@ namespace S3MlLayout.Module.Tests
         };
 
         /// <summary>The bad date prefixes above, which the folder walk reports once each (as it does under -Scope Folders).</summary>
-        private static readonly string[] InvalidPrefixes =
+        internal static readonly string[] InvalidPrefixes =
         {
             "data/raw/2024/13/", "data/raw/2024/1/", "data/raw/year=2024/", "data/curated/2024-01-05/", "data/raw/2024/02/30/",
             "data/curated/latest/", "data/curated/2024/01/32/", "data/raw/2024/00/",
         };
 
-        private static IEnumerable<string> Valid(bool local) => new[]
+        internal static IEnumerable<string> Valid(bool local) => new[]
         {
             "data/raw/2024/01/05/customers.csv", "data/raw/2024/01/01/feed.json", "data/raw/2024/01/05/book.xlsx", "data/raw/archive/old.csv",
             "data/curated/2024/01/05/part-0000.parquet", "data/curated/2024/01/05/run 7/part-0001.parquet", "data/curated/consolidated/weekly/w.parquet",

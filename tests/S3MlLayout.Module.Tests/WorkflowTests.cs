@@ -124,6 +124,8 @@ namespace S3MlLayout.Module.Tests
                 Assert.Contains(Steps(job), step => (Scalar(step, "run") ?? "").Contains("./examples/fleet-"));
             }
             Assert.Contains("fleet-apply.ps1", string.Join("\n", Steps(Mapping(jobs, "apply")).Select(step => Scalar(step, "run") ?? "")));
+            // The nightly drift checks every object from each bucket's inventory report (issue 17).
+            Assert.Contains(Steps(Mapping(jobs, "drift")), step => (Scalar(step, "run") ?? "").Contains("fleet-drift.ps1") && Scalar(step, "run")!.Contains("-Inventory"));
             Assert.Contains(Steps(Mapping(jobs, "report")), step => Scalar(step, "uses")?.StartsWith("mikepenz/action-junit-report") == true);
         }
 
@@ -137,6 +139,7 @@ namespace S3MlLayout.Module.Tests
             Assert.Contains("parallel: 4", text);
             Assert.Contains("SYSTEM_JOBPOSITIONINPHASE", text);
             Assert.Contains("testResultsFormat: JUnit", text);
+            Assert.Matches(@"fleet-drift\.ps1 -Path \$mine .*-Inventory", text);
             foreach (var script in new[] { "fleet-plan.ps1", "fleet-apply.ps1", "fleet-drift.ps1" })
             {
                 Assert.Contains("./examples/" + script, text);

@@ -28,6 +28,8 @@ namespace S3MlLayout.Engine.Drift
         public bool VerifyContent { get; set; }
         /// <summary>Where -Scope Objects reads the objects from; null lists the target (<see cref="ListingSource"/>).</summary>
         public IObjectSource? ObjectSource { get; set; }
+        /// <summary>With Scope Objects: counts objects and bytes per solution, stage and storage class (<see cref="Census"/>).</summary>
+        public bool TakeCensus { get; set; }
         public int Concurrency { get; set; } = 16;
         /// <summary>Called (from worker threads) after each listing and each finished solution, for a progress bar.</summary>
         public Action<DriftProgress>? Progress { get; set; }
@@ -81,7 +83,13 @@ namespace S3MlLayout.Engine.Drift
             _gate = new SemaphoreSlim(Math.Max(1, options.Concurrency));
             _emit = emit;
             _findings = new FindingFactory(target);
+            if (options.TakeCensus && options.Scope == DriftScope.Objects) _census = new CensusCounter();
         }
+
+        /// <summary>With <see cref="DriftOptions.TakeCensus"/>: the census of the objects checked, once <see cref="RunAsync"/> has completed.</summary>
+        public IReadOnlyList<ObjectCensus> Census =>
+            _census?.Rows(_target.Bucket.Name, _options.ObjectSource?.Description ?? "listing", _options.ObjectSource?.AsOf) ?? new List<ObjectCensus>();
+        private readonly CensusCounter? _census;
 
         /// <summary>Requests sent so far (listings, declaration reads, setting reads).</summary>
         public long Requests => _target.Requests.Total;
@@ -114,8 +122,11 @@ namespace S3MlLayout.Engine.Drift
             var bucketFolders = new List<FolderNode>();
             var objects = _objects = _options.Scope == DriftScope.Objects
                 ? new ObjectDriftCheck(_options.ObjectSource ?? new ListingSource(_target), _findings, ObjectRules.All, _emit, ReportProgress,
-                    _options.VerifyContent ? new ContentMismatchRule((key, offset, length, fromEnd, ct) => Guarded(() => _target.ReadRangeAsync(key, offset, length, fromEnd, ct), ct)) : null)
+                    _options.VerifyContent ? new ContentMismatchRule((key, offset, length, fromEnd, ct) => Guarded(() => _target.ReadRangeAsync(key, offset, length, fromEnd, ct), ct)) : null,
+                    _census)
                 : null;
+            // The solutions whose objects are checked, read in one go (an inventory report is read once for all of them).
+            var objectSolutions = new List<(string, IEnumerable<FolderNode>)>();
             for (int i = 0; i < solutions.Count; i++)
             {
                 var declared = declarations[i]!;
@@ -126,7 +137,7 @@ namespace S3MlLayout.Engine.Drift
                 if (solutionsListing.LinksOutside.Contains(root)) continue; // reported as LinkOutsideBucket by List
                 // One non-delimited paged listing of the whole solution, beside the folder walk (none if nothing is there).
                 if (objects != null && solutionsListing.CommonPrefixes.Contains(root))
-                    checks.Add(objects.CheckAsync(declared.Solution, nodes, cancellation));
+                    objectSolutions.Add((declared.Solution, nodes));
                 if (!solutionsListing.CommonPrefixes.Contains(root))
                 {
                     MissingSubtree(tree, tree.Node(root), declared.Solution);
@@ -135,6 +146,7 @@ namespace S3MlLayout.Engine.Drift
                 else
                     checks.Add(CountSolution(Folder(tree, tree.Node(root), declared.Solution, cancellation)));
             }
+            if (objects != null) checks.Add(objects.CheckAsync(objectSolutions, cancellation));
             bool solutionsMarker = solutionsListing.Objects.Any(o => o.Key == LayoutExpander.SolutionsFolder + "/");
             bool solutionsAnything = solutionsListing.Objects.Count + solutionsListing.CommonPrefixes.Count > 0;
             if (!solutionsMarker && solutions.Count > 0)

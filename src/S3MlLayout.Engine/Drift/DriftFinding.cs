@@ -78,6 +78,14 @@ namespace S3MlLayout.Engine.Drift
         /// <summary>For Unexpected with -Detailed: their total size in bytes.</summary>
         public long? Size { get; set; }
 
+        /// <summary>
+        /// For an object finding read from an S3 Inventory report (-Inventory): when S3 took that report (UTC), so
+        /// the finding is as of then, not now. Null for findings of a listing.
+        /// </summary>
+        public DateTime? ReportDate { get; set; }
+        /// <summary>For an object finding read from an inventory report: the report's manifest (s3://…/manifest.json).</summary>
+        public string? Report { get; set; }
+
         [JsonIgnore]
         internal MlBucket? Source { get; set; }
 

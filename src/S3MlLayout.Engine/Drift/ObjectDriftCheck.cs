@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using S3MlLayout.Engine.Drift.Rules;
@@ -9,8 +11,10 @@ using S3MlLayout.Engine.Layouts;
 namespace S3MlLayout.Engine.Drift
 {
     /// <summary>
-    /// -Scope Objects for one solution: streams every object under the solution's prefix from a source, places each
-    /// in the declared tree and runs it through the object rules. Holds one page at a time, never the keys.
+    /// -Scope Objects: streams every object under the solutions' prefixes from a source (one read for all of them),
+    /// places each in its solution's declared tree and runs it through the object rules. Holds one page at a time,
+    /// never the keys. Findings carry the source's report and date; a source that vouches for its objects only at
+    /// its end (an inventory report) has its findings held until then, so a report that fails reports nothing.
     /// </summary>
     internal sealed class ObjectDriftCheck
     {
@@ -20,30 +24,41 @@ namespace S3MlLayout.Engine.Drift
         private readonly Action<DriftFinding> _emit;
         private readonly Action? _pageDone;
         private readonly ContentMismatchRule? _content;
+        private readonly CensusCounter? _census;
+        private readonly ConcurrentQueue<DriftFinding>? _held;
 
         /// <param name="content">-VerifyContent: reads the bytes of each object the rules found nothing wrong with the format of; null reads nothing.</param>
+        /// <param name="census">Counts objects and bytes per solution, stage and storage class; null counts nothing.</param>
         public ObjectDriftCheck(IObjectSource source, FindingFactory findings, IReadOnlyList<IObjectRule> rules, Action<DriftFinding> emit, Action? pageDone = null,
-            ContentMismatchRule? content = null)
+            ContentMismatchRule? content = null, CensusCounter? census = null)
         {
-            _source = source; _findings = findings; _rules = rules; _emit = emit; _pageDone = pageDone; _content = content;
+            _source = source; _findings = findings; _rules = rules; _emit = emit; _pageDone = pageDone; _content = content; _census = census;
+            if (source.VouchesAtEnd) _held = new ConcurrentQueue<DriftFinding>();
         }
 
         /// <summary>Objects judged so far (folder markers left out).</summary>
         public long ObjectsChecked => Interlocked.Read(ref _objects);
         private long _objects;
 
-        public Task CheckAsync(string solution, IEnumerable<FolderNode> nodes, CancellationToken cancellation)
+        public Task CheckAsync(string solution, IEnumerable<FolderNode> nodes, CancellationToken cancellation) =>
+            CheckAsync(new[] { (solution, nodes) }, cancellation);
+
+        public async Task CheckAsync(IReadOnlyList<(string Solution, IEnumerable<FolderNode> Nodes)> solutions, CancellationToken cancellation)
         {
-            var folders = new SolutionFolders(solution, nodes);
-            return _source.ReadAsync(folders.Root.Key, async page =>
+            if (solutions.Count == 0) return;
+            var byRoot = solutions.Select(s => new SolutionFolders(s.Solution, s.Nodes)).ToDictionary(f => f.Root.Key, StringComparer.Ordinal);
+            await _source.ReadAsync(byRoot.Keys.ToList(), async page =>
             {
                 List<Task>? reads = null;
                 foreach (var record in page)
                 {
                     cancellation.ThrowIfCancellationRequested();
                     if (record.IsFolderMarker) continue;
+                    var folders = FoldersOf(byRoot, record.Key);
+                    if (folders == null) continue;
                     Interlocked.Increment(ref _objects);
                     var placement = folders.Place(record);
+                    _census?.Add(folders.Solution, Stage(folders, placement?.Folder ?? folders.Deepest(record.Key)), record.StorageClass, record.Size);
                     if (placement == null) continue;
                     bool formatWrong = false;
                     foreach (var rule in _rules)
@@ -51,7 +66,7 @@ namespace S3MlLayout.Engine.Drift
                         var finding = rule.Check(placement, _findings);
                         if (finding == null) continue;
                         formatWrong |= finding.Kind == DriftCategory.FormatViolation;
-                        _emit(finding);
+                        Emit(finding);
                     }
                     // A file of the wrong format is already reported; its bytes would only say so again.
                     if (_content != null && !formatWrong && ContentMismatchRule.Applies(placement))
@@ -60,13 +75,36 @@ namespace S3MlLayout.Engine.Drift
                 // The page's reads run at once (each through the drift's gate) and end before the next page is read: memory stays one page.
                 if (reads != null) await Task.WhenAll(reads).ConfigureAwait(false);
                 _pageDone?.Invoke();
-            }, cancellation);
+            }, cancellation).ConfigureAwait(false);
+            // The source has vouched for everything it handed over: what was held goes out, in the order it was found.
+            if (_held != null)
+                while (_held.TryDequeue(out var finding)) _emit(finding);
+        }
+
+        /// <summary>The solution whose root (solutions/{name}/) a key lies under; null for any other key.</summary>
+        private static SolutionFolders? FoldersOf(Dictionary<string, SolutionFolders> byRoot, string key)
+        {
+            int first = key.IndexOf('/');
+            int second = first < 0 ? -1 : key.IndexOf('/', first + 1);
+            if (second < 0) return null;
+            return byRoot.TryGetValue(key.Substring(0, second + 1), out var folders) ? folders : null;
+        }
+
+        private static string Stage(SolutionFolders folders, FolderNode folder) =>
+            folder.Key.Length > folders.Root.Key.Length ? folder.Key.Substring(folders.Root.Key.Length).TrimEnd('/') : "";
+
+        private void Emit(DriftFinding finding)
+        {
+            finding.ReportDate = _source.AsOf;
+            finding.Report = _source.Report;
+            if (_held != null) _held.Enqueue(finding);
+            else _emit(finding);
         }
 
         private async Task Verify(ObjectPlacement placement, CancellationToken cancellation)
         {
             var finding = await _content!.CheckAsync(placement, _findings, cancellation).ConfigureAwait(false);
-            if (finding != null) _emit(finding);
+            if (finding != null) Emit(finding);
         }
     }
 }

@@ -13,15 +13,20 @@ namespace S3MlLayout.Engine.Inventory
     /// <summary>One object of an inventory report, its key URL-decoded.</summary>
     public readonly struct InventoryRow
     {
-        public InventoryRow(string key, long size, string? storageClass)
+        public InventoryRow(string key, long size, string? storageClass, bool isCurrent = true)
         {
-            Key = key; Size = size; StorageClass = storageClass;
+            Key = key; Size = size; StorageClass = storageClass; IsCurrent = isCurrent;
         }
 
         public string Key { get; }
         public long Size { get; }
         /// <summary>STANDARD, GLACIER ...; null when the report has no StorageClass field.</summary>
         public string? StorageClass { get; }
+        /// <summary>
+        /// False for a noncurrent version or a delete marker (a report of all versions): what a listing would not show,
+        /// so the object rules never see it.
+        /// </summary>
+        public bool IsCurrent { get; }
     }
 
     /// <summary>
@@ -145,7 +150,18 @@ namespace S3MlLayout.Engine.Inventory
                 string text = Encoding.ASCII.GetString(line, starts[schema.StorageClass], ends[schema.StorageClass] - starts[schema.StorageClass]);
                 if (!classes.TryGetValue(text, out storageClass)) { classes[text] = text; storageClass = text; }
             }
-            return new InventoryRow(key, size, storageClass);
+            bool current = !(schema.IsLatest >= 0 && Is(line, starts[schema.IsLatest], ends[schema.IsLatest], "false"))
+                        && !(schema.IsDeleteMarker >= 0 && Is(line, starts[schema.IsDeleteMarker], ends[schema.IsDeleteMarker], "true"));
+            return new InventoryRow(key, size, storageClass, current);
+        }
+
+        /// <summary>Whether a field holds <paramref name="word"/> (ASCII, any case).</summary>
+        private static bool Is(byte[] line, int start, int end, string word)
+        {
+            if (end - start != word.Length) return false;
+            for (int i = 0; i < word.Length; i++)
+                if ((line[start + i] | 0x20) != word[i]) return false;
+            return true;
         }
 
         private static long ParseLong(byte[] line, int start, int end)

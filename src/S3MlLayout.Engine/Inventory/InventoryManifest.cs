@@ -149,7 +149,8 @@ namespace S3MlLayout.Engine.Inventory
                     "CSV" => InventoryFileFormat.Csv,
                     "PARQUET" => InventoryFileFormat.Parquet,
                     "ORC" => InventoryFileFormat.Orc,
-                    _ => throw Invalid(uri, $"fileFormat '{Describe(formatText)}' is none of CSV, Parquet, ORC"),
+                    _ => throw new MlLayoutException("InventoryFormatUnsupported", ErrorKind.InvalidData, uri,
+                        $"The inventory manifest's fileFormat '{Describe(formatText)}' is none of S3 Inventory's (CSV, Parquet, ORC); S3MlLayout reads CSV reports. Check that it is an S3 Inventory manifest.json."),
                 };
                 var schema = InventorySchema.Parse(Text(root, "fileSchema", uri), uri);
                 if (!root.TryGetProperty("files", out var filesElement) || filesElement.ValueKind != JsonValueKind.Array)

@@ -2,7 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using S3MlLayout.Engine.Drift;
+using S3MlLayout.Engine.Drift.Sources;
 using S3MlLayout.Engine.Storage;
 
 namespace S3MlLayout.PowerShell.Commands
@@ -43,6 +46,19 @@ namespace S3MlLayout.PowerShell.Commands
         public int ThrottleLimit { get; set; }
 
         /// <summary>
+        /// Where -Scope Objects reads the objects from; null (the default) lists the bucket. Runs on a worker thread
+        /// before the check; <paramref name="post"/> hands work (a warning) to the pipeline thread.
+        /// </summary>
+        protected virtual Task<IObjectSource?> ObjectSourceAsync(IStorageTarget target, Action<Action> post, CancellationToken cancellation) =>
+            Task.FromResult<IObjectSource?>(null);
+
+        /// <summary>Whether the check counts objects and bytes per solution, stage and storage class (-Census).</summary>
+        protected virtual bool TakeCensus => false;
+
+        /// <summary>The census of the last <see cref="CheckDrift"/>, when <see cref="TakeCensus"/>.</summary>
+        protected IReadOnlyList<ObjectCensus> CensusRows { get; private set; } = new List<ObjectCensus>();
+
+        /// <summary>
         /// Checks the bucket; each finding goes to <paramref name="onFinding"/> on the pipeline thread as it is found.
         /// Returns the summary rows: one per solution checked, and one for the bucket as a whole when it was checked.
         /// </summary>
@@ -61,11 +77,14 @@ namespace S3MlLayout.PowerShell.Commands
             var sinceLast = Stopwatch.StartNew();
             bool first = true;
             // Findings and progress share one queue, so both reach the pipeline thread in order.
+            CensusRows = new List<ObjectCensus>();
             RunStreaming<Action>(async (emit, ct) =>
             {
+                var source = Scope == DriftScope.Objects ? await ObjectSourceAsync(target, emit, ct).ConfigureAwait(false) : null;
                 var checker = new DriftDetector(target, new DriftOptions
                 {
                     Solutions = Solution, Detailed = detailed, Scope = Scope, VerifyContent = VerifyContent, Concurrency = ThrottleLimit > 0 ? ThrottleLimit : 16,
+                    ObjectSource = source, TakeCensus = TakeCensus,
                     Progress = p => emit(() => Progress(activity, title, p, ref first, sinceLast)),
                 }, finding => emit(() =>
                 {
@@ -74,6 +93,8 @@ namespace S3MlLayout.PowerShell.Commands
                 }));
                 solutions = await checker.RunAsync(ct).ConfigureAwait(false);
                 requests = checker.Requests;
+                var census = checker.Census;
+                emit(() => CensusRows = census);
             }, action => action());
             var rows = DriftSummary.Rows(bucket.Name, solutions, Solution == null, findings, requests);
             if (!first)

@@ -46,12 +46,16 @@ public sealed class ObjectScopeCostTests
         public string Description => "synthetic";
         public long PeakBytes { get; private set; }
 
-        public async Task ReadAsync(string prefix, Func<IReadOnlyList<ObjectRecord>, Task> onPage, CancellationToken cancellation)
+        public DateTime? AsOf => null;
+        public string? Report => null;
+        public bool VouchesAtEnd => false;
+
+        public async Task ReadAsync(IReadOnlyCollection<string> prefixes, Func<IReadOnlyList<ObjectRecord>, Task> onPage, CancellationToken cancellation)
         {
             for (int start = 0; start < _objects; start += 1000)
             {
                 var page = Enumerable.Range(start, Math.Min(1000, _objects - start))
-                    .Select(i => new ObjectRecord($"{prefix}data/raw/2024/01/05/{new string('k', 150)}-{i:0000000}.csv", 10, "\"etag\"", "STANDARD", DateTime.UtcNow))
+                    .Select(i => new ObjectRecord($"{prefixes.Single()}data/raw/2024/01/05/{new string('k', 150)}-{i:0000000}.csv", 10, "\"etag\"", "STANDARD", DateTime.UtcNow))
                     .ToList();
                 await onPage(page);
                 if (start % 50_000 == 0) PeakBytes = Math.Max(PeakBytes, GC.GetTotalMemory(forceFullCollection: true));

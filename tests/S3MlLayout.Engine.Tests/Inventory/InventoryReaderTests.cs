@@ -135,7 +135,7 @@ public sealed class InventoryReaderTests : IDisposable
     [InlineData("not json", "InventoryManifestInvalid")]
     [InlineData("{\"sourceBucket\":\"a\",\"destinationBucket\":\"b\",\"creationTimestamp\":\"x\",\"fileFormat\":\"CSV\",\"fileSchema\":\"Key\",\"files\":[]}", "InventoryManifestInvalid")]
     [InlineData("{\"sourceBucket\":\"a\",\"destinationBucket\":\"b\",\"creationTimestamp\":\"1\",\"fileFormat\":\"CSV\",\"fileSchema\":\"Bucket, Size\",\"files\":[]}", "InventoryManifestInvalid")]
-    [InlineData("{\"sourceBucket\":\"a\",\"destinationBucket\":\"b\",\"creationTimestamp\":\"1\",\"fileFormat\":\"XML\",\"fileSchema\":\"Key\",\"files\":[]}", "InventoryManifestInvalid")]
+    [InlineData("{\"sourceBucket\":\"a\",\"destinationBucket\":\"b\",\"creationTimestamp\":\"1\",\"fileFormat\":\"XML\",\"fileSchema\":\"Key\",\"files\":[]}", "InventoryFormatUnsupported")]
     [InlineData("{\"sourceBucket\":\"a\",\"destinationBucket\":\"b\",\"creationTimestamp\":\"1\",\"fileFormat\":\"CSV\",\"fileSchema\":\"Key\",\"files\":[{\"key\":\"k\",\"size\":\"-\",\"MD5checksum\":\"x\"}]}", "InventoryManifestInvalid")]
     public void A_malformed_manifest_with_a_valid_checksum_gives_a_clear_error(string json, string errorId)
     {

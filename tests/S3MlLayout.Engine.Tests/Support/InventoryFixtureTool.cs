@@ -1,5 +1,9 @@
+using System;
 using System.Diagnostics;
+using System.IO;
+using System.Linq;
 using System.Text.Json;
+using Xunit;
 
 namespace S3MlLayout.Engine.Tests.Support;
 

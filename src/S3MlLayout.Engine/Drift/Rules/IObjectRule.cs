@@ -67,6 +67,18 @@ namespace S3MlLayout.Engine.Drift.Rules
         public IEnumerable<FolderNode> All => _byKey.Values;
         public IEnumerable<FolderNode> Children(FolderNode folder) => _byParent[folder.Key];
 
+        /// <summary>The deepest declared folder above a key under the solution root (the root itself when none deeper).</summary>
+        public FolderNode Deepest(string key)
+        {
+            var folder = Root;
+            for (int slash = key.IndexOf('/', Root.Key.Length); slash >= 0; slash = key.IndexOf('/', slash + 1))
+            {
+                if (!_byKey.TryGetValue(key.Substring(0, slash + 1), out var deeper)) break;
+                folder = deeper;
+            }
+            return folder;
+        }
+
         /// <summary>
         /// Places a key: the deepest declared folder above it. Null when the key lies in an undeclared prefix below a
         /// folder that is not date-partitioned (the folder rules report that prefix once: Unexpected, NamingViolation).
@@ -75,13 +87,7 @@ namespace S3MlLayout.Engine.Drift.Rules
         {
             string key = record.Key;
             if (!key.StartsWith(Root.Key, StringComparison.Ordinal)) return null;
-            var folder = Root;
-            int from = Root.Key.Length;
-            for (int slash = key.IndexOf('/', from); slash >= 0; slash = key.IndexOf('/', slash + 1))
-            {
-                if (!_byKey.TryGetValue(key.Substring(0, slash + 1), out var deeper)) break;
-                folder = deeper;
-            }
+            var folder = Deepest(key);
             var rest = key.Substring(folder.Key.Length).Split('/');
             string name = rest[rest.Length - 1];
             if (rest.Length == 1) return new ObjectPlacement(record, Solution, folder, Array.Empty<string>(), name, this);

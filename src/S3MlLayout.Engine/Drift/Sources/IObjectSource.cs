@@ -26,16 +26,32 @@ namespace S3MlLayout.Engine.Drift.Sources
     }
 
     /// <summary>
-    /// Where the object rules get their objects from: a listing of the bucket today (<see cref="ListingSource"/>), an
-    /// S3 Inventory report next. A source streams every object under a prefix in pages and awaits each page's
-    /// handling before reading on, so memory stays flat however many objects there are.
+    /// Where the object rules get their objects from: a listing of the bucket (<see cref="ListingSource"/>) or an S3
+    /// Inventory report (<see cref="InventorySource"/>). A source streams every object under the given prefixes in
+    /// pages and awaits each page's handling before reading on, so memory stays flat however many objects there are.
     /// </summary>
     public interface IObjectSource
     {
-        /// <summary>Where the findings come from, for their text ("listing", "inventory report of 2026-12-01").</summary>
+        /// <summary>Where the findings come from, for their text ("listing", "inventory 2026-12-01T01-00Z").</summary>
         string Description { get; }
 
-        /// <summary>Hands every object whose key starts with <paramref name="prefix"/> to <paramref name="onPage"/>, a page at a time.</summary>
-        Task ReadAsync(string prefix, Func<IReadOnlyList<ObjectRecord>, Task> onPage, CancellationToken cancellation);
+        /// <summary>When the objects were seen: an inventory report's snapshot time; null for a listing (now).</summary>
+        DateTime? AsOf { get; }
+
+        /// <summary>The report the objects come from (its manifest's URI); null for a listing.</summary>
+        string? Report { get; }
+
+        /// <summary>
+        /// True when the source can vouch for its objects only once it has read them all (an inventory report's data
+        /// files are checked against their MD5 at their end): the check then holds its findings until
+        /// <see cref="ReadAsync"/> has completed, and a source that fails reports nothing.
+        /// </summary>
+        bool VouchesAtEnd { get; }
+
+        /// <summary>
+        /// Hands every object whose key starts with one of <paramref name="prefixes"/> to <paramref name="onPage"/>, a
+        /// page at a time; pages may come from several threads at once.
+        /// </summary>
+        Task ReadAsync(IReadOnlyCollection<string> prefixes, Func<IReadOnlyList<ObjectRecord>, Task> onPage, CancellationToken cancellation);
     }
 }

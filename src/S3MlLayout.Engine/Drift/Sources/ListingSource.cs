@@ -9,7 +9,8 @@ namespace S3MlLayout.Engine.Drift.Sources
 {
     /// <summary>
     /// Objects read by listing the target: one non-delimited ListObjectsV2 per 1,000 keys on S3 (a directory walk on
-    /// the local target, counted the same way). Costs ceil(keys / 1000) requests per prefix, at least one.
+    /// the local target, counted the same way). Costs ceil(keys / 1000) requests per prefix, at least one; the
+    /// prefixes are listed at once.
     /// </summary>
     public sealed class ListingSource : IObjectSource
     {
@@ -18,9 +19,12 @@ namespace S3MlLayout.Engine.Drift.Sources
         public ListingSource(IStorageTarget target) { _target = target; }
 
         public string Description => "listing";
+        public DateTime? AsOf => null;
+        public string? Report => null;
+        public bool VouchesAtEnd => false;
 
-        public Task ReadAsync(string prefix, Func<IReadOnlyList<ObjectRecord>, Task> onPage, CancellationToken cancellation) =>
-            _target.ListObjectPagesAsync(prefix, page =>
-                onPage(page.Select(o => new ObjectRecord(o.Key, o.Size, o.ETag, o.StorageClass, o.LastModified)).ToList()), cancellation);
+        public Task ReadAsync(IReadOnlyCollection<string> prefixes, Func<IReadOnlyList<ObjectRecord>, Task> onPage, CancellationToken cancellation) =>
+            Task.WhenAll(prefixes.Select(prefix => _target.ListObjectPagesAsync(prefix, page =>
+                onPage(page.Select(o => new ObjectRecord(o.Key, o.Size, o.ETag, o.StorageClass, o.LastModified)).ToList()), cancellation)));
     }
 }

@@ -1,0 +1,108 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using S3MlLayout.Engine.Errors;
+using S3MlLayout.Engine.Inventory;
+
+namespace S3MlLayout.Engine.Drift.Sources
+{
+    /// <summary>
+    /// Objects read from an S3 Inventory report (Get-MlLayoutDrift -Inventory) instead of a listing: the manifest
+    /// (already checked against manifest.checksum) names the data files, which are streamed a few at once, each
+    /// through one GZip stream and one buffer, and handed on a page of 1,000 rows at a time, so memory does not grow
+    /// with the rows. Keys are URL-decoded, noncurrent versions and delete markers left out, so the rules see what a
+    /// listing of the same bucket would show. Each file's size and MD5 are checked as it passes; a file that fails,
+    /// or is missing, fails the whole read, and since <see cref="VouchesAtEnd"/> is true the check reports nothing
+    /// from the report (its findings are held until every file has checked out: they grow with the violations, never
+    /// with the rows).
+    /// </summary>
+    public sealed class InventorySource : IObjectSource
+    {
+        private const int PageSize = 1000;
+        private readonly IInventoryReports _store;
+        private readonly InventoryManifest _manifest;
+        private readonly int _parallelFiles;
+
+        /// <param name="parallelFiles">Data files read at once (each holds a 64 KiB buffer, a GZip window and a page).</param>
+        public InventorySource(IInventoryReports store, InventoryManifest manifest, int parallelFiles = 0)
+        {
+            EnsureReadable(manifest);
+            _store = store; _manifest = manifest;
+            _parallelFiles = parallelFiles > 0 ? parallelFiles : Math.Max(2, Math.Min(4, Environment.ProcessorCount));
+        }
+
+        public string Description => $"inventory {_manifest.Stamp}";
+        public DateTime? AsOf => _manifest.Created;
+        public string? Report => _manifest.Uri;
+        public bool VouchesAtEnd => true;
+
+        /// <summary>Rows read so far, the report's current objects and the rest (other prefixes, old versions) alike.</summary>
+        public long RowsRead => Interlocked.Read(ref _rows);
+        private long _rows;
+
+        /// <summary>The formats this build reads; anything else is InventoryFormatUnsupported before a byte of data is read.</summary>
+        public static void EnsureReadable(InventoryManifest manifest)
+        {
+            if (manifest.Format == InventoryFileFormat.Csv) return;
+            throw new MlLayoutException("InventoryFormatUnsupported", ErrorKind.InvalidData, manifest.Uri,
+                $"The inventory report {manifest.Uri} is written as {manifest.Format}; S3MlLayout reads CSV inventory reports (Parquet reports are not read yet, ORC ones are not read). " +
+                "Change the inventory configuration's format to CSV for the next report, or check by listing: Get-MlLayoutDrift -Scope Objects without -Inventory.");
+        }
+
+        public async Task ReadAsync(IReadOnlyCollection<string> prefixes, Func<IReadOnlyList<ObjectRecord>, Task> onPage, CancellationToken cancellation)
+        {
+            var wanted = prefixes.ToArray();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            using var gate = new SemaphoreSlim(_parallelFiles);
+            Exception? failure = null;
+            var reads = _manifest.Files.Select(file => Task.Run(async () =>
+            {
+                await gate.WaitAsync(stop.Token).ConfigureAwait(false);
+                try { await ReadFile(file, wanted, onPage, stop.Token).ConfigureAwait(false); }
+                catch (Exception e) when (!(e is OperationCanceledException && stop.IsCancellationRequested && !cancellation.IsCancellationRequested))
+                {
+                    // The first failure stops the other files; that one is what the user sees.
+                    Interlocked.CompareExchange(ref failure, e, null);
+                    stop.Cancel();
+                }
+                finally { gate.Release(); }
+            })).ToList();
+            try { await Task.WhenAll(reads).ConfigureAwait(false); }
+            catch (OperationCanceledException) when (failure != null) { }
+            if (failure != null)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+            }
+        }
+
+        private async Task ReadFile(InventoryDataFile file, string[] prefixes, Func<IReadOnlyList<ObjectRecord>, Task> onPage, CancellationToken cancellation)
+        {
+            string uri = $"s3://{_manifest.DestinationBucket}/{file.Key}";
+            using var stream = await _store.OpenReadAsync(_manifest.DestinationBucket, file.Key, cancellation).ConfigureAwait(false)
+                ?? throw new MlLayoutException("InventoryFileMissing", ErrorKind.ObjectNotFound, uri,
+                    $"The inventory data file {uri}, named by {_manifest.Uri}, is not there (deleted, or expired by a lifecycle rule). Nothing from this report is used; wait for the next report or pass another one with -InventoryManifest.");
+            var page = new List<ObjectRecord>(PageSize);
+            long rows = InventoryCsvReader.Read(stream, file, _manifest.Schema, uri, row =>
+            {
+                if (!row.IsCurrent || !Wanted(row.Key, prefixes)) return;
+                page.Add(new ObjectRecord(row.Key, row.Size, storageClass: row.StorageClass, lastModified: null));
+                if (page.Count < PageSize) return;
+                // The reader is synchronous (a byte loop); the page's handling completes at once unless it reads content.
+                onPage(page).GetAwaiter().GetResult();
+                page = new List<ObjectRecord>(PageSize);
+            }, cancellation);
+            if (page.Count > 0) await onPage(page).ConfigureAwait(false);
+            Interlocked.Add(ref _rows, rows);
+        }
+
+        private static bool Wanted(string key, string[] prefixes)
+        {
+            foreach (var prefix in prefixes)
+                if (key.StartsWith(prefix, StringComparison.Ordinal)) return true;
+            return false;
+        }
+    }
+}
