@@ -36,7 +36,7 @@ namespace S3MlLayout.Engine.S3
                 {
                     throw S3Errors.Translate(e, "BucketListFailed", connection.EndpointUrl ?? "s3://", "listing the buckets of");
                 }
-                all.AddRange(response.Buckets ?? new List<S3Bucket>());
+                all.AddRange((response.Buckets ?? new List<S3Bucket>()).Where(b => options.NameFilter == null || options.NameFilter(b.BucketName)));
                 token = string.IsNullOrEmpty(response.ContinuationToken) ? null : response.ContinuationToken;
             }
             while (token != null);

@@ -61,7 +61,7 @@ $rows | Export-MlDriftReport ([IO.Path]::Combine($o, '{name}')) | Out-Null").Ass
             Assert.All(Buckets, b => Assert.DoesNotContain(b, _moto.AwsJson("s3api list-buckets").ToString()));
             Assert.Contains("**", File.ReadAllText(Out("plan.md")));
 
-            var applied = Run("Invoke-MlFleetPlan $d -PlanFile ([IO.Path]::Combine($o, 'plan.json')) @conn -Confirm:$false -WarningAction SilentlyContinue | Where-Object { $_.Solution } | ForEach-Object { '{0} {1} {2}' -f $_.Bucket, $_.Solution, $_.Created }")
+            var applied = Run("Invoke-MlFleetPlan $d -PlanFile ([IO.Path]::Combine($o, 'plan.json')) @conn -Confirm:$false -WarningAction SilentlyContinue | Where-Object Solutions | ForEach-Object { $_.Solutions } | ForEach-Object { '{0} {1} {2}' -f $_.Bucket, $_.Solution, $_.Created }")
                 .AssertNoErrors();
             Assert.Equal(18, applied.Strings.Count());
             foreach (var bucket in Buckets)

@@ -14,6 +14,8 @@ namespace S3MlLayout.Engine.Storage
     {
         /// <summary>Which buckets to keep, judged on the name, CompanyPrefix, Environment and TenantId found; null keeps all.</summary>
         public Func<MlBucket, bool>? Filter { get; set; }
+        /// <summary>Which bucket names to look at, judged before anything of the bucket is read (tags, bucket.json); null looks at all.</summary>
+        public Func<string, bool>? NameFilter { get; set; }
         /// <summary>Read each kept bucket's settings (S3: seven requests per bucket) and bucket.json.</summary>
         public bool IncludeSettings { get; set; }
         /// <summary>Buckets looked at at once.</summary>
@@ -122,7 +124,7 @@ namespace S3MlLayout.Engine.Storage
             string root = Path.GetFullPath(directory);
             if (!Directory.Exists(root))
                 throw new MlLayoutException("LocalPathNotFound", ErrorKind.ObjectNotFound, root, $"-LocalPath '{root}' does not exist; give the directory that holds the bucket directories.");
-            var candidates = new DirectoryInfo(root).EnumerateDirectories().Select(d => d.Name).ToList();
+            var candidates = new DirectoryInfo(root).EnumerateDirectories().Select(d => d.Name).Where(n => options.NameFilter == null || options.NameFilter(n)).ToList();
             return await BoundedAsync(candidates, options.Concurrency, async name =>
             {
                 cancellation.ThrowIfCancellationRequested();
