@@ -125,6 +125,12 @@ namespace S3MlLayout.Engine.Operations
             var planned = new FleetBucketPlan?[members.Count];
             var problems = new List<MlLayoutException>();
             using var atOnce = new SemaphoreSlim(BucketsAtOnce);
+            // Buckets the tenant files no longer declare are looked for while the fleet's own buckets are read.
+            var notes = new List<string>();
+            // A role that may not list the account's buckets can still plan: it is told what it could not look for.
+            void Unknown(MlLayoutException e) { lock (notes) notes.Add($"Buckets no longer declared were not looked for everywhere: {e.Message}"); }
+            var notDeclaredBuckets = notDeclaredBucketsInScope == null ? Task.FromResult<IReadOnlyList<NoLongerDeclared>>(Array.Empty<NoLongerDeclared>())
+                : Operations.NoLongerDeclared.BucketsAsync(members, notDeclaredBucketsInScope, Unknown, cancellation);
             await Task.WhenAll(members.Select(async (member, i) =>
             {
                 await atOnce.WaitAsync(cancellation).ConfigureAwait(false);
@@ -152,14 +158,8 @@ namespace S3MlLayout.Engine.Operations
                 finally { atOnce.Release(); }
             })).ConfigureAwait(false);
             IReadOnlyList<NoLongerDeclared> buckets = Array.Empty<NoLongerDeclared>();
-            var notes = new List<string>();
-            if (notDeclaredBucketsInScope != null)
-            {
-                // A role that may not list the account's buckets can still plan: it is told what it could not look for.
-                void Unknown(MlLayoutException e) { lock (notes) notes.Add($"Buckets no longer declared were not looked for everywhere: {e.Message}"); }
-                try { buckets = await Operations.NoLongerDeclared.BucketsAsync(members, notDeclaredBucketsInScope, Unknown, cancellation).ConfigureAwait(false); }
-                catch (MlLayoutException e) { Unknown(e); }
-            }
+            try { buckets = await notDeclaredBuckets.ConfigureAwait(false); }
+            catch (MlLayoutException e) { Unknown(e); }
             return new FleetPlan(planned.Where(p => p != null).Select(p => p!).ToList(), problems, buckets, gate) { Notes = notes };
         }
 
