@@ -21,5 +21,5 @@ Import-Module ([IO.Path]::Combine($PSScriptRoot, '..', 'S3MlLayout.psd1'))
 $options = @{ Path = $Path; PlanFile = $PlanFile; Confirm = $false }
 if ($LocalPath) { $options.LocalPath = $LocalPath }
 if ($EndpointUrl) { $options.EndpointUrl = $EndpointUrl; $options.ForcePathStyle = $true }
-Invoke-MlFleetPlan @options | Where-Object { $_ -is [S3MlLayout.Engine.Operations.SolutionProvisionResult] } |
-    Format-Table Bucket, Solution, Created, AlreadyPresent, Failed -AutoSize
+# One row per bucket as it finishes, then the totals.
+Invoke-MlFleetPlan @options

@@ -4,7 +4,8 @@
     and exits 0 (nothing to do), 2 (changes pending) or 1 (errors), as `terraform plan -detailed-exitcode` does.
 .DESCRIPTION
     Reads the tenant files (or folders of them), plans every bucket's creation, settings, declarations, folders
-    and client_config documents without changing anything, writes plan.json (what fleet-apply.ps1 checks the
+    and client_config documents without changing anything, lists what is provisioned but no longer declared
+    (exit code 2 as well; nothing is removed for it), writes plan.json (what fleet-apply.ps1 checks the
     buckets against before it applies) and plan.md (for a pull-request comment), and appends the Markdown to the
     job summary on GitHub Actions. Credentials come from the environment (OIDC role, profile, keys).
 .EXAMPLE
@@ -41,5 +42,5 @@ catch {
     exit 1
 }
 if ($env:GITHUB_STEP_SUMMARY) { Get-Content $options.MarkdownFile | Add-Content $env:GITHUB_STEP_SUMMARY }
-"{0} changes pending in {1} buckets (exit code {2})." -f $plan.Pending, @($plan.Buckets).Count, $plan.ExitCode
+$plan.ToText()      # totals, one row per bucket, and what the tenant files no longer declare
 exit $plan.ExitCode

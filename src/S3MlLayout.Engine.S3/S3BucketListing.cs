@@ -19,7 +19,7 @@ namespace S3MlLayout.Engine.S3
     /// </summary>
     internal static class S3BucketListing
     {
-        public static async Task<List<MlBucket>> ListAsync(MlBucket location, int concurrency, Action<string>? skipped,
+        public static async Task<List<MlBucket>> ListAsync(MlBucket location, Func<string, bool>? nameFilter, int concurrency, Action<string>? skipped,
             Func<MlBucket, IReadOnlyDictionary<string, string>?, Task<MlBucket?>> judge, CancellationToken cancellation)
         {
             var connection = S3Buckets.ConnectionOf(location);
@@ -36,7 +36,7 @@ namespace S3MlLayout.Engine.S3
                 {
                     throw S3Errors.Translate(e, "BucketListFailed", connection.EndpointUrl ?? "s3://", "listing the buckets of");
                 }
-                all.AddRange(response.Buckets ?? new List<S3Bucket>());
+                all.AddRange((response.Buckets ?? new List<S3Bucket>()).Where(b => nameFilter == null || nameFilter(b.BucketName)));
                 token = string.IsNullOrEmpty(response.ContinuationToken) ? null : response.ContinuationToken;
             }
             while (token != null);

@@ -17,9 +17,9 @@ namespace S3MlLayout.Engine.S3
 
         public IReadOnlyList<string> KnownRegions => s_regions.Value;
 
-        public System.Threading.Tasks.Task<List<MlBucket>> ListBucketsAsync(MlBucket location, int concurrency, Action<string>? skipped,
+        public System.Threading.Tasks.Task<List<MlBucket>> ListBucketsAsync(MlBucket location, Func<string, bool>? nameFilter, int concurrency, Action<string>? skipped,
             Func<MlBucket, IReadOnlyDictionary<string, string>?, System.Threading.Tasks.Task<MlBucket?>> judge, System.Threading.CancellationToken cancellation) =>
-            S3BucketListing.ListAsync(location, concurrency, skipped, judge, cancellation);
+            S3BucketListing.ListAsync(location, nameFilter, concurrency, skipped, judge, cancellation);
     }
 
     /// <summary>Ties a resolved connection to a bucket object: the description users see, and the handle the S3 code reuses.</summary>

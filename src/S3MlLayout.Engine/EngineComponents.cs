@@ -34,10 +34,10 @@ namespace S3MlLayout.Engine.Storage
         IStorageTarget Open(MlBucket bucket);
         /// <summary>
         /// The buckets the connection of <paramref name="location"/> can see in its region (ListBuckets, then each bucket's
-        /// tags, null when unreadable), each handed to <paramref name="judge"/> at most <paramref name="concurrency"/> at
+        /// tags, null when unreadable) whose names pass <paramref name="nameFilter"/>, each handed to <paramref name="judge"/> at most <paramref name="concurrency"/> at
         /// once; the buckets it keeps. The target knows buckets and tags; which are this module's is the caller's call.
         /// </summary>
-        Task<List<MlBucket>> ListBucketsAsync(MlBucket location, int concurrency, Action<string>? skipped, Func<MlBucket, IReadOnlyDictionary<string, string>?, Task<MlBucket?>> judge, CancellationToken cancellation);
+        Task<List<MlBucket>> ListBucketsAsync(MlBucket location, Func<string, bool>? nameFilter, int concurrency, Action<string>? skipped, Func<MlBucket, IReadOnlyDictionary<string, string>?, Task<MlBucket?>> judge, CancellationToken cancellation);
         /// <summary>The region codes the SDK knows, sorted.</summary>
         IReadOnlyList<string> KnownRegions { get; }
     }

@@ -61,7 +61,7 @@ $rows | Export-MlDriftReport ([IO.Path]::Combine($o, '{name}')) | Out-Null").Ass
             Assert.All(Buckets, b => Assert.DoesNotContain(b, _moto.AwsJson("s3api list-buckets").ToString()));
             Assert.Contains("**", File.ReadAllText(Out("plan.md")));
 
-            var applied = Run("Invoke-MlFleetPlan $d -PlanFile ([IO.Path]::Combine($o, 'plan.json')) @conn -Confirm:$false -WarningAction SilentlyContinue | Where-Object { $_.Solution } | ForEach-Object { '{0} {1} {2}' -f $_.Bucket, $_.Solution, $_.Created }")
+            var applied = Run("Invoke-MlFleetPlan $d -PlanFile ([IO.Path]::Combine($o, 'plan.json')) @conn -Confirm:$false -WarningAction SilentlyContinue | Where-Object Solutions | ForEach-Object { $_.Solutions } | ForEach-Object { '{0} {1} {2}' -f $_.Bucket, $_.Solution, $_.Created }")
                 .AssertNoErrors();
             Assert.Equal(18, applied.Strings.Count());
             foreach (var bucket in Buckets)
@@ -89,6 +89,35 @@ $rows | Export-MlDriftReport ([IO.Path]::Combine($o, '{name}')) | Out-Null").Ass
             var report = DriftReport("drift.xml");
             var failed = report.Descendants("testcase").Where(c => c.Element("failure") != null).ToList();
             Assert.Equal(new[] { (drifted, "fraud") }, failed.Select(c => (c.Attribute("classname")!.Value, c.Attribute("name")!.Value)));
+        }
+
+        [Fact]
+        public void What_a_tenant_file_no_longer_declares_shows_in_the_plan_and_the_drift_summary_and_nothing_is_written_or_deleted_for_it()
+        {
+            Run("Invoke-MlFleetPlan $d @conn -Confirm:$false -WarningAction SilentlyContinue | Out-Null").AssertNoErrors();
+            // tenant1 drops a solution and an environment.
+            File.WriteAllText(Path.Combine(Tenants, "tenant1.yaml"),
+                $"companyPrefix: f{_run}\ntenantId: t001\nenvironments: [dev, staging]\nregions: [us-east-1]\ntemplate: simple-ml\nsolutions: [churn]\n");
+            using (var proxy = new S3Proxy(_moto))
+            {
+                var planned = Run("$p = Get-MlFleetPlan $d @conn -MarkdownFile ([IO.Path]::Combine($o, 'plan.md'))\n'exit ' + $p.ExitCode\n'pending ' + $p.Pending\n" +
+                                  "$p.NoLongerDeclared | ForEach-Object { '{0} {1}' -f $_.Kind, $_.Uri }\n" +
+                                  "Invoke-MlFleetPlan $d @conn -Confirm:$false -WarningAction SilentlyContinue | Out-Null", proxy.Endpoint).AssertNoErrors();
+                Assert.Equal(new[] { "exit 2", "pending 0" }, planned.Strings.Take(2));
+                Assert.Equal(new[]
+                {
+                    $"Bucket s3://f{_run}-prod-t001-us-east-1/",
+                    $"Solution s3://f{_run}-dev-t001-us-east-1/solutions/fraud/",
+                    $"Solution s3://f{_run}-staging-t001-us-east-1/solutions/fraud/",
+                }, planned.Strings.Skip(2).OrderBy(l => l, StringComparer.Ordinal));
+                Assert.Equal(0, proxy.Count("PUT_OBJECT") + proxy.Count("PUT_BUCKET") + proxy.Count("DELETE") + proxy.Count("POST"));
+            }
+            Assert.Contains("**3 no longer declared**", File.ReadAllText(Out("plan.md")));
+            Assert.Contains("solutions/fraud/", string.Join(" ", _moto.Keys($"f{_run}-dev-t001-us-east-1", "solutions/")));
+
+            var rows = Run("Import-MlTenant $d -Tenant t001 -EndpointUrl $endpoint -ForcePathStyle | New-MlBucket -AccessKey $ak -SecretKey $sk -WarningAction SilentlyContinue | " +
+                           "Get-MlLayoutDrift -Summary | Where-Object { -not $_.InSync } | ForEach-Object { '{0} {1} {2}' -f $_.Bucket, $_.Solution, $_.NotDeclared }").AssertNoErrors();
+            Assert.Equal(new[] { $"f{_run}-dev-t001-us-east-1 fraud 1", $"f{_run}-staging-t001-us-east-1 fraud 1" }, rows.Strings.OrderBy(l => l, StringComparer.Ordinal));
         }
 
         [Fact]

@@ -58,9 +58,10 @@ Describe 'Drift findings and buckets' {
     It 'shows which setting drifted in the table' {
         $finding = [S3MlLayout.Engine.Drift.DriftFinding] @{ Category = 'BucketSetting'; Bucket = 'b'; Uri = 's3://b/'; Key = 'Tag:environment'; Expected = 'dev'; Actual = '(none)' }
         $other = [S3MlLayout.Engine.Drift.DriftFinding] @{ Category = 'BucketSetting'; Bucket = 'b'; Uri = 's3://b/'; Key = 'Tag:tenant'; Expected = 'a001'; Actual = '(none)' }
-        $table = $finding, $other | Format-Table | Out-String -Width 200
-        $table | Should -Match 's3://b/ Tag:environment'
-        $table | Should -Match 's3://b/ Tag:tenant'
+        $table = $finding, $other | Format-Table | Out-String -Width 120
+        $table | Should -Match 'Bucket: b'
+        $table | Should -Match 'BucketSetting\s+dev\s+\(none\)\s+Tag:environment'
+        $table | Should -Match 'BucketSetting\s+a001\s+\(none\)\s+Tag:tenant'
     }
 }
 

@@ -34,6 +34,11 @@ namespace S3MlLayout.Engine.Drift
         PartitionViolation,
         /// <summary>-Scope Objects -VerifyContent: an object whose first (or, for Parquet, last) bytes are not what its extension claims.</summary>
         ContentMismatch,
+        /// <summary>
+        /// A solution the bucket declares that its tenant spec no longer names (known only for a bucket that comes
+        /// from a tenant spec). Nothing is removed because of it: Remove-MlSolution does that, when asked.
+        /// </summary>
+        NotDeclared,
     }
 
     /// <summary>How deep Get-MlLayoutDrift looks.</summary>
@@ -127,8 +132,10 @@ namespace S3MlLayout.Engine.Drift
         public int UnplacedObject { get; set; }
         public int PartitionViolation { get; set; }
         public int ContentMismatch { get; set; }
+        /// <summary>1 on the row of a solution the bucket declares and its tenant spec no longer names.</summary>
+        public int NotDeclared { get; set; }
         public int Total => Missing + Implicit + Unexpected + NamingViolation + InvalidPartition + BucketSetting + LinkOutsideBucket
-            + FormatViolation + UnplacedObject + PartitionViolation + ContentMismatch;
+            + FormatViolation + UnplacedObject + PartitionViolation + ContentMismatch + NotDeclared;
         public bool InSync => Total == 0;
         /// <summary>Requests the check sent (LIST pages, GETs of declarations and settings).</summary>
         public long Requests { get; set; }
@@ -148,6 +155,7 @@ namespace S3MlLayout.Engine.Drift
                 case DriftCategory.UnplacedObject: UnplacedObject++; break;
                 case DriftCategory.PartitionViolation: PartitionViolation++; break;
                 case DriftCategory.ContentMismatch: ContentMismatch++; break;
+                case DriftCategory.NotDeclared: NotDeclared++; break;
             }
         }
 

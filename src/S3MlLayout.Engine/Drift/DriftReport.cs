@@ -25,12 +25,14 @@ namespace S3MlLayout.Engine.Drift
 
         private static string RowName(DriftSummary row) => row.Solution.Length == 0 ? "(bucket)" : row.Solution;
 
-        private static string Counts(DriftSummary row) =>
+        /// <summary>The row's non-zero counts, as "2 Missing, 1 NotDeclared" (also the console view's Findings column).</summary>
+        public static string Counts(DriftSummary row) =>
             string.Join(", ", new (string Name, int Count)[]
             {
                 ("Missing", row.Missing), ("Implicit", row.Implicit), ("Unexpected", row.Unexpected), ("NamingViolation", row.NamingViolation),
                 ("InvalidPartition", row.InvalidPartition), ("BucketSetting", row.BucketSetting), ("LinkOutsideBucket", row.LinkOutsideBucket),
                 ("FormatViolation", row.FormatViolation), ("UnplacedObject", row.UnplacedObject), ("PartitionViolation", row.PartitionViolation), ("ContentMismatch", row.ContentMismatch),
+                ("NotDeclared", row.NotDeclared),
             }.Where(c => c.Count > 0).Select(c => $"{c.Count} {c.Name}"));
 
         public static string Render(IEnumerable<DriftSummary> rows, DriftReportFormat format) =>

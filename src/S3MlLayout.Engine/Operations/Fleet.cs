@@ -38,9 +38,10 @@ namespace S3MlLayout.Engine.Operations
     /// <summary>What a fleet plan holds for one bucket: its bucket plan, its solutions' plan and its documents.</summary>
     public sealed class FleetBucketPlan
     {
-        internal FleetBucketPlan(FleetMember member, CreateBucketPlan bucket, AddSolutionPlan? solutions, IReadOnlyList<PlannedChange> documents)
+        internal FleetBucketPlan(FleetMember member, CreateBucketPlan bucket, AddSolutionPlan? solutions, IReadOnlyList<PlannedChange> documents,
+            IReadOnlyList<NoLongerDeclared> notDeclared)
         {
-            Member = member; BucketPlan = bucket; SolutionPlan = solutions; DocumentChanges = documents;
+            Member = member; BucketPlan = bucket; SolutionPlan = solutions; DocumentChanges = documents; NoLongerDeclared = notDeclared;
         }
 
         internal FleetMember Member { get; }
@@ -49,11 +50,29 @@ namespace S3MlLayout.Engine.Operations
         public CreateBucketPlan BucketPlan { get; }
         public AddSolutionPlan? SolutionPlan { get; }
         public IReadOnlyList<PlannedChange> DocumentChanges { get; }
+        /// <summary>Solutions the bucket declares that its tenant file no longer names: shown, never removed by the plan.</summary>
+        public IReadOnlyList<NoLongerDeclared> NoLongerDeclared { get; }
 
         public IEnumerable<PlannedChange> Changes => BucketPlan.Changes.Concat(SolutionPlan?.Changes ?? Enumerable.Empty<PlannedChange>()).Concat(DocumentChanges);
         public int Pending => Changes.Count(c => c.NeedsApproval);
         /// <summary>What a reviewer must look at before approving: lifecycle rules this plan sets that reach whole solutions.</summary>
         public IReadOnlyList<string> Warnings => BucketPlan.FlaggedRules.Select(r => LifecycleCoverage.Warning(Bucket.Uri, r)).ToList();
+
+        // The row a reviewer reads (the console view, the Markdown table): counts of the changes by kind.
+        public string BucketName => Bucket.Name;
+        public bool Create => Count(ChangeKind.CreateBucket) > 0;
+        public int Settings => Count(ChangeKind.SetBucketSetting);
+        public int Declarations => Count(ChangeKind.RecordDeclaration);
+        public int Folders => Count(ChangeKind.WriteMarker);
+        public int Documents => Count(ChangeKind.WriteDocument);
+        /// <summary>Solutions declared with another template, and other problems of the bucket's solutions.</summary>
+        public int Problems => SolutionPlan?.Problems.Count ?? 0;
+        /// <summary>The folders this plan creates, parents first (bucket-relative keys).</summary>
+        public IReadOnlyList<string> FolderKeys => Changes.Where(c => c.Kind == ChangeKind.WriteMarker && c.NeedsApproval).Select(c => c.Key ?? c.Target).ToList();
+
+        private int Count(ChangeKind kind) => Changes.Count(c => c.Kind == kind && c.NeedsApproval);
+
+        public override string ToString() => $"{Bucket.Name}: {Pending} changes";
     }
 
     /// <summary>
@@ -69,9 +88,10 @@ namespace S3MlLayout.Engine.Operations
 
         private readonly SemaphoreSlim _gate;
 
-        private FleetPlan(IReadOnlyList<FleetBucketPlan> buckets, IReadOnlyList<MlLayoutException> problems, SemaphoreSlim gate)
+        private FleetPlan(IReadOnlyList<FleetBucketPlan> buckets, IReadOnlyList<MlLayoutException> problems, IReadOnlyList<NoLongerDeclared> notDeclaredBuckets, SemaphoreSlim gate)
         {
             Buckets = buckets; Problems = problems; _gate = gate;
+            NoLongerDeclared = buckets.SelectMany(b => b.NoLongerDeclared).Concat(notDeclaredBuckets).ToList();
         }
 
         public IReadOnlyList<FleetBucketPlan> Buckets { get; }
@@ -81,17 +101,36 @@ namespace S3MlLayout.Engine.Operations
         public int Pending => Buckets.Sum(b => b.Pending);
         /// <summary>Every bucket's warnings for the reviewer (also in the JSON and the Markdown).</summary>
         public IReadOnlyList<string> Warnings => Buckets.SelectMany(b => b.Warnings).ToList();
-        /// <summary>0: nothing to do; 2: changes pending; 1: problems (as terraform plan -detailed-exitcode).</summary>
-        public int ExitCode => Problems.Count > 0 ? 1 : Pending > 0 ? 2 : 0;
+        /// <summary>
+        /// Solutions and buckets provisioned but no longer declared in the tenant files (see <see cref="Operations.NoLongerDeclared"/>).
+        /// They keep the plan from saying "nothing to do"; applying it never removes them (Remove-MlSolution does, when asked).
+        /// </summary>
+        public IReadOnlyList<NoLongerDeclared> NoLongerDeclared { get; }
+        /// <summary>What the plan could not look at (the account's buckets could not be listed): for the warning stream.</summary>
+        public IReadOnlyList<string> Notes { get; private set; } = Array.Empty<string>();
+        /// <summary>True when the buckets differ from the tenant files: changes to apply, or solutions and buckets no longer declared.</summary>
+        public bool HasChanges => Pending > 0 || NoLongerDeclared.Count > 0;
+        /// <summary>0: nothing to do; 2: changes pending (or something no longer declared); 1: problems (as terraform plan -detailed-exitcode).</summary>
+        public int ExitCode => Problems.Count > 0 ? 1 : HasChanges ? 2 : 0;
 
         /// <summary>Reads every bucket's state (a bounded number at once) and plans; writes nothing.</summary>
+        /// <param name="notDeclaredBucketsInScope">
+        /// Looks for buckets of the fleet's tenants that the tenant files no longer declare, among those this filter
+        /// keeps (the command's -Environment, -Tenant and -Region); null does not look (a listing of the targets' buckets).
+        /// </param>
         public static async Task<FleetPlan> CreateAsync(IReadOnlyList<FleetMember> members, string command, IReadOnlyDictionary<string, object?> parameters,
-            int concurrency, CancellationToken cancellation)
+            int concurrency, CancellationToken cancellation, Func<MlBucket, bool>? notDeclaredBucketsInScope = null)
         {
             var gate = new SemaphoreSlim(Math.Max(1, concurrency));
             var planned = new FleetBucketPlan?[members.Count];
             var problems = new List<MlLayoutException>();
             using var atOnce = new SemaphoreSlim(BucketsAtOnce);
+            // Buckets the tenant files no longer declare are looked for while the fleet's own buckets are read.
+            var notes = new List<string>();
+            // A role that may not list the account's buckets can still plan: it is told what it could not look for.
+            void Unknown(MlLayoutException e) { lock (notes) notes.Add($"Buckets no longer declared were not looked for everywhere: {e.Message}"); }
+            var notDeclaredBuckets = notDeclaredBucketsInScope == null ? Task.FromResult<IReadOnlyList<NoLongerDeclared>>(Array.Empty<NoLongerDeclared>())
+                : Operations.NoLongerDeclared.BucketsAsync(members, notDeclaredBucketsInScope, Unknown, cancellation);
             await Task.WhenAll(members.Select(async (member, i) =>
             {
                 await atOnce.WaitAsync(cancellation).ConfigureAwait(false);
@@ -104,9 +143,12 @@ namespace S3MlLayout.Engine.Operations
                     var solutionPlan = member.Solutions.Count == 0 ? Task.FromResult<AddSolutionPlan?>(null)
                         : PlanSolutionsAsync(context, member, exists, cancellation);
                     var documentPlan = PlanDocumentsAsync(member, exists, cancellation);
-                    await Task.WhenAll(bucketPlan, solutionPlan, documentPlan).ConfigureAwait(false);
+                    // In the same round trip: the solutions the bucket declares, to show those its tenant file no longer names.
+                    var notDeclared = exists ? Operations.NoLongerDeclared.SolutionsAsync(member, cancellation)
+                        : Task.FromResult<IReadOnlyList<NoLongerDeclared>>(Array.Empty<NoLongerDeclared>());
+                    await Task.WhenAll(bucketPlan, solutionPlan, documentPlan, notDeclared).ConfigureAwait(false);
                     var solutions = solutionPlan.Result;
-                    planned[i] = new FleetBucketPlan(member, bucketPlan.Result, solutions, documentPlan.Result);
+                    planned[i] = new FleetBucketPlan(member, bucketPlan.Result, solutions, documentPlan.Result, notDeclared.Result);
                     if (solutions != null) lock (problems) problems.AddRange(solutions.Problems);
                 }
                 catch (MlLayoutException e)
@@ -115,7 +157,10 @@ namespace S3MlLayout.Engine.Operations
                 }
                 finally { atOnce.Release(); }
             })).ConfigureAwait(false);
-            return new FleetPlan(planned.Where(p => p != null).Select(p => p!).ToList(), problems, gate);
+            IReadOnlyList<NoLongerDeclared> buckets = Array.Empty<NoLongerDeclared>();
+            try { buckets = await notDeclaredBuckets.ConfigureAwait(false); }
+            catch (MlLayoutException e) { Unknown(e); }
+            return new FleetPlan(planned.Where(p => p != null).Select(p => p!).ToList(), problems, buckets, gate) { Notes = notes };
         }
 
         private static async Task<AddSolutionPlan?> PlanSolutionsAsync(OperationContext context, FleetMember member, bool exists, CancellationToken cancellation) =>
@@ -130,7 +175,8 @@ namespace S3MlLayout.Engine.Operations
         /// settings, then its solutions, then its documents), marker writes of all buckets sharing one bounded pool.
         /// A bucket that fails is reported; the others go on.
         /// </summary>
-        public async Task ApplyAsync(IReadOnlyCollection<PlannedChange> approved, IOperationSink sink, CancellationToken cancellation)
+        /// <param name="bucketDone">Called once per bucket when its work is over (done, failed and reported, or left for the next run).</param>
+        public async Task ApplyAsync(IReadOnlyCollection<PlannedChange> approved, IOperationSink sink, CancellationToken cancellation, Action<FleetBucketPlan>? bucketDone = null)
         {
             var chosen = new HashSet<PlannedChange>(approved);
             // Who the caller is goes into every audit record: asked now (once per connection, cached), it is known by
@@ -138,6 +184,14 @@ namespace S3MlLayout.Engine.Operations
             if (chosen.Any(c => c.NeedsApproval))
                 foreach (var bucket in Buckets) _ = bucket.Member.Target.DescribeCallerAsync(CancellationToken.None);
             await Task.WhenAll(Buckets.Select(async bucket =>
+            {
+                try { await ApplyBucketAsync(bucket, chosen, sink, cancellation).ConfigureAwait(false); }
+                finally { bucketDone?.Invoke(bucket); }
+            })).ConfigureAwait(false);
+        }
+
+        private static async Task ApplyBucketAsync(FleetBucketPlan bucket, HashSet<PlannedChange> chosen, IOperationSink sink, CancellationToken cancellation)
+        {
             {
                 var own = bucket.BucketPlan.Changes.Where(chosen.Contains).ToList();
                 // What goes into the bucket starts as soon as it can, while the bucket's settings, read-back and audit
@@ -156,7 +210,7 @@ namespace S3MlLayout.Engine.Operations
                 }
                 var applyContents = Reported(ApplyContentsAsync(bucket, chosen, settled.Task, sink, cancellation), sink);
                 await Task.WhenAll(applyBucket, applyContents).ConfigureAwait(false);
-            })).ConfigureAwait(false);
+            }
         }
 
         private static async Task Reported(Task work, IOperationSink sink)
@@ -208,6 +262,9 @@ namespace S3MlLayout.Engine.Operations
         private static string? ContentSha256(PlannedChange change) =>
             change.Kind == ChangeKind.WriteDocument && change.Detail is ValueTuple<byte[], StoredContent?> document ? Sha256(document.Item1) : null;
 
+        /// <summary>Folders of one bucket the Markdown lists as they are; more are folded in a details block.</summary>
+        public const int FoldersListedOpen = 10;
+
         /// <summary>
         /// The plan for a PR comment. Bucket names, tenant file names, keys and problem messages (which quote what a
         /// bucket declares, such as a template name) go through <see cref="MarkdownText"/>: nothing read from a file or
@@ -218,16 +275,28 @@ namespace S3MlLayout.Engine.Operations
             var text = new StringBuilder();
             text.AppendLine("## S3MlLayout fleet plan");
             text.AppendLine();
-            text.AppendLine(Pending == 0 && Problems.Count == 0
+            text.AppendLine(!HasChanges && Problems.Count == 0
                 ? $"No changes: all {Buckets.Count} buckets match their tenant files."
-                : $"**{Pending} changes** in {Buckets.Count(b => b.Pending > 0)} of {Buckets.Count} buckets{(Problems.Count > 0 ? $"; **{Problems.Count} problems**" : "")}.");
+                : $"**{Pending} changes** in {Buckets.Count(b => b.Pending > 0)} of {Buckets.Count} buckets" +
+                  (NoLongerDeclared.Count > 0 ? $"; **{NoLongerDeclared.Count} no longer declared**" : "") +
+                  (Problems.Count > 0 ? $"; **{Problems.Count} problems**" : "") + ".");
             text.AppendLine();
-            text.AppendLine("| bucket | tenant file | create | settings | declarations | folders | documents |");
-            text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
+            text.AppendLine("| bucket | tenant file | create | settings | declarations | folders | documents | no longer declared |");
+            text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
             foreach (var bucket in Buckets)
+                text.AppendLine($"| {MarkdownText.Code(bucket.Bucket.Name)} | {MarkdownText.Code(System.IO.Path.GetFileName(bucket.Source))} | {(bucket.Create ? "yes" : "")} | {bucket.Settings} | {bucket.Declarations} | {bucket.Folders} | {bucket.Documents} | {bucket.NoLongerDeclared.Count} |");
+            if (NoLongerDeclared.Count > 0)
             {
-                int Count(ChangeKind kind) => bucket.Changes.Count(c => c.Kind == kind);
-                text.AppendLine($"| {MarkdownText.Code(bucket.Bucket.Name)} | {MarkdownText.Code(System.IO.Path.GetFileName(bucket.Source))} | {(Count(ChangeKind.CreateBucket) > 0 ? "yes" : "")} | {Count(ChangeKind.SetBucketSetting)} | {Count(ChangeKind.RecordDeclaration)} | {Count(ChangeKind.WriteMarker)} | {Count(ChangeKind.WriteDocument)} |");
+                text.AppendLine();
+                text.AppendLine("### No longer declared");
+                text.AppendLine();
+                text.AppendLine("Provisioned, but no tenant file declares them any more. Applying this plan leaves them as they are: nothing is deleted. " +
+                                "Declare them again, or, after review, remove a solution with `Remove-MlSolution`.");
+                text.AppendLine();
+                text.AppendLine("| kind | where | holds | tenant file |");
+                text.AppendLine("| --- | --- | --- | --- |");
+                foreach (var item in NoLongerDeclared)
+                    text.AppendLine($"| {item.Kind.ToLowerInvariant()} | {MarkdownText.Code(item.Uri)} | {MarkdownText.Text(item.Holds)} | {MarkdownText.Code(System.IO.Path.GetFileName(item.TenantFile))} |");
             }
             foreach (var bucket in Buckets)
                 foreach (var rule in bucket.BucketPlan.FlaggedRules)
@@ -246,12 +315,60 @@ namespace S3MlLayout.Engine.Operations
                 text.AppendLine($"<details><summary>{MarkdownText.Html(bucket.Bucket.Name)}: {bucket.Pending} changes</summary>");
                 text.AppendLine();
                 foreach (var change in bucket.Changes.Where(c => c.NeedsApproval && c.Kind != ChangeKind.WriteMarker)) text.AppendLine($"- {MarkdownText.Text(change.Action)}: {MarkdownText.Code(change.Target, inTable: false)}");
-                int folders = bucket.Changes.Count(c => c.Kind == ChangeKind.WriteMarker);
-                if (folders > 0) text.AppendLine($"- Create folder: {folders} folders");
+                // Every folder by name; many of them folded, so the other changes stay in view.
+                var folders = bucket.FolderKeys;
+                if (folders.Count > 0 && folders.Count <= FoldersListedOpen)
+                    foreach (var key in folders) text.AppendLine($"- Create folder: {MarkdownText.Code(key, inTable: false)}");
+                else if (folders.Count > 0)
+                {
+                    text.AppendLine();
+                    text.AppendLine($"<details><summary>Create {folders.Count} folders</summary>");
+                    text.AppendLine();
+                    foreach (var key in folders) text.AppendLine($"- {MarkdownText.Code(key, inTable: false)}");
+                    text.AppendLine();
+                    text.AppendLine("</details>");
+                }
                 text.AppendLine();
                 text.AppendLine("</details>");
             }
             return text.ToString();
+        }
+
+        /// <summary>
+        /// The plan for a console: one line of totals, one row per bucket (creates, settings, declarations, folders,
+        /// documents, no longer declared, problems), then what is no longer declared, where it is and what it holds.
+        /// Names and URIs come from files and buckets: shown with control characters escaped.
+        /// </summary>
+        public string ToText()
+        {
+            var text = new StringBuilder();
+            text.AppendLine(!HasChanges && Problems.Count == 0
+                ? $"No changes: all {Buckets.Count} buckets match their tenant files (exit code {ExitCode})."
+                : $"{Pending} changes in {Buckets.Count(b => b.Pending > 0)} of {Buckets.Count} buckets; {NoLongerDeclared.Count} no longer declared; {Problems.Count} problems (exit code {ExitCode}).");
+            if (Buckets.Count > 0)
+            {
+                var names = Buckets.Select(b => TerminalText.Of(b.Bucket.Name)).ToList();
+                int width = Math.Max(6, names.Max(n => n.Length));
+                string Row(string bucket, string create, string settings, string declarations, string folders, string documents, string notDeclared, string problems) =>
+                    $"{bucket.PadRight(width)} {create,6} {settings,8} {declarations,12} {folders,7} {documents,9} {notDeclared,11} {problems,8}".TrimEnd();
+                text.AppendLine();
+                text.AppendLine(Row("Bucket", "Create", "Settings", "Declarations", "Folders", "Documents", "NotDeclared", "Problems"));
+                text.AppendLine(Row("------", "------", "--------", "------------", "-------", "---------", "-----------", "--------"));
+                for (int i = 0; i < Buckets.Count; i++)
+                {
+                    var b = Buckets[i];
+                    text.AppendLine(Row(names[i], b.Create ? "yes" : "", b.Settings.ToString(), b.Declarations.ToString(), b.Folders.ToString(), b.Documents.ToString(),
+                        b.NoLongerDeclared.Count.ToString(), b.Problems.ToString()));
+                }
+            }
+            if (NoLongerDeclared.Count > 0)
+            {
+                text.AppendLine();
+                text.AppendLine("No longer declared (applying leaves them as they are; declare them again, or remove a solution with Remove-MlSolution):");
+                foreach (var item in NoLongerDeclared)
+                    text.AppendLine($"  {item.Kind} {TerminalText.Of(item.Uri)}: {TerminalText.Of(item.Holds)}");
+            }
+            return text.ToString().TrimEnd();
         }
 
         /// <summary>
@@ -287,6 +404,12 @@ namespace S3MlLayout.Engine.Operations
                 }).ToList(),
                 ["fingerprints"] = Fingerprints,
             };
+            // Shown for review only: applying never acts on them, so they are not among the fingerprints.
+            if (NoLongerDeclared.Count > 0)
+                document["notDeclared"] = NoLongerDeclared.Select(n => new Dictionary<string, string?>
+                {
+                    ["kind"] = n.Kind, ["bucket"] = n.Bucket, ["uri"] = n.Uri, ["solution"] = n.Solution, ["tenantFile"] = n.TenantFile, ["holds"] = n.Holds,
+                }).ToList();
             var options = new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
             using (var written = JsonDocument.Parse(JsonSerializer.Serialize(document, options)))
                 document["digest"] = SavedFleetPlan.Digest(written.RootElement);

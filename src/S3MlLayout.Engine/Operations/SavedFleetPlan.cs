@@ -106,9 +106,43 @@ namespace S3MlLayout.Engine.Operations
                     (differences.Count == 0 ? "" : " What it says against what would be applied now:"),
                 }.Concat(List(differences)).Concat(new[] { "Plan again (Get-MlFleetPlan -OutFile), review the new file as written, then apply it." }));
             if (moved.Count == 0) return;
-            throw new MlLayoutException("FleetPlanStale", ErrorKind.ResourceExists, Source,
+            var stale = new MlLayoutException("FleetPlanStale", ErrorKind.ResourceExists, Source,
                 new[] { $"The saved plan '{Source}' no longer holds, so nothing was applied. {moved.Count} differences:" }
                     .Concat(List(moved)).Concat(new[] { "Plan again (Get-MlFleetPlan -OutFile), review, then apply the new plan." }));
+            // The message lists the differences (logs, scripts); the console shows the counts and -Verbose each one.
+            stale.Data[SummaryKey] = Errors.TerminalText.Of($"The saved plan '{Source}' no longer holds, so nothing was applied: {Counted(moved)}. " +
+                "Plan again (Get-MlFleetPlan -OutFile), review, then apply the new plan; -Verbose lists the differences.");
+            stale.Data[DetailsKey] = moved.Select(Errors.TerminalText.Of).ToArray();
+            throw stale;
+        }
+
+        private const string SummaryKey = "S3MlLayout.Summary";
+        private const string DetailsKey = "S3MlLayout.Details";
+
+        /// <summary>A FleetPlanStale error's differences counted in one sentence; null for any other error.</summary>
+        public static string? SummaryOf(MlLayoutException e) => e.Data[SummaryKey] as string;
+
+        /// <summary>A FleetPlanStale error's differences, one line each (for the verbose stream).</summary>
+        public static IReadOnlyList<string> DetailsOf(MlLayoutException e) => e.Data[DetailsKey] as string[] ?? Array.Empty<string>();
+
+        /// <summary>The differences counted by what they are ("2 tenant files changed since the plan, 31 changes needed now, not in the plan"), in 2 buckets.</summary>
+        private static string Counted(IReadOnlyList<string> moved)
+        {
+            var kinds = moved.GroupBy(m => m.Substring(0, Math.Max(0, m.IndexOf(':')))).Select(g => (Kind: g.Key, Count: g.Count())).ToList();
+            var buckets = moved.Where(m => m.StartsWith("in the plan", StringComparison.Ordinal) || m.StartsWith("needed now", StringComparison.Ordinal))
+                .Select(m => m.Substring(m.IndexOf(':') + 1).TrimStart())
+                .Where(m => !m.StartsWith(FleetPlan.BucketLinePrefix, StringComparison.Ordinal) && m.IndexOf(':') > 0)
+                .Select(m => m.Substring(0, m.IndexOf(':'))).Distinct(StringComparer.Ordinal).Count();
+            string Phrase(string kind, int count) => kind switch
+            {
+                "tenant file changed since the plan" => $"{count} tenant files changed since the plan",
+                "tenant file not in the plan" => $"{count} tenant files not in the plan",
+                "tenant file planned but not given" => $"{count} tenant files planned but not given",
+                "in the plan, not needed now" => $"{count} changes or buckets in the plan, not needed now",
+                "needed now, not in the plan" => $"{count} changes or buckets needed now, not in the plan",
+                _ => $"{count} other differences",
+            };
+            return string.Join(", ", kinds.Select(k => Phrase(k.Kind, k.Count))) + (buckets > 0 ? $" (in {buckets} buckets)" : "");
         }
 
         /// <summary>Lines only one side has (counted, so a change listed twice differs from one listed once).</summary>
@@ -140,7 +174,7 @@ namespace S3MlLayout.Engine.Operations
             return "sha256:" + BitConverter.ToString(sha.ComputeHash(Encoding.UTF8.GetBytes(content.ToString()))).Replace("-", "").ToLowerInvariant();
         }
 
-        private static MlLayoutException Invalid(string source, string problem, Exception? inner = null) =>
+        internal static MlLayoutException Invalid(string source, string problem, Exception? inner = null) =>
             new MlLayoutException("FleetPlanInvalid", ErrorKind.InvalidData, source,
                 $"The saved plan '{source}' is not a plan Get-MlFleetPlan wrote ({problem}), so nothing was applied. Write it again with Get-MlFleetPlan -OutFile.", inner);
     }

@@ -14,6 +14,8 @@ namespace S3MlLayout.Engine.Provisioning
     {
         /// <summary>Which buckets to keep, judged on the name, CompanyPrefix, Environment and TenantId found; null keeps all.</summary>
         public Func<MlBucket, bool>? Filter { get; set; }
+        /// <summary>Which bucket names to look at, judged before anything of the bucket is read (tags, bucket.json); null looks at all.</summary>
+        public Func<string, bool>? NameFilter { get; set; }
         /// <summary>Read each kept bucket's settings (S3: seven requests per bucket) and bucket.json.</summary>
         public bool IncludeSettings { get; set; }
         /// <summary>Buckets looked at at once.</summary>
@@ -53,7 +55,7 @@ namespace S3MlLayout.Engine.Provisioning
             var found = location.Kind switch
             {
                 StorageKind.Local => await ListLocalAsync(location.LocalPath ?? throw new ArgumentException("A local location needs its LocalPath.", nameof(location)), options, cancellation).ConfigureAwait(false),
-                StorageKind.S3 => await EngineComponents.S3.ListBucketsAsync(location, options.Concurrency, options.Skipped, (bucket, tags) => JudgeListedAsync(bucket, tags, options, cancellation), cancellation).ConfigureAwait(false),
+                StorageKind.S3 => await EngineComponents.S3.ListBucketsAsync(location, options.NameFilter, options.Concurrency, options.Skipped, (bucket, tags) => JudgeListedAsync(bucket, tags, options, cancellation), cancellation).ConfigureAwait(false),
                 _ => throw new MlLayoutException("TargetUnsupported", ErrorKind.InvalidArgument, location.Uri, $"Buckets on target {location.Target} cannot be listed by this build."),
             };
             return found.OrderBy(b => b.Name, StringComparer.Ordinal).ToList();
@@ -146,7 +148,7 @@ namespace S3MlLayout.Engine.Provisioning
             string root = Path.GetFullPath(directory);
             if (!Directory.Exists(root))
                 throw new MlLayoutException("LocalPathNotFound", ErrorKind.ObjectNotFound, root, $"-LocalPath '{root}' does not exist; give the directory that holds the bucket directories.");
-            var candidates = new DirectoryInfo(root).EnumerateDirectories().Select(d => d.Name).ToList();
+            var candidates = new DirectoryInfo(root).EnumerateDirectories().Select(d => d.Name).Where(n => options.NameFilter == null || options.NameFilter(n)).ToList();
             return await BoundedWork.RunAsync(candidates, options.Concurrency, async name =>
             {
                 cancellation.ThrowIfCancellationRequested();

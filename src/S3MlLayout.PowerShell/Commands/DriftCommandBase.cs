@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -95,6 +96,7 @@ namespace S3MlLayout.PowerShell.Commands
                 requests = checker.Requests;
                 var census = checker.Census;
                 emit(() => CensusRows = census);
+                foreach (var finding in NotDeclared(bucket, target, solutions)) emit(() => { findings.Add(finding); onFinding(finding); });
             }, action => action());
             var rows = DriftSummary.Rows(bucket.Name, solutions, Solution == null, findings, requests);
             if (!first)
@@ -102,6 +104,28 @@ namespace S3MlLayout.PowerShell.Commands
                     { RecordType = ProgressRecordType.Completed, PercentComplete = 100 });
             WriteVerbose($"{bucket.Uri}: {findings.Count} findings in {solutions.Count} solutions; {requests} requests ({target.Requests}).");
             return rows;
+        }
+
+        /// <summary>
+        /// The solutions the bucket declares that its tenant spec no longer names: known only for a bucket that comes from
+        /// a tenant spec (it carries the spec's solutions), and only when the whole bucket was checked (no -Solution).
+        /// </summary>
+        private IEnumerable<DriftFinding> NotDeclared(MlBucket bucket, IStorageTarget target, IReadOnlyList<string> checkedSolutions)
+        {
+            var origin = Engine.Tenants.TenantOrigin.Of(bucket);
+            if (origin == null || Solution != null) yield break;
+            var named = new HashSet<string>(bucket.Solution, StringComparer.Ordinal);
+            foreach (var solution in checkedSolutions.Where(s => !named.Contains(s)))
+            {
+                string key = $"solutions/{solution}/";
+                yield return new DriftFinding
+                {
+                    Kind = DriftCategory.NotDeclared, Bucket = bucket.Name, Solution = solution, Uri = target.Describe(key), Key = key,
+                    Expected = "not in tenant", Actual = "provisioned",
+                    SuggestedFix = $"Declare {solution} again in {System.IO.Path.GetFileName(origin.Spec.TenantFile)}, or, after review, remove it: Get-MlBucket -BucketName {bucket.Name} | Remove-MlSolution -Solution {solution}. Nothing is removed for you.",
+                    Source = bucket,
+                };
+            }
         }
 
         private void Progress(int activity, string title, DriftProgress progress, ref bool first, Stopwatch sinceLast)

@@ -58,10 +58,24 @@ namespace S3MlLayout.PowerShell.Commands
                 Source = spec.TenantFile,
             }).ToList();
             WriteVerbose($"{members.Count} buckets from {TenantFiles.Count} tenant files.");
-            return Run(ct => FleetPlan.CreateAsync(members, MyInvocation.MyCommand.Name, new Dictionary<string, object?>
+            var plan = Run(ct => FleetPlan.CreateAsync(members, MyInvocation.MyCommand.Name, new Dictionary<string, object?>
             {
                 ["Path"] = TenantFiles.ToList(),
-            }, ThrottleLimit, ct));
+            }, ThrottleLimit, ct, InFilters));
+            foreach (var note in plan.Notes) WriteWarning(Engine.Errors.TerminalText.Of(note));
+            return plan;
+        }
+
+        /// <summary>
+        /// Whether a bucket found on the target is one this command's filters cover (-Environment, -Tenant, -Region), so
+        /// that one left out of the tenant files shows as no longer declared, and one merely filtered out does not.
+        /// </summary>
+        private bool InFilters(MlBucket bucket)
+        {
+            static bool Matches(string[] patterns, string? value) =>
+                value != null && patterns.Any(p => new WildcardPattern(p, WildcardOptions.IgnoreCase).IsMatch(value));
+            return Matches(Environment, bucket.Environment) && Matches(Tenant, bucket.TenantId)
+                && (Region.All(r => r == "*") || Matches(Region, bucket.Region));
         }
 
         private MlBucket Describe(MlBucketSpec spec) => DescribeBucket(new Common.BucketLocation

@@ -53,6 +53,40 @@ public sealed class FleetPlanTests
     }
 
     [Fact]
+    public async Task A_solution_the_tenant_file_no_longer_names_is_shown_with_what_it_holds_escaped_in_the_Markdown_and_applying_keeps_it()
+    {
+        var target = new InMemoryS3Target("a-dev-t1-us-east-1");
+        using (var first = await FleetPlan.CreateAsync(Members(new[] { target }), "Invoke-MlFleetPlan", Parameters, 8, None))
+            await first.ApplyAsync(first.Changes, new RecordingSink(), None);
+        target.Exists = true;
+        // A declaration written by hand under a name no tenant file could hold, and more objects than one page counts.
+        target.Put(".s3mllayout/declared/solutions/x|`<b>y.json", "{}");
+        for (int i = 0; i < NoLongerDeclared.ObjectsCounted + 5; i++) target.Put($"solutions/fraud/dataset/raw/part-{i:D5}.csv", "a,b\n");
+        var members = Members(new[] { target });
+        var onlyChurn = new List<FleetMember> { new FleetMember(members[0].Target, members[0].Desired, members[0].Template, new[] { "churn" }) { Source = members[0].Source, Documents = members[0].Documents } };
+
+        using var plan = await FleetPlan.CreateAsync(onlyChurn, "Get-MlFleetPlan", Parameters, 8, None);
+        Assert.Equal(0, plan.Pending);
+        Assert.Equal(2, plan.ExitCode);
+        var fraud = Assert.Single(plan.NoLongerDeclared, n => n.Solution == "fraud");
+        Assert.True(fraud.AtLeast);
+        Assert.Equal(NoLongerDeclared.ObjectsCounted, fraud.Folders + fraud.Objects);
+        Assert.StartsWith("at least ", fraud.Holds);
+        Assert.Single(plan.NoLongerDeclared, n => n.Solution == "x|`<b>y");
+        string markdown = plan.ToMarkdown();
+        Assert.Contains("**2 no longer declared**", markdown);
+        // Inside a code span (fenced past its backtick, its | escaped for the table): no markup, no new cell.
+        Assert.Contains("| solution | ``s3://a-dev-t1-us-east-1/solutions/x\\|`<b>y/`` |", markdown);
+        Assert.Equal(1, JsonNode.Parse(plan.ToJson(Array.Empty<string>()))!["notDeclared"]!.AsArray().Count(n => n!["solution"]!.GetValue<string>() == "fraud"));
+
+        int before = target.Keys.Count;
+        await plan.ApplyAsync(plan.Changes, new RecordingSink(), None);
+        Assert.Empty(target.Deleted);
+        Assert.Contains(".s3mllayout/declared/solutions/fraud.json", target.Keys);
+        Assert.True(target.Keys.Count >= before);
+    }
+
+    [Fact]
     public async Task What_moved_since_a_saved_plan_is_named_change_by_change()
     {
         var target = new InMemoryS3Target("a-dev-t1-us-east-1") { Exists = true };
