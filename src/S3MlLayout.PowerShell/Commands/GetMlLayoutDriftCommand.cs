@@ -19,8 +19,8 @@ namespace S3MlLayout.PowerShell.Commands
         {
             try
             {
-                var rows = CheckDrift(Detailed, finding => { if (!Summary) WriteObject(finding); });
-                if (Summary) WriteObject(rows, enumerateCollection: true);
+                bool summary = Summary;
+                CheckDrift(Detailed, finding => { if (!summary) WriteObject(finding); }, rows => { if (summary) WriteObject(rows, enumerateCollection: true); });
             }
             catch (Engine.Errors.MlLayoutException e)
             {

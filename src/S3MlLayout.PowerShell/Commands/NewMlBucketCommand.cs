@@ -79,6 +79,13 @@ namespace S3MlLayout.PowerShell.Commands
         [Parameter(ValueFromPipeline = true)]
         public object? TenantSpec { get; set; }
 
+        /// <summary>Requests in flight at once across every bucket piped in (64 when not given).</summary>
+        [Parameter]
+        [ValidateRange(1, 256)]
+        public int ThrottleLimit { get; set; }
+
+        protected override int RequestsInFlight => ThrottleLimit;
+
         /// <summary>The parameters given on the command line: they override the spec's values.</summary>
         private HashSet<string> _explicit = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
@@ -111,9 +118,18 @@ namespace S3MlLayout.PowerShell.Commands
                 // The documents say what was declared, as the fleet step's do: a copy, since the target adapts the
                 // settings it applies to what it can do (no TLS-only policy over plain HTTP).
                 if (spec != null) bucket.Tenant = new TenantOrigin(Applied(spec, name, templateFromSpec), Declared());
-                using var target = StorageTargets.Open(bucket);
-                var plan = Run(ct => CreateBucketPlan.CreateAsync(ContextFor(target), desired, ct));
-                Execute(plan, plan.ApplyAsync);
+                var target = StorageTargets.Open(bucket);
+                var context = ContextFor(target);
+                // Started, not awaited: the next bucket's reads begin now, and this bucket goes downstream (to
+                // Add-MlSolution) as soon as its own work is done, while the others are still on their way.
+                StartBucket(async (job, ct) =>
+                {
+                    using (target)
+                    {
+                        var plan = await job.ReadAsync(() => CreateBucketPlan.CreateAsync(context, desired, ct), ct).ConfigureAwait(false);
+                        await job.ExecuteAsync(plan, plan.ApplyAsync, ct).ConfigureAwait(false);
+                    }
+                });
             }
             catch (MlLayoutException e)
             {
