@@ -79,13 +79,6 @@ namespace S3MlLayout.PowerShell.Commands
         [Parameter(ValueFromPipeline = true)]
         public object? TenantSpec { get; set; }
 
-        /// <summary>Requests in flight at once across every bucket piped in (64 when not given).</summary>
-        [Parameter]
-        [ValidateRange(1, 256)]
-        public int ThrottleLimit { get; set; }
-
-        protected override int RequestsInFlight => ThrottleLimit;
-
         /// <summary>The parameters given on the command line: they override the spec's values.</summary>
         private HashSet<string> _explicit = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 

@@ -36,13 +36,6 @@ namespace S3MlLayout.PowerShell.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        /// <summary>Requests in flight at once across every bucket piped in (64 when not given).</summary>
-        [Parameter]
-        [ValidateRange(1, 256)]
-        public int ThrottleLimit { get; set; }
-
-        protected override int RequestsInFlight => ThrottleLimit;
-
         protected override void ProcessRecord()
         {
             var bucket = InputObject?.Bucket ?? Bucket!;

@@ -63,6 +63,9 @@ namespace S3MlLayout.PowerShell.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Files in flight at once across every bucket (32 when not given: each may send ten 8 MiB parts at once).</summary>
+        protected override int RequestsInFlight => ThrottleLimit > 0 ? ThrottleLimit : 32;
+
         protected override void BeginProcessing()
         {
             try { WriteObjectsPlan.CheckFolderArgument(Folder); }
