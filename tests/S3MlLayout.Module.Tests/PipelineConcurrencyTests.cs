@@ -68,10 +68,10 @@ namespace S3MlLayout.Module.Tests
             var expected = Environments.SelectMany(e => new[] { $"{BucketOf(e)}/churn", $"{BucketOf(e)}/fraud" }).ToArray();
             Assert.Equal(expected, result.Output.Select(o => $"{Prop(o, "Bucket")}/{Prop(o, "Solution")}").ToArray());
 
-            // The requests each bucket sent (Get-MlBucket's too: it reads piped names concurrently as well).
+            // The requests Add-MlSolution sent to each bucket (Get-MlBucket's reads before it left out).
             var requests = S3Proxy.ReadTrace(trace);
-            var spans = Environments.Select(e => requests.Where(r => r.Bucket == BucketOf(e)).ToList()).ToList();
-            Assert.All(spans, s => Assert.True(s.Count >= 10, $"a bucket sent {s.Count} requests"));
+            var spans = Environments.Select(e => requests.Where(r => r.Bucket == BucketOf(e) && (IsAddMlSolution(r) || r.Key.StartsWith(".s3mllayout/audit/"))).ToList()).ToList();
+            Assert.All(spans, s => Assert.True(s.Count >= 5, $"a bucket sent {s.Count} requests"));
             // The next bucket's requests start before the previous bucket's last one is answered: they overlap.
             for (int i = 1; i < spans.Count; i++)
                 Assert.True(spans[i].Min(r => r.Start) < spans[i - 1].Max(r => r.End),
@@ -97,7 +97,6 @@ namespace S3MlLayout.Module.Tests
             Assert.Equal(Environments.Select(BucketOf).ToArray(), result.Output.Select(o => (string)Prop(o, "Bucket")!).ToArray());
 
             var requests = S3Proxy.ReadTrace(trace);
-            bool IsAddMlSolution(TracedRequest r) => r.Key.StartsWith("solutions/") || r.Key.StartsWith(".s3mllayout/declared/solutions/") || r.Query.Contains("prefix=solutions");
             var added = requests.Where(r => r.Bucket == BucketOf("dev") && IsAddMlSolution(r)).ToList();
             var made = requests.Where(r => r.Bucket == BucketOf("staging") && !IsAddMlSolution(r) && !r.Key.StartsWith(".s3mllayout/audit/")).ToList();
             Assert.NotEmpty(added);
@@ -157,6 +156,10 @@ namespace S3MlLayout.Module.Tests
             }
             Assert.True(withMarkers >= 2, $"{withMarkers} buckets got markers before the stop");
         }
+
+        /// <summary>A request of Add-MlSolution's: its listing of solutions/, its declarations, its markers.</summary>
+        private static bool IsAddMlSolution(TracedRequest r) =>
+            r.Key.StartsWith("solutions/") || r.Key.StartsWith(".s3mllayout/declared/solutions/") || r.Query.Contains("prefix=solutions");
 
         /// <summary>The buckets a marker was written into so far, from the proxy's trace (read while it grows).</summary>
         private static HashSet<string> MarkersWritten(string trace)
