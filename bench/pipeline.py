@@ -134,8 +134,8 @@ def main():
                 subprocess.run(["dotnet", "pwsh", "-NoProfile", "-NonInteractive", "-Command", f"Import-Module '{module}'; {make}"], check=True, env=env, cwd=ROOT, capture_output=True)
             proxy_reset(proxy)
             ours = pwsh_process(
-                "'dev', 'staging', 'prod' | ForEach-Object { [pscustomobject]@{ CompanyPrefix = '" + ours_company + "'; Environment = $_; TenantId = 'a001'; Region = 'us-east-1' } } | "
-                f"Get-MlBucket @conn | Add-MlSolution {','.join(SIX)} -Template master-solution -Confirm:$false | Out-Null", env, module)
+                "'dev', 'staging', 'prod' | ForEach-Object { Get-MlBucket -BucketName \"" + ours_company + "-$_-a001-us-east-1\" @conn } | "
+                f"Add-MlSolution {','.join(SIX)} -Template master-solution -Confirm:$false | Out-Null", env, module)
             ours_stats = proxy_stats(proxy)
             proxy_reset(proxy)
             boto = boto3_process({"endpoint": proxy, "create": False, "buckets": [f"{boto_company}-{e}-a001-us-east-1" for e in ENVIRONMENTS],
