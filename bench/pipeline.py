@@ -18,6 +18,7 @@ for every run. Prints a Markdown table with the machine's load; writes bench/res
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -61,12 +62,25 @@ with concurrent.futures.ThreadPoolExecutor(64) as pool:
 def pwsh_process(script, env, module):
     """A fresh pwsh (the repository's .NET tool) that imports the module and runs the script: seconds from start to exit."""
     command = f"Import-Module '{module}'; {CONNECTION}{script}"
-    start = time.perf_counter()
+    cpu, start = child_cpu(), time.perf_counter()
     done = subprocess.run(["dotnet", "pwsh", "-NoProfile", "-NonInteractive", "-Command", command], capture_output=True, text=True, env=env, cwd=ROOT)
     seconds = time.perf_counter() - start
     if done.returncode != 0 or done.stderr.strip():
         raise SystemExit(f"pwsh failed:\n{done.stdout}\n{done.stderr}")
-    return seconds
+    return Timed(seconds, child_cpu() - cpu)
+
+
+class Timed(float):
+    """Wall seconds of a process, with the CPU seconds it used (user + system) as .cpu."""
+    def __new__(cls, seconds, cpu):
+        value = super().__new__(cls, seconds)
+        value.cpu = cpu
+        return value
+
+
+def child_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def boto3_process(job, env, work):
@@ -76,9 +90,9 @@ def boto3_process(job, env, work):
         json.dump(job, f)
     with open(script_file, "w") as f:
         f.write(BOTO3_SCRIPT)
-    start = time.perf_counter()
+    cpu, start = child_cpu(), time.perf_counter()
     subprocess.run([sys.executable, script_file, job_file], check=True, env=env)
-    return time.perf_counter() - start
+    return Timed(time.perf_counter() - start, child_cpu() - cpu)
 
 
 def tenant_files(directory, prefix, tenants, solutions):
@@ -172,11 +186,11 @@ def main():
         f"Pipeline benchmark, whole processes on both sides (a fresh `dotnet pwsh` importing the module; a fresh python importing boto3, 64 threads); "
         f"load average at the end {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} on {os.cpu_count()} cores (`{uptime}`).",
         "",
-        "| pipeline | S3MlLayout (s) | requests | boto3, 64 threads (s) | requests | ratio |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| pipeline | S3MlLayout (s) | CPU (s) | requests | boto3, 64 threads (s) | CPU (s) | requests | ratio |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, ours, ours_stats, boto, boto_stats in rows:
-        lines.append(f"| {name} | {ours:.2f} | {ours_stats['total']} | {boto:.2f} | {boto_stats['total']} | {ours / boto:.2f} |")
+        lines.append(f"| {name} | {ours:.2f} | {ours.cpu:.2f} | {ours_stats['total']} | {boto:.2f} | {boto.cpu:.2f} | {boto_stats['total']} | {ours / boto:.2f} |")
     before = [r for r in rows if r[0].startswith("same, today's")]
     if before:
         lines += ["", f"The 20-bucket pipeline is {before[0][1] / rows[-2][1]:.1f}x faster than today's ({before[0][1]:.2f} s before, {rows[-2][1]:.2f} s now)."]
