@@ -31,6 +31,8 @@ namespace S3MlLayout.Engine.Drift
         /// <summary>With Scope Objects: counts objects and bytes per solution, stage and storage class (<see cref="Census"/>).</summary>
         public bool TakeCensus { get; set; }
         public int Concurrency { get; set; } = 16;
+        /// <summary>A pool of requests shared with other checks (the buckets of one pipeline); null: this check bounds its own to Concurrency.</summary>
+        public SemaphoreSlim? SharedGate { get; set; }
         /// <summary>Called (from worker threads) after each listing and each finished solution, for a progress bar.</summary>
         public Action<DriftProgress>? Progress { get; set; }
     }
@@ -80,7 +82,7 @@ namespace S3MlLayout.Engine.Drift
         {
             _target = target;
             _options = options;
-            _gate = new SemaphoreSlim(Math.Max(1, options.Concurrency));
+            _gate = options.SharedGate ?? new SemaphoreSlim(Math.Max(1, options.Concurrency));
             _emit = emit;
             _findings = new FindingFactory(target);
             if (options.TakeCensus && options.Scope == DriftScope.Objects) _census = new CensusCounter();

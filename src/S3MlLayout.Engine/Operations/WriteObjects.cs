@@ -241,7 +241,8 @@ namespace S3MlLayout.Engine.Operations
                 var transfer = sink as ITransferSink;
                 long total = files.Sum(f => f.Result.Size), sent = 0;
                 int done = 0, failed = 0;
-                var gate = new SemaphoreSlim(Context.Concurrency ?? Target.DefaultConcurrency);
+                // The files of every bucket of a pipeline share one pool when the command gives one.
+                var gate = Context.SharedGate ?? new SemaphoreSlim(Context.Concurrency ?? Target.DefaultConcurrency);
                 var writes = files.Select(async file =>
                 {
                     var result = file.Result;

@@ -81,9 +81,21 @@ namespace S3MlLayout.PowerShell.Commands
                 var dates = Dates();
                 foreach (var solution in Solution) LayoutExpander.CheckSolutionName(solution);
                 var template = Template != null ? ResolveTemplate(Template) : null;
-                using var target = OpenExistingBucket(bucket);
-                var plan = Run(ct => AddDatePartitionsPlan.CreateAsync(ContextFor(target), Solution, dates, template, ct));
-                Execute(plan, plan.ApplyAsync);
+                var target = OpenBucket(bucket);
+                var context = ContextFor(target);
+                var solutions = Solution;
+                StartBucket(async (job, ct) =>
+                {
+                    using (target)
+                    {
+                        var plan = await job.ReadAsync(async () =>
+                        {
+                            await BucketJob.RequireExistsAsync(target, ct).ConfigureAwait(false);
+                            return await AddDatePartitionsPlan.CreateAsync(context, solutions, dates, template, ct).ConfigureAwait(false);
+                        }, ct).ConfigureAwait(false);
+                        await job.ExecuteAsync(plan, plan.ApplyAsync, ct).ConfigureAwait(false);
+                    }
+                });
             }
             catch (MlLayoutException e)
             {

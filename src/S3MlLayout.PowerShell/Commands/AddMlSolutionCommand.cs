@@ -54,9 +54,21 @@ namespace S3MlLayout.PowerShell.Commands
                 var request = new AddSolutionRequest(template, Solution) { Dates = Date, Include = Include, Force = Force };
                 if (origin != null) request.Documents = TenantDocuments.Render(Applied(origin.Spec, template, templateFromSpec), origin.Declared);
                 request.Check();
-                using var target = OpenExistingBucket(bucket);
-                var plan = Run(ct => AddSolutionPlan.CreateAsync(ContextFor(target), request, ct));
-                Execute(plan, plan.ApplyAsync);
+                var target = OpenBucket(bucket);
+                var context = ContextFor(target);
+                // Started, not awaited: the next piped bucket's reads begin while this one's are on their way.
+                StartBucket(async (job, ct) =>
+                {
+                    using (target)
+                    {
+                        var plan = await job.ReadAsync(async () =>
+                        {
+                            await BucketJob.RequireExistsAsync(target, ct).ConfigureAwait(false);
+                            return await AddSolutionPlan.CreateAsync(context, request, ct).ConfigureAwait(false);
+                        }, ct).ConfigureAwait(false);
+                        await job.ExecuteAsync(plan, plan.ApplyAsync, ct).ConfigureAwait(false);
+                    }
+                });
             }
             catch (MlLayoutException e)
             {

@@ -46,6 +46,9 @@ namespace S3MlLayout.PowerShell.Commands
         [ValidateRange(1, 256)]
         public int ThrottleLimit { get; set; }
 
+        /// <summary>Listings in flight at once across every bucket piped in (16 when not given).</summary>
+        protected override int RequestsInFlight => ThrottleLimit > 0 ? ThrottleLimit : 16;
+
         /// <summary>
         /// Where -Scope Objects reads the objects from; null (the default) lists the bucket. Runs on a worker thread
         /// before the check; <paramref name="post"/> hands work (a warning) to the pipeline thread.
@@ -56,54 +59,61 @@ namespace S3MlLayout.PowerShell.Commands
         /// <summary>Whether the check counts objects and bytes per solution, stage and storage class (-Census).</summary>
         protected virtual bool TakeCensus => false;
 
-        /// <summary>The census of the last <see cref="CheckDrift"/>, when <see cref="TakeCensus"/>.</summary>
-        protected IReadOnlyList<ObjectCensus> CensusRows { get; private set; } = new List<ObjectCensus>();
-
         /// <summary>
-        /// Checks the bucket; each finding goes to <paramref name="onFinding"/> on the pipeline thread as it is found.
-        /// Returns the summary rows: one per solution checked, and one for the bucket as a whole when it was checked.
+        /// Starts checking the bucket and returns (the next piped bucket's check starts at once, all sharing one pool of
+        /// listings); each finding goes to <paramref name="onFinding"/> on the pipeline thread, in the bucket's turn,
+        /// then the summary rows (one per solution checked, and one for the bucket as a whole when it was checked) go
+        /// to <paramref name="onRows"/>, and with <see cref="TakeCensus"/> the census to <paramref name="onCensus"/>. A
+        /// failure of the bucket goes to <paramref name="onFailure"/> (default: stop the command).
         /// </summary>
-        protected IReadOnlyList<DriftSummary> CheckDrift(bool detailed, Action<DriftFinding> onFinding)
+        protected void CheckDrift(bool detailed, Action<DriftFinding> onFinding, Action<IReadOnlyList<DriftSummary>> onRows,
+            Action<IReadOnlyList<ObjectCensus>>? onCensus = null, Action<Engine.Errors.MlLayoutException>? onFailure = null)
         {
             if (VerifyContent && Scope != DriftScope.Objects)
                 Fail("VerifyContentNeedsObjects", Engine.Errors.ErrorKind.InvalidArgument, "VerifyContent",
                     "-VerifyContent reads the objects that -Scope Objects lists; add -Scope Objects, or leave -VerifyContent out.");
             var bucket = BucketOf(Bucket);
-            using var target = OpenExistingBucket(bucket);
+            var target = OpenBucket(bucket);
             var findings = new List<DriftFinding>();
-            IReadOnlyList<string> solutions = new List<string>();
-            long requests = 0;
             int activity = NextActivityId();
             string title = $"Checking {bucket.Uri} for drift";
             var sinceLast = Stopwatch.StartNew();
             bool first = true;
-            // Findings and progress share one queue, so both reach the pipeline thread in order.
-            CensusRows = new List<ObjectCensus>();
-            RunStreaming<Action>(async (emit, ct) =>
+            var options = new DriftOptions
             {
-                var source = Scope == DriftScope.Objects ? await ObjectSourceAsync(target, emit, ct).ConfigureAwait(false) : null;
-                var checker = new DriftDetector(target, new DriftOptions
+                Solutions = Solution, Detailed = detailed, Scope = Scope, VerifyContent = VerifyContent, Concurrency = RequestsInFlight, SharedGate = Buckets.Requests,
+                TakeCensus = TakeCensus,
+            };
+            StartBucket(async (job, ct) =>
+            {
+                using (target)
                 {
-                    Solutions = Solution, Detailed = detailed, Scope = Scope, VerifyContent = VerifyContent, Concurrency = ThrottleLimit > 0 ? ThrottleLimit : 16,
-                    ObjectSource = source, TakeCensus = TakeCensus,
-                    Progress = p => emit(() => Progress(activity, title, p, ref first, sinceLast)),
-                }, finding => emit(() =>
-                {
-                    findings.Add(finding);
-                    onFinding(finding);
-                }));
-                solutions = await checker.RunAsync(ct).ConfigureAwait(false);
-                requests = checker.Requests;
-                var census = checker.Census;
-                emit(() => CensusRows = census);
-                foreach (var finding in NotDeclared(bucket, target, solutions)) emit(() => { findings.Add(finding); onFinding(finding); });
-            }, action => action());
-            var rows = DriftSummary.Rows(bucket.Name, solutions, Solution == null, findings, requests);
-            if (!first)
-                WriteProgress(new ProgressRecord(activity, title, $"{solutions.Count} solutions checked, {findings.Count} findings")
-                    { RecordType = ProgressRecordType.Completed, PercentComplete = 100 });
-            WriteVerbose($"{bucket.Uri}: {findings.Count} findings in {solutions.Count} solutions; {requests} requests ({target.Requests}).");
-            return rows;
+                    await job.CheckExistsAsync(target, ct).ConfigureAwait(false);
+                    if (Scope == DriftScope.Objects) options.ObjectSource = await ObjectSourceAsync(target, job.Post, ct).ConfigureAwait(false);
+                    // Findings and progress share the bucket's queue, so both reach the pipeline thread in order.
+                    options.Progress = p => job.Post(() => Progress(activity, title, p, ref first, sinceLast));
+                    var checker = new DriftDetector(target, options, finding => job.Post(() =>
+                    {
+                        findings.Add(finding);
+                        onFinding(finding);
+                    }));
+                    var solutions = await checker.RunAsync(ct).ConfigureAwait(false);
+                    long requests = checker.Requests;
+                    var census = checker.Census;
+                    foreach (var finding in NotDeclared(bucket, target, solutions)) job.Post(() => { findings.Add(finding); onFinding(finding); });
+                    string counted = target.Requests.ToString()!;
+                    job.Post(() =>
+                    {
+                        var rows = DriftSummary.Rows(bucket.Name, solutions, options.Solutions == null, findings, requests);
+                        if (!first)
+                            WriteProgress(new ProgressRecord(activity, title, $"{solutions.Count} solutions checked, {findings.Count} findings")
+                                { RecordType = ProgressRecordType.Completed, PercentComplete = 100 });
+                        WriteVerbose($"{bucket.Uri}: {findings.Count} findings in {solutions.Count} solutions; {requests} requests ({counted}).");
+                        onRows(rows);
+                        if (onCensus != null && census != null) onCensus(census);
+                    });
+                }
+            }, onFailure);
         }
 
         /// <summary>

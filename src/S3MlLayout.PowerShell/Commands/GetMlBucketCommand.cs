@@ -2,6 +2,7 @@ using System.Management.Automation;
 using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Provisioning;
 using S3MlLayout.Engine.Storage;
+using S3MlLayout.PowerShell.Common;
 using S3MlLayout.PowerShell.Completers;
 
 namespace S3MlLayout.PowerShell.Commands
@@ -56,10 +57,22 @@ namespace S3MlLayout.PowerShell.Commands
                     return;
                 }
                 var bucket = DescribeBucket(ResolveBucketName());
-                using var target = OpenExistingBucket(bucket);
-                bucket.Settings = Run(ct => target.ReadSettingsAsync(ct));
-                Run(ct => DeclaredBucket.ReadAsync(target, ct))?.ApplyTo(bucket);
-                WriteObject(bucket);
+                var target = OpenBucket(bucket);
+                // Started, not awaited: names piped in are read concurrently, and each bucket goes downstream in turn.
+                StartBucket(async (job, ct) =>
+                {
+                    using (target)
+                    {
+                        await job.ReadAsync(async () =>
+                        {
+                            await BucketJob.RequireExistsAsync(target, ct).ConfigureAwait(false);
+                            bucket.Settings = await target.ReadSettingsAsync(ct).ConfigureAwait(false);
+                            (await DeclaredBucket.ReadAsync(target, ct).ConfigureAwait(false))?.ApplyTo(bucket);
+                            return true;
+                        }, ct).ConfigureAwait(false);
+                    }
+                    job.Post(() => WriteObject(bucket));
+                }, Report);
             }
             catch (MlLayoutException e)
             {

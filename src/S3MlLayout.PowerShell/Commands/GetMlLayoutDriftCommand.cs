@@ -54,9 +54,11 @@ namespace S3MlLayout.PowerShell.Commands
             }
             try
             {
-                var rows = CheckDrift(Detailed, finding => { if (!Summary) WriteObject(finding); });
-                if (Summary) WriteObject(rows, enumerateCollection: true);
-                if (Census) WriteObject(CensusRows, enumerateCollection: true);
+                bool summary = Summary, census = Census;
+                CheckDrift(Detailed, finding => { if (!summary) WriteObject(finding); }, rows => { if (summary) WriteObject(rows, enumerateCollection: true); },
+                    rows => { if (census) WriteObject(rows, enumerateCollection: true); },
+                    // A report that cannot be read fails this bucket alone: a fleet goes on with the others.
+                    e => { if (e.ErrorId.StartsWith("Inventory", StringComparison.Ordinal) && e.ErrorId != "InventoryNeedsS3") Report(e); else Fail(e); });
             }
             catch (MlLayoutException e) when (e.ErrorId.StartsWith("Inventory", StringComparison.Ordinal) && e.ErrorId != "InventoryNeedsS3")
             {

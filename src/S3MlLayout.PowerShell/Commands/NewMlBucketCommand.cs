@@ -154,9 +154,18 @@ namespace S3MlLayout.PowerShell.Commands
                 // The documents say what was declared, as the fleet step's do: a copy, since the target adapts the
                 // settings it applies to what it can do (no TLS-only policy over plain HTTP).
                 if (spec != null) TenantOrigin.Attach(bucket, new TenantOrigin(Applied(spec, name, templateFromSpec), Declared()));
-                using var target = StorageTargets.Open(bucket);
-                var plan = Run(ct => CreateBucketPlan.CreateAsync(ContextFor(target), desired, ct));
-                Execute(plan, plan.ApplyAsync);
+                var target = StorageTargets.Open(bucket);
+                var context = ContextFor(target);
+                // Started, not awaited: the next bucket's reads begin now, and this bucket goes downstream (to
+                // Add-MlSolution) as soon as its own work is done, while the others are still on their way.
+                StartBucket(async (job, ct) =>
+                {
+                    using (target)
+                    {
+                        var plan = await job.ReadAsync(() => CreateBucketPlan.CreateAsync(context, desired, ct), ct).ConfigureAwait(false);
+                        await job.ExecuteAsync(plan, plan.ApplyAsync, ct).ConfigureAwait(false);
+                    }
+                });
             }
             catch (MlLayoutException e)
             {

@@ -61,14 +61,26 @@ namespace S3MlLayout.PowerShell.Commands
             if (_keys.Count == 0) return;
             try
             {
-                using var target = OpenExistingBucket(BucketOf(Bucket));
-                var plan = Run(ct => CreateFoldersPlan.CreateAsync(ContextFor(target), _keys, ct));
-                Execute(plan, plan.ApplyAsync);
+                var target = OpenBucket(BucketOf(Bucket));
+                var context = ContextFor(target);
+                StartBucket(async (job, ct) =>
+                {
+                    using (target)
+                    {
+                        var plan = await job.ReadAsync(async () =>
+                        {
+                            await BucketJob.RequireExistsAsync(target, ct).ConfigureAwait(false);
+                            return await CreateFoldersPlan.CreateAsync(context, _keys, ct).ConfigureAwait(false);
+                        }, ct).ConfigureAwait(false);
+                        await job.ExecuteAsync(plan, plan.ApplyAsync, ct).ConfigureAwait(false);
+                    }
+                });
             }
             catch (MlLayoutException e)
             {
                 Fail(e);
             }
+            base.EndProcessing();
         }
 
         /// <summary>The key an input object stands for; null (with an InputObjectNotBound error) when it stands for none.</summary>

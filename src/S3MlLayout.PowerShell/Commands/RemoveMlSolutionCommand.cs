@@ -43,17 +43,25 @@ namespace S3MlLayout.PowerShell.Commands
             try
             {
                 foreach (var solution in names) LayoutExpander.CheckSolutionName(solution);
-                using var target = OpenExistingBucket(bucket);
-                foreach (var solution in names)
+                var target = OpenBucket(bucket);
+                var context = ContextFor(target);
+                StartBucket(async (job, ct) =>
                 {
-                    // One solution's refusal (not declared, holds data) leaves the others to go on.
-                    try
+                    using (target)
                     {
-                        var plan = Run(ct => RemoveSolutionPlan.CreateAsync(ContextFor(target), solution, ct));
-                        Execute(plan, plan.ApplyAsync);
+                        await job.CheckExistsAsync(target, ct).ConfigureAwait(false);
+                        foreach (var solution in names)
+                        {
+                            // One solution's refusal (not declared, holds data) leaves the others to go on.
+                            try
+                            {
+                                var plan = await job.ReadAsync(() => RemoveSolutionPlan.CreateAsync(context, solution, ct), ct).ConfigureAwait(false);
+                                await job.ExecuteAsync(plan, plan.ApplyAsync, ct).ConfigureAwait(false);
+                            }
+                            catch (MlLayoutException e) { job.Post(() => Report(e)); }
+                        }
                     }
-                    catch (MlLayoutException e) { Report(e); }
-                }
+                }, Report);
             }
             catch (MlLayoutException e)
             {

@@ -6,6 +6,7 @@ using S3MlLayout.Engine.Drift;
 using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Operations;
 using S3MlLayout.Engine.Storage;
+using S3MlLayout.PowerShell.Common;
 
 namespace S3MlLayout.PowerShell.Commands
 {
@@ -46,13 +47,26 @@ namespace S3MlLayout.PowerShell.Commands
                     Report(e);
                 }
             }
+            base.EndProcessing();
         }
 
+        /// <summary>Starts one bucket's repair: the buckets of the findings are repaired concurrently, their results in order.</summary>
         private void Repair(MlBucket bucket, List<DriftFinding> findings)
         {
-            using var target = OpenExistingBucket(bucket);
-            var plan = Run(ct => RepairPlan.CreateAsync(ContextFor(target), findings, ct));
-            Execute(plan, plan.ApplyAsync);
+            var target = OpenBucket(bucket);
+            var context = ContextFor(target);
+            StartBucket(async (job, ct) =>
+            {
+                using (target)
+                {
+                    var plan = await job.ReadAsync(async () =>
+                    {
+                        await BucketJob.RequireExistsAsync(target, ct).ConfigureAwait(false);
+                        return await RepairPlan.CreateAsync(context, findings, ct).ConfigureAwait(false);
+                    }, ct).ConfigureAwait(false);
+                    await job.ExecuteAsync(plan, plan.ApplyAsync, ct).ConfigureAwait(false);
+                }
+            }, Report);
         }
     }
 }

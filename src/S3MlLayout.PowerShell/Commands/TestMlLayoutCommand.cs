@@ -12,8 +12,7 @@ namespace S3MlLayout.PowerShell.Commands
         {
             try
             {
-                var rows = CheckDrift(false, finding => WriteVerbose(finding.ToString()));
-                WriteObject(rows.All(r => r.InSync));
+                CheckDrift(false, finding => WriteVerbose(finding.ToString()), rows => WriteObject(rows.All(r => r.InSync)));
             }
             catch (Engine.Errors.MlLayoutException e)
             {

@@ -32,17 +32,28 @@ namespace S3MlLayout.PowerShell.Commands
                 if (!CheckSolutionsGiven(bucket)) return;
                 foreach (var solution in Solution) LayoutExpander.CheckSolutionName(solution);
                 var template = TemplateFor(Template);
-                using var target = OpenExistingBucket(bucket);
-                foreach (var solution in Solution)
+                var target = OpenBucket(bucket);
+                var context = ContextFor(target);
+                var solutions = Solution;
+                var dates = Date;
+                bool force = Force;
+                StartBucket(async (job, ct) =>
                 {
-                    // One solution's refusal (not declared, another template, not newer) leaves the others to go on.
-                    try
+                    using (target)
                     {
-                        var plan = Run(ct => UpdateSolutionPlan.CreateAsync(ContextFor(target), template, solution, Date, Force, ct));
-                        Execute(plan, plan.ApplyAsync);
+                        await job.CheckExistsAsync(target, ct).ConfigureAwait(false);
+                        foreach (var solution in solutions)
+                        {
+                            // One solution's refusal (not declared, another template, not newer) leaves the others to go on.
+                            try
+                            {
+                                var plan = await job.ReadAsync(() => UpdateSolutionPlan.CreateAsync(context, template, solution, dates, force, ct), ct).ConfigureAwait(false);
+                                await job.ExecuteAsync(plan, plan.ApplyAsync, ct).ConfigureAwait(false);
+                            }
+                            catch (MlLayoutException e) { job.Post(() => Report(e)); }
+                        }
                     }
-                    catch (MlLayoutException e) { Report(e); }
-                }
+                });
             }
             catch (MlLayoutException e)
             {

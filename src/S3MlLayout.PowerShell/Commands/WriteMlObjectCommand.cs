@@ -63,6 +63,9 @@ namespace S3MlLayout.PowerShell.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Files in flight at once across every bucket (32 when not given: each may send ten 8 MiB parts at once).</summary>
+        protected override int RequestsInFlight => ThrottleLimit > 0 ? ThrottleLimit : 32;
+
         protected override void BeginProcessing()
         {
             try { WriteObjectsPlan.CheckFolderArgument(Folder); }
@@ -95,17 +98,29 @@ namespace S3MlLayout.PowerShell.Commands
                 if (files.Count == 0) continue;
                 try
                 {
-                    using var target = OpenExistingBucket(bucket);
+                    var target = OpenBucket(bucket);
                     var request = new WriteObjectsRequest { Solution = Solution, Folder = Folder, Date = Date, Files = files, Force = Force };
-                    var plan = Run(ct => WriteObjectsPlan.CreateAsync(ContextFor(target), request, ct));
-                    Execute(plan, plan.ApplyAsync);
+                    var context = ContextFor(target);
+                    // The buckets' files are written concurrently, sharing one pool of requests; results come bucket by bucket.
+                    StartBucket(async (job, ct) =>
+                    {
+                        using (target)
+                        {
+                            var plan = await job.ReadAsync(async () =>
+                            {
+                                await BucketJob.RequireExistsAsync(target, ct).ConfigureAwait(false);
+                                return await WriteObjectsPlan.CreateAsync(context, request, ct).ConfigureAwait(false);
+                            }, ct).ConfigureAwait(false);
+                            await job.ExecuteAsync(plan, plan.ApplyAsync, ct).ConfigureAwait(false);
+                        }
+                    }, Report); // a bucket whose solution or folder is wrong stops its own files, not the next bucket's
                 }
                 catch (MlLayoutException e)
                 {
-                    // A bucket whose solution or folder is wrong stops its own files, not the next bucket's.
                     Report(e);
                 }
             }
+            base.EndProcessing();
         }
 
         /// <summary>The files a -Path (wildcards expanded) or -LiteralPath names; each path that names none is an error of its own.</summary>

@@ -20,13 +20,47 @@ namespace S3MlLayout.PowerShell.Common
     /// user paths resolved through the PowerShell provider, and work done on worker threads streamed back to the
     /// pipeline thread (the only thread allowed to write).
     /// </summary>
-    public abstract class MlCmdlet : PSCmdlet
+    public abstract class MlCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
 
         protected CancellationToken Cancellation => _stopping.Token;
 
-        protected override void StopProcessing() => _stopping.Cancel();
+        /// <summary>Ctrl+C: cancels every request in flight, and waits for the piped buckets to write their audit records.</summary>
+        protected override void StopProcessing()
+        {
+            _stopping.Cancel();
+            _scheduler?.StopAll();
+        }
+
+        private BucketScheduler? _scheduler;
+
+        /// <summary>Marker writes in flight at once across all buckets of the pipeline when no -ThrottleLimit is given (as the fleet's).</summary>
+        internal const int DefaultRequestsInFlight = 64;
+
+        /// <summary>The piped buckets of this command, run concurrently with one pool of requests (<see cref="BucketScheduler"/>).</summary>
+        internal BucketScheduler Buckets => _scheduler ??= new BucketScheduler(this, _stopping, RequestsInFlight > 0 ? RequestsInFlight : DefaultRequestsInFlight);
+
+        /// <summary>
+        /// Starts one bucket's work and returns: reads begin now, while the next bucket is bound. What the work writes,
+        /// asks or fails with reaches the pipeline thread through <see cref="BucketJob"/>; a failure goes to
+        /// <paramref name="onFailure"/> (default: Fail, which stops the command as a synchronous ProcessRecord would).
+        /// </summary>
+        internal void StartBucket(Func<BucketJob, CancellationToken, Task> work, Action<MlLayoutException>? onFailure = null) =>
+            Buckets.Start(work, onFailure ?? Fail);
+
+        /// <summary>Writes what the piped buckets produce until all are done; the cmdlets that override EndProcessing call it last.</summary>
+        protected override void EndProcessing() => _scheduler?.Pump(untilDone: true);
+
+        /// <summary>A pipeline ended by someone else's error: this command's buckets stop and write their audit records.</summary>
+        public void Dispose()
+        {
+            if (_scheduler != null) _scheduler.StopAll();
+        }
+
+        internal bool ApproveChange(PlannedChange change) => Approve(change);
+
+        internal static int NewActivityId() => NextActivityId();
 
         internal static ErrorCategory CategoryOf(ErrorKind kind) => kind switch
         {
@@ -104,17 +138,23 @@ namespace S3MlLayout.PowerShell.Common
         /// <summary>The target of a bucket that must exist (BucketNotFound otherwise).</summary>
         protected IStorageTarget OpenExistingBucket(MlBucket bucket)
         {
-            // A bucket rebuilt from another process (BucketTransformationAttribute) carries its settings, not its
-            // credentials: they are resolved afresh here, the usual way, with -Debug saying from where.
-            if (bucket.Kind == StorageKind.S3 && bucket.Connection != null && S3Buckets.ConnectionOrNull(bucket) == null)
-                Reconnect(bucket, bucket.Connection);
-            var target = StorageTargets.Open(bucket);
+            var target = OpenBucket(bucket);
             if (!Run(ct => target.BucketExistsAsync(ct)))
             {
                 target.Dispose();
                 throw BucketErrors.NotFound(bucket);
             }
             return target;
+        }
+
+        /// <summary>The target of a bucket, nothing sent yet: a piped bucket's work checks it exists (BucketJob.RequireExistsAsync).</summary>
+        protected IStorageTarget OpenBucket(MlBucket bucket)
+        {
+            // A bucket rebuilt from another process (BucketTransformationAttribute) carries its settings, not its
+            // credentials: they are resolved afresh here, the usual way, with -Debug saying from where.
+            if (bucket.Kind == StorageKind.S3 && bucket.Connection != null && S3Buckets.ConnectionOrNull(bucket) == null)
+                Reconnect(bucket, bucket.Connection);
+            return StorageTargets.Open(bucket);
         }
 
         private void Reconnect(MlBucket bucket, BucketConnection described)
@@ -198,9 +238,13 @@ namespace S3MlLayout.PowerShell.Common
             return resolved;
         }
 
-        /// <summary>What an engine operation needs to know of this run against <paramref name="target"/>.</summary>
+        /// <summary>
+        /// What an engine operation needs to know of this run against <paramref name="target"/>. On a target that
+        /// sends requests concurrently, every bucket of the pipeline draws on one pool of requests; the local target
+        /// writes one file at a time (its results in the order of the plan), each bucket as before.
+        /// </summary>
         protected OperationContext ContextFor(IStorageTarget target, int? concurrency = null) =>
-            new OperationContext(target, MyInvocation.MyCommand.Name, AuditParameters(), concurrency);
+            new OperationContext(target, MyInvocation.MyCommand.Name, AuditParameters(), concurrency, target.DefaultConcurrency > 1 ? Buckets.Requests : null);
 
         /// <summary>The plan warnings this command has written, each once.</summary>
         private readonly HashSet<string> _planWarnings = new HashSet<string>(StringComparer.Ordinal);
@@ -259,7 +303,7 @@ namespace S3MlLayout.PowerShell.Common
         /// An SDK or network failure outside the engine's own checks: most often no credentials could be found (the
         /// last resort, the instance metadata service, is absent off EC2) or the endpoint cannot be reached.
         /// </summary>
-        private static MlLayoutException Unexpected(Exception e)
+        internal static MlLayoutException Unexpected(Exception e)
         {
             bool credentials = e.GetType().Name.Contains("Credential") || e.Message.IndexOf("credential", StringComparison.OrdinalIgnoreCase) >= 0
                                || e.Message.IndexOf("IMDS", StringComparison.Ordinal) >= 0 || e.Message.IndexOf("metadata", StringComparison.OrdinalIgnoreCase) >= 0;

@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""Pipeline benchmark (issue 18): the README's pipelines, timed as whole processes, against boto3 with 64 threads.
+
+    python3 bench/pipeline.py                           # +200 ms and +50 ms, 20 buckets; about 10 minutes
+    python3 bench/pipeline.py --before /path/to/S3MlLayout.psd1   # today's pipeline from another build, for "before"
+
+Rows, each measured once in one run on one moto_server behind the loopback latency proxy (bench/s3_proxy.py):
+  1. `Get-MlBucket x3 | Add-MlSolution` (3 environments x 6 solutions of master-solution) in a fresh pwsh that
+     imports the module, against a fresh python that imports boto3 and puts the same marker keys with 64 threads;
+     at +200 ms and at +50 ms per request.
+  2. `Import-MlTenant | New-MlBucket | Add-MlSolution` over 20 buckets (10 tenants x dev, prod; 2 solutions each)
+     in a fresh pwsh, against a fresh python that sends the same requests with boto3 and 64 threads (per bucket:
+     create and settings in order, then its markers and declaration), and against the same pipeline of the build
+     given with --before (today's main) at the same delay.
+Both sides are timed from process start to exit (the module import and boto3's import included). Buckets are new
+for every run. Prints a Markdown table with the machine's load; writes bench/results/pipeline.md. Only 127.0.0.1.
+"""
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from run import ROOT, start_moto_and_proxy, bench_env, wait_for, proxy_stats, proxy_reset  # noqa: E402
+
+ENVIRONMENTS = ["dev", "staging", "prod"]
+SIX = ["customer-churn", "demand-forecasting", "fraud-detection", "master-solution", "recommendation-engine", "sentiment-analysis"]
+CONNECTION = "$conn = @{ EndpointUrl = $env:BENCH_ENDPOINT; ForcePathStyle = $true }; "
+
+# The boto3 side, run as its own process: what it imports and builds is inside its time, as the module's import is.
+BOTO3_SCRIPT = r'''
+import concurrent.futures, json, sys
+import boto3
+from botocore.config import Config
+job = json.load(open(sys.argv[1]))
+client = boto3.client("s3", endpoint_url=job["endpoint"], region_name="us-east-1", config=Config(max_pool_connections=64, retries={"mode": "standard"}))
+
+def settle(bucket):
+    client.create_bucket(Bucket=bucket, ObjectOwnership="BucketOwnerEnforced")
+    client.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={k: True for k in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")})
+    client.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
+    client.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    client.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": "managed-by", "Value": "S3MlLayout"}]})
+    client.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [{"ID": "abort", "Status": "Enabled", "Filter": {"Prefix": ""},
+                                                                                                "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}}]})
+    client.put_object(Bucket=bucket, Key=".s3mllayout/declared/bucket.json", Body=b"{}")
+
+with concurrent.futures.ThreadPoolExecutor(64) as pool:
+    if job["create"]:
+        list(pool.map(settle, job["buckets"]))
+    writes = [(b, k) for b in job["buckets"] for k in job["keys"]]
+    if job["create"]:
+        writes += [(b, f".s3mllayout/declared/solutions/{s}.json") for b in job["buckets"] for s in job["solutions"]]
+    list(pool.map(lambda w: client.put_object(Bucket=w[0], Key=w[1], Body=b""), writes))
+'''
+
+
+def pwsh_process(script, env, module):
+    """A fresh pwsh (the repository's .NET tool) that imports the module and runs the script: seconds from start to exit."""
+    command = f"Import-Module '{module}'; {CONNECTION}{script}"
+    cpu, start = child_cpu(), time.perf_counter()
+    done = subprocess.run(["dotnet", "pwsh", "-NoProfile", "-NonInteractive", "-Command", command], capture_output=True, text=True, env=env, cwd=ROOT)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0 or done.stderr.strip():
+        raise SystemExit(f"pwsh failed:\n{done.stdout}\n{done.stderr}")
+    return Timed(seconds, child_cpu() - cpu)
+
+
+class Timed(float):
+    """Wall seconds of a process, with the CPU seconds it used (user + system) as .cpu."""
+    def __new__(cls, seconds, cpu):
+        value = super().__new__(cls, seconds)
+        value.cpu = cpu
+        return value
+
+
+def child_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def boto3_process(job, env, work):
+    """A fresh python that imports boto3 and sends the job's requests with 64 threads: seconds from start to exit."""
+    job_file, script_file = os.path.join(work, "job.json"), os.path.join(work, "boto3_side.py")
+    with open(job_file, "w") as f:
+        json.dump(job, f)
+    with open(script_file, "w") as f:
+        f.write(BOTO3_SCRIPT)
+    cpu, start = child_cpu(), time.perf_counter()
+    subprocess.run([sys.executable, script_file, job_file], check=True, env=env)
+    return Timed(time.perf_counter() - start, child_cpu() - cpu)
+
+
+def tenant_files(directory, prefix, tenants, solutions):
+    os.makedirs(directory, exist_ok=True)
+    for n in range(tenants):
+        with open(os.path.join(directory, f"tenant{n:03}.yaml"), "w") as f:
+            f.write(f"companyPrefix: {prefix}\ntenantId: t{n:03}\nregions: [us-east-1]\ntemplate: master-solution\n"
+                    f"solutions: [{', '.join(solutions)}]\nenvironments:\n  dev:\n  prod:\n")
+    return [f"{prefix}-{e}-t{n:03}-us-east-1" for n in range(tenants) for e in ("dev", "prod")]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--delays", default="200,50", help="milliseconds added per request, one run of row 1 each")
+    parser.add_argument("--fleet-delay-ms", type=float, default=200, help="the delay of row 2")
+    parser.add_argument("--tenants", type=int, default=10, help="row 2: tenants of two environments each")
+    parser.add_argument("--before", default=os.path.join(os.path.dirname(ROOT), "main", "S3MlLayout.psd1"),
+                        help="the module manifest of today's pipeline (a build of main)")
+    args = parser.parse_args()
+
+    subprocess.run(["dotnet", "tool", "restore"], cwd=ROOT, check=True, capture_output=True)
+    module = os.path.join(ROOT, "S3MlLayout.psd1")
+    work = tempfile.mkdtemp(prefix="s3ml-pipeline-bench-")
+    env = bench_env()
+    rows = []
+
+    def keys_of(solutions):
+        out = subprocess.run(["dotnet", "pwsh", "-NoProfile", "-NonInteractive", "-Command",
+                              f"Import-Module '{module}'; Get-MlLayout master-solution -Solution {','.join(solutions)} | ForEach-Object Key"],
+                             capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+        return sorted({line.strip() for line in out.stdout.splitlines() if line.strip()})
+
+    six_keys, two_keys = keys_of(SIX), keys_of(SIX[:2])
+
+    def with_proxy(delay_ms, body):
+        moto, proxy_process, upstream, proxy = start_moto_and_proxy(delay_ms)
+        try:
+            wait_for(f"{upstream}/moto-api/", moto, "moto_server")
+            wait_for(f"{proxy}/__proxy/stats", proxy_process, "s3_proxy.py")
+            env["BENCH_ENDPOINT"] = proxy
+            return body(upstream, proxy)
+        finally:
+            proxy_process.terminate()
+            moto.terminate()
+
+    for delay in [float(d) for d in args.delays.split(",")]:
+        def row1(upstream, proxy, delay=delay):
+            # The buckets exist beforehand (made straight on moto, untimed): the row times the pipeline that provisions.
+            ours_company, boto_company = "pone", "ptwo"
+            for company in (ours_company, boto_company):
+                make = "; ".join(f"New-MlBucket -CompanyPrefix {company} -Environment {e} -TenantId a001 -Region us-east-1 -EndpointUrl '{upstream}' -ForcePathStyle -WarningAction SilentlyContinue | Out-Null"
+                                 for e in ENVIRONMENTS)
+                subprocess.run(["dotnet", "pwsh", "-NoProfile", "-NonInteractive", "-Command", f"Import-Module '{module}'; {make}"], check=True, env=env, cwd=ROOT, capture_output=True)
+            proxy_reset(proxy)
+            ours = pwsh_process(
+                "'dev', 'staging', 'prod' | ForEach-Object { Get-MlBucket -BucketName \"" + ours_company + "-$_-a001-us-east-1\" @conn } | "
+                f"Add-MlSolution {','.join(SIX)} -Template master-solution -Confirm:$false | Out-Null", env, module)
+            ours_stats = proxy_stats(proxy)
+            proxy_reset(proxy)
+            boto = boto3_process({"endpoint": proxy, "create": False, "buckets": [f"{boto_company}-{e}-a001-us-east-1" for e in ENVIRONMENTS],
+                                  "keys": six_keys, "solutions": SIX}, env, work)
+            boto_stats = proxy_stats(proxy)
+            return [(f"`Get-MlBucket` x3 `\\| Add-MlSolution` (3 x 6 solutions, {3 * len(six_keys)} markers), +{delay:.0f} ms",
+                     ours, ours_stats, boto, boto_stats)]
+        rows += with_proxy(delay, row1)
+
+    def row2(upstream, proxy):
+        result = []
+        ours_dir, before_dir = os.path.join(work, "ours"), os.path.join(work, "before")
+        buckets = tenant_files(ours_dir, "fone", args.tenants, SIX[:2])
+        tenant_files(before_dir, "fbef", args.tenants, SIX[:2])
+        pipeline = "Import-MlTenant '{0}' | New-MlBucket @conn -WarningAction SilentlyContinue | Add-MlSolution -Confirm:$false | Out-Null"
+        proxy_reset(proxy)
+        ours = pwsh_process(pipeline.format(ours_dir), env, module)
+        ours_stats = proxy_stats(proxy)
+        proxy_reset(proxy)
+        boto = boto3_process({"endpoint": proxy, "create": True, "buckets": [b.replace("fone", "ftwo") for b in buckets], "keys": two_keys, "solutions": SIX[:2]}, env, work)
+        boto_stats = proxy_stats(proxy)
+        result.append((f"`Import-MlTenant \\| New-MlBucket \\| Add-MlSolution`, {len(buckets)} buckets x 2 solutions ({len(buckets) * len(two_keys)} markers), +{args.fleet_delay_ms:.0f} ms",
+                       ours, ours_stats, boto, boto_stats))
+        if os.path.exists(args.before):
+            proxy_reset(proxy)
+            before = pwsh_process(pipeline.format(before_dir), env, args.before)
+            result.append(("same, today's pipeline (" + os.path.relpath(args.before, os.path.dirname(ROOT)) + ")", before, proxy_stats(proxy), boto, boto_stats))
+        return result
+    rows += with_proxy(args.fleet_delay_ms, row2)
+
+    load = os.getloadavg()
+    uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    lines = [
+        f"Pipeline benchmark, whole processes on both sides (a fresh `dotnet pwsh` importing the module; a fresh python importing boto3, 64 threads); "
+        f"load average at the end {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} on {os.cpu_count()} cores (`{uptime}`).",
+        "",
+        "| pipeline | S3MlLayout (s) | CPU (s) | requests | boto3, 64 threads (s) | CPU (s) | requests | ratio |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, ours, ours_stats, boto, boto_stats in rows:
+        lines.append(f"| {name} | {ours:.2f} | {ours.cpu:.2f} | {ours_stats['total']} | {boto:.2f} | {boto.cpu:.2f} | {boto_stats['total']} | {ours / boto:.2f} |")
+    before = [r for r in rows if r[0].startswith("same, today's")]
+    if before:
+        lines += ["", f"The 20-bucket pipeline is {before[0][1] / rows[-2][1]:.1f}x faster than today's ({before[0][1]:.2f} s before, {rows[-2][1]:.2f} s now)."]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
+    with open(os.path.join(ROOT, "bench", "results", "pipeline.md"), "w") as f:
+        f.write(text)
+
+
+if __name__ == "__main__":
+    main()

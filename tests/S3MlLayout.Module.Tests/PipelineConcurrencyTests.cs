@@ -1,0 +1,184 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using S3MlLayout.Module.Tests.Hosting;
+using Xunit;
+using static S3MlLayout.Module.Tests.Hosting.ScriptResult;
+
+namespace S3MlLayout.Module.Tests
+{
+    /// <summary>
+    /// Issue 18: buckets piped into a cmdlet run concurrently (one pool of requests), yet -WhatIf writes nothing,
+    /// output comes bucket by bucket in arrival order, and Ctrl+C leaves one audit record in every bucket touched.
+    /// Timings come from the proxy's trace (bench/s3_proxy.py --trace), on moto.
+    /// </summary>
+    [Collection(S3Collection.Name)]
+    [Trait("Category", "S3")]
+    public sealed class PipelineConcurrencyTests : IDisposable
+    {
+        private static readonly string[] Environments = { "dev", "staging", "prod" };
+        private readonly MotoServer _moto;
+        private readonly string _company = "p" + Guid.NewGuid().ToString("N").Substring(0, 8);
+        private readonly string _directory = Path.Combine(Path.GetTempPath(), "s3mllayout-pipeline-" + Guid.NewGuid().ToString("N"));
+
+        public PipelineConcurrencyTests(MotoServer moto)
+        {
+            _moto = moto;
+            Directory.CreateDirectory(_directory);
+        }
+
+        public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+        private const string Connection = "$conn = @{ EndpointUrl = $endpoint; AccessKey = $ak; SecretKey = $sk; ForcePathStyle = $true }\n";
+
+        private string BucketOf(string environment) => $"{_company}-{environment}-a001-us-east-1";
+
+        /// <summary>The three buckets, as piped objects (Get-MlBucket on the way in).</summary>
+        private string Buckets => "$buckets = 'dev', 'staging', 'prod' | ForEach-Object { Get-MlBucket -CompanyPrefix " + _company + " -Environment $_ -TenantId a001 -Region us-east-1 @conn }\n";
+
+        private ScriptResult Run(string script, string? endpoint = null) =>
+            ModuleSession.Run(Connection + script, _moto.Variables(endpoint == null ? null : new Dictionary<string, object?> { ["endpoint"] = endpoint }));
+
+        private void NewBuckets() =>
+            Run(string.Concat(Environments.Select(e => $"New-MlBucket -CompanyPrefix {_company} -Environment {e} -TenantId a001 -Region us-east-1 @conn -WarningAction SilentlyContinue | Out-Null\n")))
+                .AssertNoErrors();
+
+        private List<JsonElement> AuditRecords(string bucket) =>
+            _moto.Keys(bucket, ".s3mllayout/audit/").Select(key =>
+            {
+                string file = Path.GetTempFileName();
+                _moto.Aws($"s3api get-object --bucket {bucket} --key {key} {file}");
+                var record = JsonDocument.Parse(File.ReadAllText(file)).RootElement.Clone();
+                File.Delete(file);
+                return record;
+            }).ToList();
+
+        [Fact]
+        public void Piped_buckets_overlap_in_time_and_their_results_come_bucket_by_bucket_in_arrival_order()
+        {
+            NewBuckets();
+            string trace = Path.Combine(_directory, "trace.jsonl");
+            ScriptResult result;
+            using (var proxy = new S3Proxy(_moto, $"--delay-ms 100 --trace \"{trace}\""))
+                result = Run(Buckets + "$buckets | Add-MlSolution churn, fraud -Template simple-ml -Confirm:$false", proxy.Endpoint).AssertNoErrors();
+
+            // Output: each bucket's results in its own order (the solutions as named), the buckets in arrival order.
+            var expected = Environments.SelectMany(e => new[] { $"{BucketOf(e)}/churn", $"{BucketOf(e)}/fraud" }).ToArray();
+            Assert.Equal(expected, result.Output.Select(o => $"{Prop(o, "Bucket")}/{Prop(o, "Solution")}").ToArray());
+
+            // The requests Add-MlSolution sent to each bucket (Get-MlBucket's reads before it left out).
+            var requests = S3Proxy.ReadTrace(trace);
+            var spans = Environments.Select(e => requests.Where(r => r.Bucket == BucketOf(e) && (IsAddMlSolution(r) || r.Key.StartsWith(".s3mllayout/audit/"))).ToList()).ToList();
+            Assert.All(spans, s => Assert.True(s.Count >= 5, $"a bucket sent {s.Count} requests"));
+            // The next bucket's requests start before the previous bucket's last one is answered: they overlap.
+            for (int i = 1; i < spans.Count; i++)
+                Assert.True(spans[i].Min(r => r.Start) < spans[i - 1].Max(r => r.End),
+                    $"bucket {i + 1} started {spans[i].Min(r => r.Start) - spans[i - 1].Max(r => r.End):0.000} s after bucket {i} ended");
+            // Each bucket's markers went after its declaration (the chain inside a bucket keeps its order).
+            foreach (var span in spans)
+            {
+                var declared = span.Where(r => r.IsObjectPut && r.Key.StartsWith(".s3mllayout/declared/solutions/")).Min(r => r.End);
+                Assert.True(span.Where(r => r.IsObjectPut && r.Key.StartsWith("solutions/")).All(r => r.Start >= declared), "a marker was written before its solution was declared");
+            }
+        }
+
+        [Fact]
+        public void Two_cmdlets_of_one_pipeline_overlap_New_MlBucket_hands_each_bucket_on_as_soon_as_it_is_made()
+        {
+            string trace = Path.Combine(_directory, "trace.jsonl");
+            // The specs come a second apart, as from a slow source: each bucket made goes on to Add-MlSolution while
+            // New-MlBucket makes the next one.
+            string specs = "& { foreach ($e in 'dev', 'staging', 'prod') { [pscustomobject]@{ CompanyPrefix = '" + _company + "'; Environment = $e; TenantId = 'a001'; Region = 'us-east-1' }; [System.Threading.Thread]::Sleep(1200) } }";
+            ScriptResult result;
+            using (var proxy = new S3Proxy(_moto, $"--delay-ms 100 --trace \"{trace}\""))
+                result = Run(specs + " | New-MlBucket @conn -WarningAction SilentlyContinue | Add-MlSolution churn -Template simple-ml -Confirm:$false", proxy.Endpoint).AssertNoErrors();
+            Assert.Equal(Environments.Select(BucketOf).ToArray(), result.Output.Select(o => (string)Prop(o, "Bucket")!).ToArray());
+
+            var requests = S3Proxy.ReadTrace(trace);
+            var added = requests.Where(r => r.Bucket == BucketOf("dev") && IsAddMlSolution(r)).ToList();
+            var made = requests.Where(r => r.Bucket == BucketOf("staging") && !IsAddMlSolution(r) && !r.Key.StartsWith(".s3mllayout/audit/")).ToList();
+            Assert.NotEmpty(added);
+            Assert.NotEmpty(made);
+            // Add-MlSolution's work in the first bucket overlaps New-MlBucket's in the second.
+            Assert.True(added.Any(a => made.Any(m => a.Start < m.End && m.Start < a.End)),
+                $"Add-MlSolution (dev) ran {added.Min(r => r.Start):0.000}-{added.Max(r => r.End):0.000}, New-MlBucket (staging) {made.Min(r => r.Start):0.000}-{made.Max(r => r.End):0.000}");
+        }
+
+        [Fact]
+        public void WhatIf_over_piped_buckets_writes_nothing_and_shows_every_bucket()
+        {
+            NewBuckets();
+            ScriptResult result;
+            using (var proxy = new S3Proxy(_moto))
+            {
+                result = Run(Buckets + "$buckets | Add-MlSolution churn, fraud -WhatIf\n" +
+                             "'dev', 'staging', 'prod' | ForEach-Object { [pscustomobject]@{ CompanyPrefix = '" + _company + "x'; Environment = $_; TenantId = 'a001'; Region = 'us-east-1' } } | New-MlBucket @conn -WhatIf | Add-MlSolution churn -WhatIf",
+                    proxy.Endpoint).AssertNoErrors();
+                Assert.Equal(0, proxy.Count("PUT_OBJECT") + proxy.Count("PUT_BUCKET") + proxy.Count("DELETE") + proxy.Count("POST"));
+                Assert.True(proxy.Count("total") > 0, "the buckets were read");
+            }
+            foreach (var environment in Environments)
+            {
+                Assert.Contains(result.HostLines, l => l.Contains($"s3://{BucketOf(environment)}/solutions/fraud/"));
+                Assert.Contains(result.HostLines, l => l.Contains($"{_company}x-{environment}-a001-us-east-1"));
+            }
+            Assert.Empty(_moto.Keys(BucketOf("dev"), "solutions/"));
+        }
+
+        [Fact]
+        public void A_pipeline_stopped_by_Ctrl_C_writes_one_audit_record_in_every_bucket_it_touched()
+        {
+            NewBuckets();
+            string trace = Path.Combine(_directory, "trace.jsonl");
+            var touched = new HashSet<string>();
+            using (var proxy = new S3Proxy(_moto, $"--delay-ms 300 --trace \"{trace}\""))
+            {
+                var variables = _moto.Variables(new Dictionary<string, object?> { ["endpoint"] = proxy.Endpoint });
+                // Stopped once markers are going into two buckets at once (each has 112 to write, 4 at a time).
+                var stopTook = ModuleSession.RunAndStop(Connection + Buckets + "$buckets | Add-MlSolution churn -ThrottleLimit 4 -Confirm:$false", variables, () =>
+                {
+                    touched = MarkersWritten(trace);
+                    return touched.Count >= 2;
+                });
+                Assert.True(stopTook < TimeSpan.FromSeconds(5), $"stopping took {stopTook}");
+            }
+            int withMarkers = 0;
+            foreach (var environment in Environments)
+            {
+                string bucket = BucketOf(environment);
+                var records = AuditRecords(bucket).Where(r => r.GetProperty("cmdlet").GetString() == "Add-MlSolution").ToList();
+                if (_moto.Keys(bucket, "solutions/").Count == 0) { Assert.Empty(records); continue; }
+                withMarkers++;
+                var record = Assert.Single(records);
+                Assert.Equal("Stopped", record.GetProperty("outcome").GetString());
+            }
+            Assert.True(withMarkers >= 2, $"{withMarkers} buckets got markers before the stop");
+        }
+
+        /// <summary>A request of Add-MlSolution's: its listing of solutions/, its declarations, its markers.</summary>
+        private static bool IsAddMlSolution(TracedRequest r) =>
+            r.Key.StartsWith("solutions/") || r.Key.StartsWith(".s3mllayout/declared/solutions/") || r.Query.Contains("prefix=solutions");
+
+        /// <summary>The buckets a marker was written into so far, from the proxy's trace (read while it grows).</summary>
+        private static HashSet<string> MarkersWritten(string trace)
+        {
+            var buckets = new HashSet<string>();
+            if (!File.Exists(trace)) return buckets;
+            using var reader = new StreamReader(new FileStream(trace, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+            string? line;
+            while ((line = reader.ReadLine()) != null)
+            {
+                try
+                {
+                    var e = JsonDocument.Parse(line).RootElement;
+                    var parts = e.GetProperty("path").GetString()!.TrimStart('/').Split('/', 2);
+                    if (e.GetProperty("method").GetString() == "PUT" && parts.Length > 1 && parts[1].StartsWith("solutions/")) buckets.Add(parts[0]);
+                }
+                catch (JsonException) { } // a line still being written
+            }
+            return buckets;
+        }
+    }
+}
