@@ -17,28 +17,6 @@ namespace S3MlLayout.PowerShell.Commands
     /// </summary>
     public abstract class FleetCommandBase : TenantCommandBase
     {
-        [Parameter]
-        [Alias("AK")]
-        [ValidateNotNullOrEmpty]
-        public string? AccessKey { get; set; }
-
-        [Parameter]
-        [Alias("SK")]
-        [ValidateNotNullOrEmpty]
-        public string? SecretKey { get; set; }
-
-        [Parameter]
-        [Alias("ST")]
-        [ValidateNotNullOrEmpty]
-        public string? SessionToken { get; set; }
-
-        [Parameter]
-        public SwitchParameter SkipCertificateCheck { get; set; }
-
-        [Parameter]
-        [ValidateRange(1, 3600)]
-        public int TimeoutSec { get; set; } = S3Connection.DefaultTimeoutSec;
-
         /// <summary>Marker writes in flight at once across the whole fleet.</summary>
         [Parameter]
         [ValidateRange(1, 512)]
@@ -64,15 +42,18 @@ namespace S3MlLayout.PowerShell.Commands
             }, ThrottleLimit, ct));
         }
 
-        private MlBucket Describe(MlBucketSpec spec) => DescribeBucket(new Common.BucketLocation
+        /// <summary>A spec's bucket: its own connection (the files' as LoadSpecs overrode it) with the other connection parameters.</summary>
+        private MlBucket Describe(MlBucketSpec spec)
         {
-            Name = spec.Name, CompanyPrefix = spec.CompanyPrefix, Environment = spec.Environment, TenantId = spec.TenantId, Region = spec.Region,
-            LocalPath = spec.LocalPath,
-            ProfileName = spec.LocalPath == null ? spec.ProfileName : null, EndpointUrl = spec.LocalPath == null ? spec.EndpointUrl : null,
-            ForcePathStyle = spec.LocalPath == null && spec.ForcePathStyle,
-            AccessKey = AccessKey, SecretKey = SecretKey, SessionToken = SessionToken, SkipCertificateCheck = SkipCertificateCheck,
-            TimeoutSec = MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeoutSec : (int?)null,
-        });
+            var location = LocationFor(spec.Name);
+            location.CompanyPrefix = spec.CompanyPrefix; location.Environment = spec.Environment; location.TenantId = spec.TenantId; location.Region = spec.Region;
+            location.LocalPath = spec.LocalPath;
+            location.ProfileName = spec.LocalPath == null ? spec.ProfileName : null;
+            location.ProfileLocation = spec.LocalPath == null ? spec.ProfileLocation : null;
+            location.EndpointUrl = spec.LocalPath == null ? spec.EndpointUrl : null;
+            location.ForcePathStyle = spec.LocalPath == null && spec.ForcePathStyle;
+            return DescribeBucket(location);
+        }
 
         /// <summary>A file written for a reviewer (plan JSON, Markdown); its folder is created.</summary>
         protected void WriteTextFile(string path, string text)

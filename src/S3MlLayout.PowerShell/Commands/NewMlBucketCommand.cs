@@ -84,6 +84,7 @@ namespace S3MlLayout.PowerShell.Commands
 
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             _explicit = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
             // By name, a spec's properties would not bind: only a piped spec gives the bucket everything it asks for.
             if (_explicit.Contains(nameof(TenantSpec)))
