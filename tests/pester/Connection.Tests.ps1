@@ -170,6 +170,22 @@ Describe 'The spec''s connection on S3' -Tag Integration {
         $text | Should -Match 'Credentials: explicit keys \(-Credential\)'
         $text | Should -Not -Match 'from-credential'
 
+        # The shape Set-AWSCredential leaves: a wrapper whose AWSCredentials sit in a non-public Credentials property.
+        if (-not ('PesterStoredCredentials' -as [type])) {
+            Add-Type -TypeDefinition @'
+public sealed class PesterImmutableCredentials { public string AccessKey = "AKIAWRAPPEDSESSION01"; public string SecretKey = "wrapped"; public string Token = null; }
+public sealed class PesterAwsCredentials { public PesterImmutableCredentials GetCredentials() { return new PesterImmutableCredentials(); } }
+public sealed class PesterStoredCredentials {
+    internal PesterAwsCredentials Credentials { get { return new PesterAwsCredentials(); } }
+    internal string Name { get { return "wrapped"; } }
+    public override string ToString() { return Name; }
+}
+'@
+        }
+        $global:StoredAWSCredentials = [PesterStoredCredentials]::new()
+        $text = (Test-MlLayout -BucketName $name @endpoint -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }) -join "`n"
+        $text | Should -Match 'Credentials: keys in \$StoredAWSCredentials'
+
         # A profile name in $StoredAWSCredentials (as older scripts set it) names the profile; -ProfileName still wins.
         $global:StoredAWSCredentials = 'tenant-profile'
         $text = (Test-MlLayout -BucketName $name @endpoint -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }) -join "`n"
@@ -228,5 +244,20 @@ Describe 'One set of connection parameters' {
         @(Import-MlTenant $file -TenantRegion 'us-*').Count | Should -Be 1
         { Import-MlTenant $file -Region 'us-*' -ErrorAction Stop } | Should -Throw -ErrorId 'RegionIsNotAFilter,*'
         { Import-MlTenant $file -AccessKey AKIA00000000000000 -SecretKey x -ErrorAction Stop } | Should -Throw -ErrorId 'ConnectionParameterNotCarried,*'
+    }
+}
+
+Describe 'Completion of the tenant filters, -Include and the solution cmdlets' {
+    It 'completes environments and tenants from the files, optional folders from the template, solutions from the bucket' {
+        function Complete([string] $Line) { (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText }
+        $file = New-TenantFile $TestDrive 'cmp'
+        Complete "Import-MlTenant -Path '$file' -Environment " | Should -Be 'dev'
+        Complete "Import-MlTenant -Path '$file' -Tenant " | Should -Be 't001'
+        Complete "Add-MlSolution churn -Template master-solution -Include " | Should -Contain '/client_config'
+        $root = Join-Path $TestDrive 'cmp-buckets'
+        $null = New-Item -ItemType Directory $root
+        $null = New-MlBucket cmp-completion-01 -LocalPath $root -WarningAction SilentlyContinue | Add-MlSolution customer-churn
+        Complete "Get-MlSolution -BucketName cmp-completion-01 -LocalPath '$root' " | Should -Be 'customer-churn'
+        Complete "Remove-MlSolution -BucketName cmp-completion-01 -LocalPath '$root' -Name cust" | Should -Be 'customer-churn'
     }
 }

@@ -63,6 +63,7 @@ namespace S3MlLayout.PowerShell.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [TextList]
         [AllowEmptyCollection]
+        [ArgumentCompleter(typeof(Completers.IncludeCompleter))]
         public string[] Include { get; set; } = new string[0];
 
         /// <summary>Date partitions, carried on the bucket object for Add-MlSolution -Date.</summary>

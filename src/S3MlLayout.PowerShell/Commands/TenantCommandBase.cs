@@ -23,12 +23,14 @@ namespace S3MlLayout.PowerShell.Commands
 
         [Parameter]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(Completers.TenantValueCompleter))]
         [ValidateNotNullOrEmpty]
         public string[] Environment { get; set; } = { "*" };
 
         [Parameter]
         [Alias("TenantId")]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(Completers.TenantValueCompleter))]
         [ValidateNotNullOrEmpty]
         public string[] Tenant { get; set; } = { "*" };
 
