@@ -85,29 +85,37 @@ Describe 'The spec''s connection on S3' -Tag Integration {
         $saved = @{}
         foreach ($name in 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_S3') {
             $saved[$name] = [Environment]::GetEnvironmentVariable($name)
-            [Environment]::SetEnvironmentVariable($name, $null)
+            # Removed, not emptied: an empty AWS_CONFIG_FILE would break the moto_server of later tests (it inherits it).
+            Remove-Item -LiteralPath "Env:$name" -ErrorAction SilentlyContinue
         }
         # The only credentials anywhere: the profile the tenant file names, in a temporary config file.
         $config = Join-Path $TestDrive 'config'
         $credentials = Join-Path $TestDrive 'credentials'
         Set-Content -LiteralPath $config -Value "[profile tenant-profile]`nregion = us-east-1"
-        Set-Content -LiteralPath $credentials -Value "[tenant-profile]`naws_access_key_id = AKIATENANTPROFILE001`naws_secret_access_key = tenant-secret"
+        Set-Content -LiteralPath $credentials -Value "[tenant-profile]`naws_access_key_id = AKIATENANTPROFILE001`naws_secret_access_key = tenant-secret`nregion = us-east-1"
+        # The new processes of the example scripts find the profile through the environment; in this process the SDK
+        # may have fixed the shared files' location already (an earlier test used it), so -ProfileLocation names it.
         $env:AWS_CONFIG_FILE = $config
         $env:AWS_SHARED_CREDENTIALS_FILE = $credentials
+        $at = @{ ProfileLocation = $credentials }
         $tenantConnection = "connection:`n  profile: tenant-profile`n  endpoint: $($moto.Endpoint)`n  forcePathStyle: true"
     }
 
     AfterAll {
         Stop-MotoServer $moto
-        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+        foreach ($name in $saved.Keys) {
+            if ($null -ne $saved[$name]) { Set-Item -LiteralPath "Env:$name" -Value $saved[$name] }
+            else { Remove-Item -LiteralPath "Env:$name" -ErrorAction SilentlyContinue }
+        }
         Remove-Variable -Scope Global -Name StoredAWSRegion, StoredAWSCredentials -ErrorAction SilentlyContinue
     }
 
     AfterEach { Remove-Variable -Scope Global -Name StoredAWSRegion, StoredAWSCredentials -ErrorAction SilentlyContinue }
 
     It 'every bucket cmdlet reaches the bucket with the profile and endpoint the tenant file names' {
-        $spec = Import-MlTenant (New-TenantFile $TestDrive ('s' + [guid]::NewGuid().ToString('N').Substring(0, 8)) $tenantConnection)
+        $spec = Import-MlTenant (New-TenantFile $TestDrive ('s' + [guid]::NewGuid().ToString('N').Substring(0, 8)) $tenantConnection) @at
         $spec.ProfileName | Should -Be 'tenant-profile'
+        $spec.ProfileLocation | Should -Be $credentials
         $results = Invoke-EveryBucketCmdlet $spec -Extra @{ ErrorAction = 'Stop' }
         $results['New-MlBucket'][0].Connection.ProfileName | Should -Be 'tenant-profile'
         $results['Get-MlBucket'][0].Date | Should -Be ([datetime]'2024-03-01')
@@ -119,7 +127,7 @@ Describe 'The spec''s connection on S3' -Tag Integration {
     }
 
     It 'an explicit parameter overrides the spec''s connection, the same way in each cmdlet' {
-        $spec = Import-MlTenant (New-TenantFile $TestDrive ('o' + [guid]::NewGuid().ToString('N').Substring(0, 8)) ($tenantConnection -replace 'tenant-profile', 'missing-profile'))
+        $spec = Import-MlTenant (New-TenantFile $TestDrive ('o' + [guid]::NewGuid().ToString('N').Substring(0, 8)) ($tenantConnection -replace 'tenant-profile', 'missing-profile')) @at
         { $spec | Test-MlLayout -ErrorAction Stop } | Should -Throw -ErrorId 'ProfileNotFound,*'
         $null = $spec | New-MlBucket -ProfileName tenant-profile -WarningAction SilentlyContinue -ErrorAction Stop
         $spec | Test-MlLayout -ProfileName tenant-profile -ErrorAction Stop | Should -Be $true  # reached: it exists, nothing declared yet
@@ -134,7 +142,7 @@ Describe 'The spec''s connection on S3' -Tag Integration {
         $null = New-Item -ItemType Directory $dir
         $company = 'x' + [guid]::NewGuid().ToString('N').Substring(0, 8)
         $file = New-TenantFile $dir $company $tenantConnection
-        $spec = Import-MlTenant $file
+        $spec = Import-MlTenant $file @at
         $null = $spec | New-MlBucket -WarningAction SilentlyContinue -ErrorAction Stop
         $null = $spec | Add-MlSolution -WarningAction SilentlyContinue -ErrorAction Stop
         # fleet-drift.ps1 honours the file's profile (there are no other credentials to fall back to).
@@ -188,11 +196,11 @@ public sealed class PesterStoredCredentials {
 
         # A profile name in $StoredAWSCredentials (as older scripts set it) names the profile; -ProfileName still wins.
         $global:StoredAWSCredentials = 'tenant-profile'
-        $text = (Test-MlLayout -BucketName $name @endpoint -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }) -join "`n"
+        $text = (Test-MlLayout -BucketName $name @endpoint @at -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }) -join "`n"
         $text | Should -Match "Credentials: profile 'tenant-profile' \(\`$StoredAWSCredentials\)"
         $global:StoredAWSCredentials = 'no-such-profile'
         { Test-MlLayout -BucketName $name @endpoint -ErrorAction Stop } | Should -Throw -ErrorId 'ProfileNotFound,*'
-        Test-MlLayout -BucketName $name @endpoint -ProfileName tenant-profile -ErrorAction Stop | Should -Be $true
+        Test-MlLayout -BucketName $name @endpoint @at -ProfileName tenant-profile -ErrorAction Stop | Should -Be $true
     }
 }
 
