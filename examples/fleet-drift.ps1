@@ -1,9 +1,12 @@
 <#
 .SYNOPSIS
     Nightly drift check of the buckets of some tenant files: a JUnit report for the CI system's test tab, a
-    Markdown summary, and a failing exit code when any bucket or solution has drifted.
+    Markdown summary, and a failing exit code when any bucket or solution has drifted. Each bucket is reached with
+    its tenant file's connection (connection: profile:, endpoint:); -ProfileName overrides the files' profile.
 .EXAMPLE
     ./examples/fleet-drift.ps1 -Path ./tenants -OutDirectory ./out/drift
+.EXAMPLE
+    ./examples/fleet-drift.ps1 -Path ./tenants -ProfileName ci-reader   # instead of the profiles the files name
 .EXAMPLE
     ./examples/fleet-drift.ps1 -Path ./tenants -Scope Objects   # also every object against its folder's contract
 .EXAMPLE
@@ -15,6 +18,9 @@ param(
     [string] $OutDirectory = './out/drift',
     [string] $LocalPath,
     [string] $EndpointUrl,
+    # Overrides the profile the tenant files name (connection: profile:).
+    [string] $ProfileName,
+    [string] $ProfileLocation,
     # Folders: the declared tree and settings (cost independent of the data); Objects: also every object (1 LIST per 1,000).
     [ValidateSet('Folders', 'Objects')]
     [string] $Scope = 'Folders',
@@ -30,6 +36,8 @@ $null = New-Item -ItemType Directory -Force $OutDirectory
 $connection = @{}
 if ($LocalPath) { $connection.LocalPath = $LocalPath }
 if ($EndpointUrl) { $connection.EndpointUrl = $EndpointUrl; $connection.ForcePathStyle = $true }
+if ($ProfileName) { $connection.ProfileName = $ProfileName }
+if ($ProfileLocation) { $connection.ProfileLocation = $ProfileLocation }
 $check = @{ Summary = $true; Scope = $Scope }
 if ($Inventory) {
     $check.Scope = 'Objects'
@@ -39,7 +47,8 @@ if ($Inventory) {
     $check.ErrorVariable = 'reportErrors'
 }
 $reportErrors = @()
-$rows = Import-MlTenant $Path | ForEach-Object { Get-MlBucket -BucketName $_.Name -Region $_.Region -CustomRegion:$_.CustomRegion @connection } |
+# A spec is a bucket: its connection (the file's, with the overrides above) reaches it.
+$rows = Import-MlTenant $Path @connection |
     Get-MlLayoutDrift @check |
     Export-MlDriftReport ([IO.Path]::Combine($OutDirectory, 'drift.xml')) -PassThru |
     Export-MlDriftReport ([IO.Path]::Combine($OutDirectory, 'drift.md')) -PassThru

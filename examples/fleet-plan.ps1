@@ -7,11 +7,15 @@
     and client_config documents without changing anything, lists what is provisioned but no longer declared
     (exit code 2 as well; nothing is removed for it), writes plan.json (what fleet-apply.ps1 checks the
     buckets against before it applies) and plan.md (for a pull-request comment), and appends the Markdown to the
-    job summary on GitHub Actions. Credentials come from the environment (OIDC role, profile, keys).
+    job summary on GitHub Actions. Each bucket is reached with its tenant file's connection (connection: profile:,
+    endpoint:); -ProfileName (and -ProfileLocation) override the files' profile, e.g. where CI names its own.
+    Without a profile, credentials come from the environment (OIDC role, AWS_PROFILE, keys).
 .EXAMPLE
     ./examples/fleet-plan.ps1 -Path ./tenants -OutDirectory ./out/fleet
 .EXAMPLE
     ./examples/fleet-plan.ps1 -Path ./tenants/acme.yaml -LocalPath ./out/buckets    # offline, on the local target
+.EXAMPLE
+    ./examples/fleet-plan.ps1 -Path ./tenants -ProfileName ci-planner    # instead of the profiles the files name
 #>
 [CmdletBinding()]
 param(
@@ -19,7 +23,10 @@ param(
     [string] $OutDirectory = './out/fleet',
     [string] $LocalPath,
     [string] $EndpointUrl,
-    [string[]] $Environment
+    [string[]] $Environment,
+    # Overrides the profile the tenant files name (connection: profile:).
+    [string] $ProfileName,
+    [string] $ProfileLocation
 )
 $ErrorActionPreference = 'Stop'
 Import-Module ([IO.Path]::Combine($PSScriptRoot, '..', 'S3MlLayout.psd1'))
@@ -33,6 +40,8 @@ $options = @{
 if ($LocalPath) { $options.LocalPath = $LocalPath }
 if ($EndpointUrl) { $options.EndpointUrl = $EndpointUrl; $options.ForcePathStyle = $true }
 if ($Environment) { $options.Environment = $Environment }
+if ($ProfileName) { $options.ProfileName = $ProfileName }
+if ($ProfileLocation) { $options.ProfileLocation = $ProfileLocation }
 
 try {
     $plan = Get-MlFleetPlan @options

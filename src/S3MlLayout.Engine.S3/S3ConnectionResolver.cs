@@ -10,10 +10,12 @@ using S3MlLayout.Engine.Storage;
 namespace S3MlLayout.Engine.S3
 {
     /// <summary>
-    /// Resolves a connection in the order AWS Tools for PowerShell uses. Credentials: explicit keys, -ProfileName
-    /// (a missing profile is an error), AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, the
-    /// default profile, web identity (OIDC), container and instance roles. Region: -Region, the profile,
-    /// AWS_REGION/AWS_DEFAULT_REGION. Endpoint: -EndpointUrl, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL.
+    /// Resolves a connection in the order AWS Tools for PowerShell uses. Credentials: explicit keys (-AccessKey or
+    /// -Credential), -ProfileName (a missing profile is an error), the session's $StoredAWSCredentials (a profile
+    /// name or keys), AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, the default profile,
+    /// web identity (OIDC), container and instance roles. Region: -Region, the -ProfileName profile's region, the
+    /// session's $StoredAWSRegion, the region of the profile the credentials came from, AWS_REGION/AWS_DEFAULT_REGION.
+    /// Endpoint: -EndpointUrl, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL.
     /// </summary>
     public static class S3ConnectionResolver
     {
@@ -38,17 +40,24 @@ namespace S3MlLayout.Engine.S3
                 credentials = settings.SessionToken != null
                     ? new SessionAWSCredentials(settings.AccessKey, settings.SecretKey, settings.SessionToken)
                     : (AWSCredentials)new BasicAWSCredentials(settings.AccessKey, settings.SecretKey);
-                credentialSource = "explicit keys (-AccessKey/-SecretKey)";
+                credentialSource = $"explicit keys ({settings.KeySource ?? "-AccessKey/-SecretKey"})";
             }
-            else if (settings.ProfileName != null || Env("AWS_PROFILE") != null)
+            else if (settings.ProfileName == null && settings.SessionAccessKey != null && settings.SessionSecretKey != null)
             {
-                bool fromParameter = settings.ProfileName != null;
-                string name = settings.ProfileName ?? Env("AWS_PROFILE")!;
+                credentials = settings.SessionSessionToken != null
+                    ? new SessionAWSCredentials(settings.SessionAccessKey, settings.SessionSecretKey, settings.SessionSessionToken)
+                    : (AWSCredentials)new BasicAWSCredentials(settings.SessionAccessKey, settings.SessionSecretKey);
+                credentialSource = "keys in $StoredAWSCredentials (Set-AWSCredential)";
+            }
+            else if (settings.ProfileName != null || settings.SessionProfileName != null || Env("AWS_PROFILE") != null)
+            {
+                string from = settings.ProfileName != null ? "-ProfileName" : settings.SessionProfileName != null ? "$StoredAWSCredentials" : "AWS_PROFILE";
+                string name = settings.ProfileName ?? settings.SessionProfileName ?? Env("AWS_PROFILE")!;
                 if (!profiles.TryGetProfile(name, out profile) || !profiles.TryGetAWSCredentials(name, out credentials))
                     throw new MlLayoutException("ProfileNotFound", ErrorKind.ObjectNotFound, name,
-                        $"The AWS profile '{name}' (named by {(fromParameter ? "-ProfileName" : "AWS_PROFILE")}) was not found{(settings.ProfileLocation != null ? $" in '{settings.ProfileLocation}'" : " in the shared credentials and config files")}. " +
+                        $"The AWS profile '{name}' (named by {from}) was not found{(settings.ProfileLocation != null ? $" in '{settings.ProfileLocation}'" : " in the shared credentials and config files")}. " +
                         "Check the name with 'aws configure list-profiles', or pass -ProfileLocation.");
-                credentialSource = $"profile '{name}' ({(fromParameter ? "-ProfileName" : "AWS_PROFILE")})";
+                credentialSource = $"profile '{name}' ({from})";
             }
             else if (Env("AWS_ACCESS_KEY_ID") != null && Env("AWS_SECRET_ACCESS_KEY") != null)
             {
@@ -93,6 +102,10 @@ namespace S3MlLayout.Engine.S3
 
             string? region = settings.Region;
             string regionSource = "-Region";
+            // A profile named on the command line (or by the piped spec) is as explicit as -Region; the session
+            // default comes next, then the profile the credentials merely fell back to.
+            if (region == null && settings.ProfileName != null && profile?.Region != null) { region = profile.Region.SystemName; regionSource = $"profile '{profile.Name}'"; }
+            if (region == null && settings.SessionRegion != null) { region = settings.SessionRegion; regionSource = "$StoredAWSRegion (Set-DefaultAWSRegion)"; }
             if (region == null && profile?.Region != null) { region = profile.Region.SystemName; regionSource = $"profile '{profile.Name}'"; }
             if (region == null && Env("AWS_REGION") is string awsRegion) { region = awsRegion; regionSource = "AWS_REGION"; }
             if (region == null && Env("AWS_DEFAULT_REGION") is string defaultRegion) { region = defaultRegion; regionSource = "AWS_DEFAULT_REGION"; }

@@ -17,5 +17,16 @@ namespace S3MlLayout.Engine.S3
         public bool SkipCertificateCheck { get; set; }
         /// <summary>Seconds one S3 request may take, retries included (-TimeoutSec); null is <see cref="S3Connection.DefaultTimeoutSec"/>.</summary>
         public int? TimeoutSec { get; set; }
+        /// <summary>Where AccessKey/SecretKey came from, for the verbose line (-AccessKey/-SecretKey, -Credential); null is the key parameters.</summary>
+        public string? KeySource { get; set; }
+
+        /// <summary>The session's default region (AWS Tools' $StoredAWSRegion, as Set-DefaultAWSRegion leaves it).</summary>
+        public string? SessionRegion { get; set; }
+        /// <summary>The profile that AWS Tools' $StoredAWSCredentials names (Set-AWSCredential -ProfileName).</summary>
+        public string? SessionProfileName { get; set; }
+        /// <summary>Keys that AWS Tools' $StoredAWSCredentials holds (Set-AWSCredential -AccessKey ...); never logged.</summary>
+        public string? SessionAccessKey { get; set; }
+        public string? SessionSecretKey { get; set; }
+        public string? SessionSessionToken { get; set; }
     }
 }

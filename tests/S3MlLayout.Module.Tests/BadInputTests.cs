@@ -53,8 +53,8 @@ namespace S3MlLayout.Module.Tests
             Case("FolderKeyInvalid", ErrorCategory.InvalidArgument, "New-MlFolder -Bucket $b -Key '/abs/'", "relative"),
             // pipeline input that means nothing to the command, and the reserved .s3mllayout/ prefix
             Case("InputObjectNotBound", ErrorCategory.InvalidArgument, "[Diagnostics.Process]::GetCurrentProcess() | New-MlFolder -Bucket $b", "Key"),
-            Case("InputObjectNotBound", ErrorCategory.InvalidArgument, "[pscustomobject]@{ Name = 'existing-bucket'; LocalPath = $d } | Add-MlSolution churn", "input"),
-            Case("InputObjectNotBound", ErrorCategory.InvalidArgument, "[pscustomobject]@{ Name = 'existing-bucket'; LocalPath = $d } | Get-MlLayoutDrift", "input"),
+            Case("InputObjectMissingMandatory", ErrorCategory.InvalidArgument, "[pscustomobject]@{ Name = 'existing-bucket'; LocalPath = $d } | Add-MlSolution churn", "input"),
+            Case("InputObjectMissingMandatory", ErrorCategory.InvalidArgument, "[pscustomobject]@{ Name = 'existing-bucket'; LocalPath = $d } | Get-MlLayoutDrift", "input"),
             Case("KeyReserved", ErrorCategory.InvalidArgument, "New-MlFolder -Bucket $b -Key .s3mllayout/declared/solutions/churn.json", ".s3mllayout/"),
             Case("KeyReserved", ErrorCategory.InvalidArgument, "'.S3MlLayout/audit/' | New-MlFolder -Bucket $b", ".s3mllayout/"),
             Case("KeyReserved", ErrorCategory.InvalidArgument, "$n = @(Get-MlLayout simple-ml -Solution churn)[0]; $n.Key = '.s3mllayout/'; $n | New-MlFolder -Bucket $b", ".s3mllayout/"),

@@ -153,7 +153,9 @@ Add-MlDatePartition churn -Bucket $copy -Date 2024-05-06
         {
             var result = Run(script);
 
-            Assert.Equal(new[] { "InputObjectNotBound" }, result.ErrorIds);
+            // Not a bucket: nothing binds to -Bucket. Its LocalPath binds by property name (a connection parameter, in
+            // every parameter set), so PowerShell names the missing mandatory bucket rather than an unbound object.
+            Assert.Equal(new[] { "InputObjectMissingMandatory" }, result.ErrorIds);
             Assert.Empty(Directory.GetFileSystemEntries(_temp.Path));
         }
     }

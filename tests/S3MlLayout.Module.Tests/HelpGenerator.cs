@@ -75,11 +75,17 @@ namespace S3MlLayout.Module.Tests
                 writer.WriteStartDocument();
                 writer.WriteStartElement("helpItems", "http://msh");
                 writer.WriteAttributeString("schema", "maml");
+                string sharedPath = Path.Combine(helpDirectory, "common", "connection.yaml");
+                var shared = File.Exists(sharedPath) ? ReadSource(sharedPath).Parameters : new Dictionary<string, string>();
                 foreach (var cmdlet in cmdlets.OrderBy(c => c.Name, StringComparer.Ordinal))
                 {
                     string path = Path.Combine(helpDirectory, cmdlet.Name + ".yaml");
                     if (!File.Exists(path)) { problems.Add($"{cmdlet.Name}: no help source {path}"); continue; }
-                    WriteCommand(writer, cmdlet, ReadSource(path), problems);
+                    var source = ReadSource(path);
+                    // The connection parameters are declared once (ConnectedCommandBase) and described once.
+                    foreach (var pair in shared)
+                        if (!source.Parameters.ContainsKey(pair.Key) && cmdlet.Parameters.ContainsKey(pair.Key)) source.Parameters[pair.Key] = pair.Value;
+                    WriteCommand(writer, cmdlet, source, problems);
                 }
                 writer.WriteEndElement();
                 writer.WriteEndDocument();

@@ -34,7 +34,7 @@ namespace S3MlLayout.Module.Tests
         public void Filters_And_ConnectionParameters_OverrideTheFiles()
         {
             var result = ModuleSession.Run(@"
-Import-MlTenant $examples -Tenant a0* -Environment prod, stag* -Region us-east-* -ProfileName cli -EndpointUrl http://127.0.0.1:9 -ForcePathStyle |
+Import-MlTenant $examples -Tenant a0* -Environment prod, stag* -TenantRegion us-east-* -ProfileName cli -EndpointUrl http://127.0.0.1:9 -ForcePathStyle |
     ForEach-Object { '{0}|{1}|{2}|{3}' -f $_.Name, $_.ProfileName, $_.EndpointUrl, $_.ForcePathStyle }
 ", Vars(("examples", Examples))).AssertNoErrors();
 
@@ -59,7 +59,7 @@ Import-MlTenant $examples -Tenant a001 -Environment dev -Region us-west-2 | ForE
         {
             using var dir = new TempDirectory();
             var result = ModuleSession.Run(@"
-Import-MlTenant $examples -Tenant a001, c001 -Environment prod -Region us-west-2, lab-1 -LocalPath $d | ForEach-Object {
+Import-MlTenant $examples -Tenant a001, c001 -Environment prod -TenantRegion us-west-2, lab-1 -LocalPath $d | ForEach-Object {
     $s = $_
     $bucket = New-MlBucket -CompanyPrefix $s.CompanyPrefix -Environment $s.Environment -TenantId $s.TenantId -Region $s.Region `
         -AllowedEnvironment $s.AllowedEnvironment -CustomRegion:$s.CustomRegion -LocalPath $s.LocalPath -Tag $s.Tag -SkipDefault $s.SkipDefault `

@@ -13,7 +13,7 @@ Describe 'Import-MlTenant' {
     }
 
     It 'takes folders from Get-ChildItem and filters with wildcards' {
-        $specs = Get-Item $examples | Import-MlTenant -Environment prod -Tenant '*001' -Region 'eu-*'
+        $specs = Get-Item $examples | Import-MlTenant -Environment prod -Tenant '*001' -TenantRegion 'eu-*'
         $specs.Name | Sort-Object | Should -Be @('acme-analytics-prod-eu', 'nova-prod-d001-eu-central-1')
     }
 

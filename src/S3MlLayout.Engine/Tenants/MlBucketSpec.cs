@@ -26,6 +26,8 @@ namespace S3MlLayout.Engine.Tenants
         /// <summary>Import-MlTenant -LocalPath, absolute; null for S3.</summary>
         public string? LocalPath { get; internal set; }
         public string? ProfileName { get; internal set; }
+        /// <summary>Import-MlTenant -ProfileLocation: the credentials file the profile is read from; null is the shared files.</summary>
+        public string? ProfileLocation { get; internal set; }
         public string? EndpointUrl { get; internal set; }
         public bool ForcePathStyle { get; internal set; }
         /// <summary>The tenant's connection says the store has its own region names (connection: customRegion: true).</summary>

@@ -125,17 +125,19 @@ namespace S3MlLayout.Engine.Tenants
         /// Command-line connection parameters over the file's connection defaults. A local path selects the local
         /// target, where the S3 connection does not apply, so it clears the file's connection.
         /// </summary>
-        public static void OverrideConnection(MlBucketSpec spec, string? profileName, string? endpointUrl, bool? forcePathStyle, string? localPath)
+        public static void OverrideConnection(MlBucketSpec spec, string? profileName, string? endpointUrl, bool? forcePathStyle, string? localPath, string? profileLocation = null)
         {
             if (localPath != null)
             {
                 spec.LocalPath = localPath;
                 spec.ProfileName = null;
+                spec.ProfileLocation = null;
                 spec.EndpointUrl = null;
                 spec.ForcePathStyle = false;
                 return;
             }
             if (profileName != null) spec.ProfileName = profileName;
+            if (profileLocation != null) spec.ProfileLocation = profileLocation;
             EndpointUrls.Check(endpointUrl, "-EndpointUrl"); // the spec is output as is (Import-MlTenant): no secret may ride on it
             if (endpointUrl != null) spec.EndpointUrl = endpointUrl;
             if (forcePathStyle != null) spec.ForcePathStyle = forcePathStyle.Value;

@@ -26,6 +26,7 @@ namespace S3MlLayout.PowerShell.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [TextList]
         [AllowEmptyCollection]
+        [ArgumentCompleter(typeof(IncludeCompleter))]
         public string[] Include { get; set; } = new string[0];
 
         protected override object? TemplateArgument => Template ?? DefaultTemplate;

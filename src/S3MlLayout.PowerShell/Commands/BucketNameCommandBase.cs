@@ -9,7 +9,7 @@ namespace S3MlLayout.PowerShell.Commands
     /// The bucket-name parameters that Get-MlBucketName, Get-MlBucket and New-MlBucket share. Each binds by property
     /// name too, so rows of Import-Csv (or Import-MlTenant's bucket specs) pipe straight in; an empty cell is "not given".
     /// </summary>
-    public abstract class BucketNameCommandBase : MlCmdlet
+    public abstract class BucketNameCommandBase : ConnectedCommandBase
     {
         protected const string PartsSet = "Parts";
         protected const string OverrideSet = "Override";
@@ -33,12 +33,8 @@ namespace S3MlLayout.PowerShell.Commands
         [EmptyAsNull]
         public string TenantId { get; set; } = "";
 
-        [Parameter(ParameterSetName = PartsSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = OverrideSet, ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(RegionCompleter))]
-        [AllowNull]
-        [EmptyAsNull]
-        public string Region { get; set; } = "";
+        // -Region, the last name part, is the connection's region too: declared once, in ConnectedCommandBase.
+
 
         // Optional, in the default set (the cmdlets' DefaultParameterSetName is Override): PowerShell binds a piped
         // object in the default set first and does not fall back to another, so a CSV row must find both the
@@ -63,15 +59,18 @@ namespace S3MlLayout.PowerShell.Commands
         [Parameter(ParameterSetName = PartsSet)]
         public SwitchParameter RandomSuffix { get; set; }
 
+        /// <summary>The region part of a name built from parts (the connecting cmdlets fall back to the connection's region).</summary>
+        protected virtual string RegionForName() => Region ?? "";
+
         /// <summary>
         /// The validated name; advice (such as dots in the name) goes to the warning stream. An override that came
         /// empty (a CSV BucketName cell left blank) falls back to the name parts.
         /// </summary>
         protected string ResolveBucketName()
         {
-            var parts = new BucketNameParts { CompanyPrefix = CompanyPrefix ?? "", Environment = Environment ?? "", TenantId = TenantId ?? "", Region = Region ?? "" };
-            var options = new BucketNamingOptions { AllowedEnvironments = AllowedEnvironment, CustomRegion = CustomRegion, RandomSuffixLength = RandomSuffix ? 6 : 0 };
             bool overridden = !string.IsNullOrEmpty(Override);
+            var parts = new BucketNameParts { CompanyPrefix = CompanyPrefix ?? "", Environment = Environment ?? "", TenantId = TenantId ?? "", Region = overridden ? Region ?? "" : RegionForName() };
+            var options = new BucketNamingOptions { AllowedEnvironments = AllowedEnvironment, CustomRegion = CustomRegion, RandomSuffixLength = RandomSuffix ? 6 : 0 };
             var result = overridden ? BucketNaming.Validate(Override) : BucketNaming.Build(parts, options);
             // The parts beside an override are kept on the bucket (tags, declaration): a bad one is refused, not recorded.
             if (overridden) BucketNaming.CheckGivenParts(parts, options);

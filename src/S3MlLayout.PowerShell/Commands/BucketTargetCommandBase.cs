@@ -1,75 +1,37 @@
-using System.Management.Automation;
-using S3MlLayout.Engine.S3;
+using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Storage;
-using S3MlLayout.PowerShell.Common;
 
 namespace S3MlLayout.PowerShell.Commands
 {
     /// <summary>
-    /// Where a bucket lives: -LocalPath for the local target, otherwise Amazon S3 or an S3-compatible endpoint,
-    /// reached with the same connection parameters (names and aliases) as AWS Tools for PowerShell. The non-secret
-    /// ones bind by property name (a CSV column, a tenant file's bucket spec); an empty value is "not given".
+    /// Where a bucket named by its parts lives (Get-MlBucket, New-MlBucket): -LocalPath for the local target, otherwise
+    /// Amazon S3 or an S3-compatible endpoint, reached with the connection parameters of ConnectedCommandBase. -Region
+    /// is both a part of the name and the region to connect to: when it is not given, the connection's region
+    /// (the profile, $StoredAWSRegion, AWS_REGION ...) is the name part.
     /// </summary>
     public abstract class BucketTargetCommandBase : BucketNameCommandBase
     {
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
-        public string? LocalPath { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("AWSProfileName")]
-        [EmptyAsNull]
-        [ArgumentCompleter(typeof(Completers.ProfileNameCompleter))]
-        public string? ProfileName { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? ProfileLocation { get; set; }
-
-        [Parameter]
-        [Alias("AK")]
-        [ValidateNotNullOrEmpty]
-        public string? AccessKey { get; set; }
-
-        [Parameter]
-        [Alias("SK")]
-        [ValidateNotNullOrEmpty]
-        public string? SecretKey { get; set; }
-
-        [Parameter]
-        [Alias("ST")]
-        [ValidateNotNullOrEmpty]
-        public string? SessionToken { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [EmptyAsNull]
-        public string? EndpointUrl { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [SwitchText]
-        public SwitchParameter ForcePathStyle { get; set; }
-
-        [Parameter]
-        public SwitchParameter SkipCertificateCheck { get; set; }
-
-        [Parameter]
-        [ValidatePattern(@"^\d{12}$")]
-        public string? ExpectedBucketOwner { get; set; }
-
-        /// <summary>Seconds one S3 request may take, retries included; connect and per-attempt waits are capped below it.</summary>
-        [Parameter]
-        [ValidateRange(1, 3600)]
-        public int TimeoutSec { get; set; } = S3Connection.DefaultTimeoutSec;
-
         /// <summary>The bucket object for <paramref name="name"/> on the target the parameters name.</summary>
-        protected MlBucket DescribeBucket(string name) => DescribeBucket(new BucketLocation
+        protected MlBucket DescribeBucket(string name)
         {
-            Name = name, CompanyPrefix = NullIfEmpty(CompanyPrefix), Environment = NullIfEmpty(Environment),
-            TenantId = NullIfEmpty(TenantId), Region = NullIfEmpty(Region),
-            LocalPath = LocalPath, ProfileName = ProfileName, ProfileLocation = ProfileLocation, AccessKey = AccessKey, SecretKey = SecretKey,
-            SessionToken = SessionToken, EndpointUrl = EndpointUrl, ForcePathStyle = ForcePathStyle, SkipCertificateCheck = SkipCertificateCheck,
-            ExpectedBucketOwner = ExpectedBucketOwner, TimeoutSec = MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeoutSec : (int?)null,
-        });
+            var location = LocationFor(name);
+            location.CompanyPrefix = NullIfEmpty(CompanyPrefix); location.Environment = NullIfEmpty(Environment);
+            location.TenantId = NullIfEmpty(TenantId); location.Region = NullIfEmpty(Region);
+            return DescribeBucket(location);
+        }
+
+        /// <summary>The region part of a name built from parts: -Region, else the region the connection resolves to.</summary>
+        protected override string RegionForName()
+        {
+            if (!string.IsNullOrEmpty(Region)) return Region!;
+            if (LocalPath != null)
+                throw new MlLayoutException("RegionMissing", ErrorKind.InvalidArgument, "Region",
+                    "The bucket name is built from its parts, and the local target has no region to take the last part from: give -Region (us-west-2, say) or the full name.");
+            // Resolving sends nothing: the region comes from the parameters, the session, the profile or the environment.
+            var connected = DescribeBucket(LocationFor(""));
+            Region = connected.Region;
+            return Region ?? "";
+        }
 
         protected static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
     }

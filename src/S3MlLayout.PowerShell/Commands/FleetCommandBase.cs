@@ -17,28 +17,6 @@ namespace S3MlLayout.PowerShell.Commands
     /// </summary>
     public abstract class FleetCommandBase : TenantCommandBase
     {
-        [Parameter]
-        [Alias("AK")]
-        [ValidateNotNullOrEmpty]
-        public string? AccessKey { get; set; }
-
-        [Parameter]
-        [Alias("SK")]
-        [ValidateNotNullOrEmpty]
-        public string? SecretKey { get; set; }
-
-        [Parameter]
-        [Alias("ST")]
-        [ValidateNotNullOrEmpty]
-        public string? SessionToken { get; set; }
-
-        [Parameter]
-        public SwitchParameter SkipCertificateCheck { get; set; }
-
-        [Parameter]
-        [ValidateRange(1, 3600)]
-        public int TimeoutSec { get; set; } = S3Connection.DefaultTimeoutSec;
-
         /// <summary>Marker writes in flight at once across the whole fleet.</summary>
         [Parameter]
         [ValidateRange(1, 512)]
@@ -67,7 +45,7 @@ namespace S3MlLayout.PowerShell.Commands
         }
 
         /// <summary>
-        /// Whether a bucket found on the target is one this command's filters cover (-Environment, -Tenant, -Region), so
+        /// Whether a bucket found on the target is one this command's filters cover (-Environment, -Tenant, -TenantRegion, -Region), so
         /// that one left out of the tenant files shows as no longer declared, and one merely filtered out does not.
         /// </summary>
         private bool InFilters(MlBucket bucket)
@@ -75,18 +53,22 @@ namespace S3MlLayout.PowerShell.Commands
             static bool Matches(string[] patterns, string? value) =>
                 value != null && patterns.Any(p => new WildcardPattern(p, WildcardOptions.IgnoreCase).IsMatch(value));
             return Matches(Environment, bucket.Environment) && Matches(Tenant, bucket.TenantId)
-                && (Region.All(r => r == "*") || Matches(Region, bucket.Region));
+                && (TenantRegion.All(r => r == "*") || Matches(TenantRegion, bucket.Region))
+                && (string.IsNullOrEmpty(Region) || string.Equals(Region, bucket.Region, StringComparison.OrdinalIgnoreCase));
         }
 
-        private MlBucket Describe(MlBucketSpec spec) => DescribeBucket(new Common.BucketLocation
+        /// <summary>A spec's bucket: its own connection (the files' as LoadSpecs overrode it) with the other connection parameters.</summary>
+        private MlBucket Describe(MlBucketSpec spec)
         {
-            Name = spec.Name, CompanyPrefix = spec.CompanyPrefix, Environment = spec.Environment, TenantId = spec.TenantId, Region = spec.Region,
-            LocalPath = spec.LocalPath,
-            ProfileName = spec.LocalPath == null ? spec.ProfileName : null, EndpointUrl = spec.LocalPath == null ? spec.EndpointUrl : null,
-            ForcePathStyle = spec.LocalPath == null && spec.ForcePathStyle,
-            AccessKey = AccessKey, SecretKey = SecretKey, SessionToken = SessionToken, SkipCertificateCheck = SkipCertificateCheck,
-            TimeoutSec = MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeoutSec : (int?)null,
-        });
+            var location = LocationFor(spec.Name);
+            location.CompanyPrefix = spec.CompanyPrefix; location.Environment = spec.Environment; location.TenantId = spec.TenantId; location.Region = spec.Region;
+            location.LocalPath = spec.LocalPath;
+            location.ProfileName = spec.LocalPath == null ? spec.ProfileName : null;
+            location.ProfileLocation = spec.LocalPath == null ? spec.ProfileLocation : null;
+            location.EndpointUrl = spec.LocalPath == null ? spec.EndpointUrl : null;
+            location.ForcePathStyle = spec.LocalPath == null && spec.ForcePathStyle;
+            return DescribeBucket(location);
+        }
 
         /// <summary>A file written for a reviewer (plan JSON, Markdown); its folder is created.</summary>
         protected void WriteTextFile(string path, string text)

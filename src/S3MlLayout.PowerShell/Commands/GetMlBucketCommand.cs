@@ -17,30 +17,33 @@ namespace S3MlLayout.PowerShell.Commands
     {
         private const string ListSet = "List";
 
-        // CompanyPrefix and Environment are also filters of the listing: the same parameters, in the List set too.
-        [Parameter(ParameterSetName = PartsSet, Mandatory = true)]
-        [Parameter(ParameterSetName = OverrideSet)]
+        // CompanyPrefix and Environment are also filters of the listing: the same parameters, in the List set too. By
+        // property name as in the base, so a tenant spec or a CSV row names its bucket here as in New-MlBucket.
+        [Parameter(ParameterSetName = PartsSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = OverrideSet, ValueFromPipelineByPropertyName = true)]
         [Parameter(ParameterSetName = ListSet)]
         public new string CompanyPrefix { get => base.CompanyPrefix; set => base.CompanyPrefix = value; }
 
-        [Parameter(ParameterSetName = PartsSet, Mandatory = true)]
-        [Parameter(ParameterSetName = OverrideSet)]
+        [Parameter(ParameterSetName = PartsSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = OverrideSet, ValueFromPipelineByPropertyName = true)]
         [Parameter(ParameterSetName = ListSet)]
         [ArgumentCompleter(typeof(EnvironmentCompleter))]
         public new string Environment { get => base.Environment; set => base.Environment = value; }
 
-        // -Region names the connection's region for a listing too (Amazon S3 lists the buckets of that region).
-        [Parameter(ParameterSetName = PartsSet, Mandatory = true)]
-        [Parameter(ParameterSetName = OverrideSet)]
-        [Parameter(ParameterSetName = ListSet)]
-        [ArgumentCompleter(typeof(RegionCompleter))]
-        public new string Region { get => base.Region; set => base.Region = value; }
+        // -Region (ConnectedCommandBase, every set) names the connection's region for a listing too (Amazon S3 lists the buckets of that region).
 
         /// <summary>Lists only the buckets of the tenants that match (wildcards).</summary>
         [Parameter(ParameterSetName = ListSet)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
         public string[]? Tenant { get; set; }
+
+        /// <summary>Date partitions carried on the bucket object for Add-MlSolution -Date, as New-MlBucket -Date; a tenant spec's dates bind here.</summary>
+        [Parameter(ParameterSetName = PartsSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = OverrideSet, ValueFromPipelineByPropertyName = true)]
+        [Common.TextList]
+        [AllowEmptyCollection]
+        public System.DateTime[] Date { get; set; } = new System.DateTime[0];
 
         /// <summary>Reads each listed bucket's settings and bucket.json (more requests per bucket).</summary>
         [Parameter(ParameterSetName = ListSet)]
@@ -57,6 +60,7 @@ namespace S3MlLayout.PowerShell.Commands
                     return;
                 }
                 var bucket = DescribeBucket(ResolveBucketName());
+                if (Date.Length > 0) bucket.Date = Date;
                 var target = OpenBucket(bucket);
                 // Started, not awaited: names piped in are read concurrently, and each bucket goes downstream in turn.
                 StartBucket(async (job, ct) =>

@@ -23,6 +23,7 @@ namespace S3MlLayout.PowerShell.Commands
         public DateTime[] Date { get; set; } = new DateTime[0];
 
         [Parameter]
+        [ArgumentCompleter(typeof(Completers.IncludeCompleter))]
         public string[] Include { get; set; } = new string[0];
 
         protected override void ProcessRecord()

@@ -10,11 +10,12 @@ using S3MlLayout.Engine.Storage;
 namespace S3MlLayout.PowerShell.Commands
 {
     /// <summary>Lists the solutions declared in a bucket, with their template, version and when they were provisioned.</summary>
-    [Cmdlet(VerbsCommon.Get, "MlSolution")]
+    [Cmdlet(VerbsCommon.Get, "MlSolution", DefaultParameterSetName = BucketSet)]
     [OutputType(typeof(MlSolution))]
-    public sealed class GetMlSolutionCommand : Common.MlCmdlet
+    public sealed class GetMlSolutionCommand : BucketInputCommandBase
     {
-        [Parameter(Mandatory = true, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = BucketSet)]
+        [Common.BucketTransformation]
         [ValidateNotNull]
         public MlBucket? Bucket { get; set; }
 
@@ -23,6 +24,7 @@ namespace S3MlLayout.PowerShell.Commands
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
         [Alias("Solution")]
+        [ArgumentCompleter(typeof(Completers.SolutionNameCompleter))]
         public string[]? Name { get; set; }
 
         protected override void ProcessRecord()
@@ -30,7 +32,8 @@ namespace S3MlLayout.PowerShell.Commands
             try
             {
                 var patterns = Name?.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
-                using var target = OpenExistingBucket(Bucket!);
+                var bucket = BucketOf(Bucket);
+                using var target = OpenExistingBucket(bucket);
                 var problems = new List<MlLayoutException>();
                 var solutions = Run(ct => SolutionCatalog.ListAsync(target, patterns == null ? null : n => patterns.Any(p => p.IsMatch(n)), problems.Add, ct));
                 foreach (var problem in problems) Report(problem);
@@ -40,7 +43,7 @@ namespace S3MlLayout.PowerShell.Commands
                     if (!WildcardPattern.ContainsWildcardCharacters(name) && !solutions.Any(s => string.Equals(s.Solution, name, StringComparison.OrdinalIgnoreCase))
                         && !problems.Any(p => p.Target == target.Describe(DeclaredLayout.KeyFor(name))))
                         Report(new MlLayoutException("SolutionNotDeclared", ErrorKind.ObjectNotFound, target.Describe($"{LayoutExpander.SolutionsFolder}/{name}/"),
-                            $"Solution '{name}' has no declared layout in {Bucket!.Uri}; list the declared solutions with Get-MlSolution, or provision it with Add-MlSolution."));
+                            $"Solution '{name}' has no declared layout in {bucket.Uri}; list the declared solutions with Get-MlSolution, or provision it with Add-MlSolution."));
             }
             catch (MlLayoutException e)
             {

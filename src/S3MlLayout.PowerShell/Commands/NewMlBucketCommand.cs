@@ -99,6 +99,7 @@ namespace S3MlLayout.PowerShell.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [TextList]
         [AllowEmptyCollection]
+        [ArgumentCompleter(typeof(Completers.IncludeCompleter))]
         public string[] Include { get; set; } = new string[0];
 
         /// <summary>Date partitions, carried on the bucket object for Add-MlSolution -Date.</summary>
@@ -120,6 +121,7 @@ namespace S3MlLayout.PowerShell.Commands
 
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             _explicit = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
             // By name, a spec's properties would not bind: only a piped spec gives the bucket everything it asks for.
             if (_explicit.Contains(nameof(TenantSpec)))

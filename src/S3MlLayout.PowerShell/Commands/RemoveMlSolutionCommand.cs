@@ -13,18 +13,20 @@ namespace S3MlLayout.PowerShell.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "MlSolution", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = BucketSet)]
     [OutputType(typeof(SolutionRemoveResult))]
-    public sealed class RemoveMlSolutionCommand : Common.MlCmdlet
+    public sealed class RemoveMlSolutionCommand : BucketInputCommandBase
     {
-        private const string BucketSet = "Bucket";
         private const string InputObjectSet = "InputObject";
 
         [Parameter(ParameterSetName = BucketSet, Mandatory = true, ValueFromPipeline = true)]
+        [Common.BucketTransformation]
         [ValidateNotNull]
         public MlBucket? Bucket { get; set; }
 
         [Parameter(ParameterSetName = BucketSet, Mandatory = true, Position = 0)]
+        [Parameter(ParameterSetName = BucketNameSet, Mandatory = true, Position = 0)]
         [ValidateNotNullOrEmpty]
         [Alias("Solution")]
+        [ArgumentCompleter(typeof(Completers.SolutionNameCompleter))]
         public string[] Name { get; set; } = new string[0];
 
         /// <summary>Solutions from Get-MlSolution.</summary>
@@ -38,10 +40,10 @@ namespace S3MlLayout.PowerShell.Commands
 
         protected override void ProcessRecord()
         {
-            var bucket = InputObject?.Bucket ?? Bucket!;
             var names = InputObject != null ? new[] { InputObject.Solution } : Name;
             try
             {
+                var bucket = InputObject != null ? Connected(InputObject.Bucket) : BucketOf(Bucket);
                 foreach (var solution in names) LayoutExpander.CheckSolutionName(solution);
                 var target = OpenBucket(bucket);
                 var context = ContextFor(target);

@@ -37,7 +37,8 @@ namespace S3MlLayout.PowerShell.Commands
                 try
                 {
                     var given = ParameterSetName == BucketNameSet ? BucketOf(null) : Bucket;
-                    var bucket = group.First().Source ?? (given != null && given.Name == group.Key ? given : null)
+                    var source = group.First().Source;
+                    var bucket = (source != null ? Connected(source) : null) ?? (given != null && given.Name == group.Key ? (ParameterSetName == BucketNameSet ? given : Connected(given)) : null)
                         ?? throw new MlLayoutException("RepairBucketUnknown", ErrorKind.InvalidArgument, group.Key,
                             $"The findings for bucket '{group.Key}' do not carry their bucket (they were not piped from Get-MlLayoutDrift); pass it with -Bucket or -BucketName.");
                     Repair(bucket, group.ToList());

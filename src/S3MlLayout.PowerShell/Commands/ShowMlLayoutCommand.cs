@@ -34,6 +34,7 @@ namespace S3MlLayout.PowerShell.Commands
         public DateTime[] Date { get; set; } = new DateTime[0];
 
         [Parameter(ParameterSetName = TemplateSet)]
+        [ArgumentCompleter(typeof(Completers.IncludeCompleter))]
         public string[] Include { get; set; } = new string[0];
 
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = NodeSet)]

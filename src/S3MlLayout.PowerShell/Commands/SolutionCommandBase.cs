@@ -58,6 +58,7 @@ namespace S3MlLayout.PowerShell.Commands
         /// <summary>An explicit -Template is resolved before the first record, so a bad one stops the command before any bucket.</summary>
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             try
             {
                 FormerName.Check(this, Name);

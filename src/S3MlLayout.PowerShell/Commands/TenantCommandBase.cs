@@ -9,9 +9,12 @@ namespace S3MlLayout.PowerShell.Commands
 {
     /// <summary>
     /// What the commands that read tenant files share: the files or folders (-Path), the -Environment, -Tenant and
-    /// -Region filters, and the connection parameters that override the files' connection defaults.
+    /// -TenantRegion filters, and the connection parameters (ConnectedCommandBase) that override the files' connection
+    /// defaults. -Region is the connection's region here too: a bucket lives in its tenant file's region, so -Region
+    /// selects the buckets of that one region (what the old -Region filter did with one name); wildcards and lists are
+    /// -TenantRegion's, and -Region refuses them rather than read them as a region.
     /// </summary>
-    public abstract class TenantCommandBase : Common.MlCmdlet
+    public abstract class TenantCommandBase : ConnectedCommandBase
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName", "PSPath")]
@@ -20,44 +23,36 @@ namespace S3MlLayout.PowerShell.Commands
 
         [Parameter]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(Completers.TenantValueCompleter))]
         [ValidateNotNullOrEmpty]
         public string[] Environment { get; set; } = { "*" };
 
         [Parameter]
         [Alias("TenantId")]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(Completers.TenantValueCompleter))]
         [ValidateNotNullOrEmpty]
         public string[] Tenant { get; set; } = { "*" };
 
+        /// <summary>The regions to take from the files (wildcards); all when omitted. Was -Region before this release.</summary>
         [Parameter]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(Completers.RegionCompleter))]
         [ValidateNotNullOrEmpty]
-        public string[] Region { get; set; } = { "*" };
-
-        [Parameter]
-        [Alias("AWSProfileName")]
-        [ValidateNotNullOrEmpty]
-        public string? ProfileName { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? EndpointUrl { get; set; }
-
-        [Parameter]
-        public SwitchParameter ForcePathStyle { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? LocalPath { get; set; }
+        public string[] TenantRegion { get; set; } = { "*" };
 
         private readonly List<string> _files = new List<string>();
         private readonly List<MlLayoutException> _errors = new List<MlLayoutException>();
 
         protected override void BeginProcessing()
         {
-            if (LocalPath != null && (ProfileName != null || EndpointUrl != null || ForcePathStyle.IsPresent))
+            base.BeginProcessing();
+            if (LocalPath != null && ExplicitConnectionParameters.Any(p => p != nameof(LocalPath) && p != nameof(Region)))
                 Fail("LocalPathWithConnection", ErrorKind.InvalidArgument, LocalPath,
-                    "-LocalPath selects the local target; -ProfileName, -EndpointUrl and -ForcePathStyle do not apply to it. Give one or the other.");
+                    "-LocalPath selects the local target; the S3 connection parameters (-ProfileName, -EndpointUrl, -AccessKey ...) do not apply to it. Give one or the other.");
+            if (Region != null && (WildcardPattern.ContainsWildcardCharacters(Region) || Region.IndexOfAny(new[] { ' ', ',', ';' }) >= 0))
+                Fail("RegionIsNotAFilter", ErrorKind.InvalidArgument, Region,
+                    $"-Region is the connection's region, one name such as us-west-2 (it selects the buckets of that region). To choose among the files' regions with wildcards or a list, use -TenantRegion '{Region}'.");
         }
 
         protected override void ProcessRecord()
@@ -117,13 +112,14 @@ namespace S3MlLayout.PowerShell.Commands
             bool? forcePathStyle = MyInvocation.BoundParameters.ContainsKey(nameof(ForcePathStyle)) ? ForcePathStyle.IsPresent : (bool?)null;
             var environments = Patterns(Environment);
             var tenants = Patterns(Tenant);
-            var regions = Patterns(Region);
+            var regions = Patterns(TenantRegion);
             var chosen = new List<MlBucketSpec>();
             foreach (var spec in specs)
             {
-                if (!environments.Any(p => p.IsMatch(spec.Environment)) || !tenants.Any(p => p.IsMatch(spec.TenantId)) || !regions.Any(p => p.IsMatch(spec.Region)))
+                if (!environments.Any(p => p.IsMatch(spec.Environment)) || !tenants.Any(p => p.IsMatch(spec.TenantId)) || !regions.Any(p => p.IsMatch(spec.Region))
+                    || (Region != null && !string.Equals(Region, spec.Region, System.StringComparison.OrdinalIgnoreCase)))
                     continue;
-                TenantCatalog.OverrideConnection(spec, ProfileName, EndpointUrl, forcePathStyle, localPath);
+                TenantCatalog.OverrideConnection(spec, ProfileName, EndpointUrl, forcePathStyle, localPath, ProfileLocation == null ? null : ResolvePath(ProfileLocation));
                 chosen.Add(spec);
             }
             return chosen;

@@ -68,6 +68,7 @@ namespace S3MlLayout.PowerShell.Commands
 
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             try { WriteObjectsPlan.CheckFolderArgument(Folder); }
             catch (MlLayoutException e) { Fail(e); }
         }

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Management.Automation;
 using S3MlLayout.Engine.Naming;
 using S3MlLayout.Engine.Storage;
+using S3MlLayout.Engine.Tenants;
 
 namespace S3MlLayout.PowerShell.Common
 {
@@ -25,6 +26,8 @@ namespace S3MlLayout.PowerShell.Common
         public string? ProfileLocation { get; set; }
         public string? AccessKey { get; set; }
         public string? SecretKey { get; set; }
+        /// <summary>Which parameter gave the keys (-Credential), for the verbose line; null is -AccessKey/-SecretKey.</summary>
+        public string? KeySource { get; set; }
         public string? SessionToken { get; set; }
         public string? EndpointUrl { get; set; }
         public bool ForcePathStyle { get; set; }
@@ -42,18 +45,84 @@ namespace S3MlLayout.PowerShell.Common
     /// Binds a bucket that crossed a process boundary (Start-Job/Receive-Job, Invoke-Command, Import-Clixml): PowerShell
     /// hands over a property bag typed Deserialized.S3MlLayout.Engine.Storage.MlBucket. It is rebuilt from its name and
     /// non-secret connection settings; the credentials are resolved afresh when the bucket is opened
-    /// (<see cref="MlCmdlet"/>.OpenExistingBucket), where errors keep their ErrorIds. Anything else is passed on
-    /// unchanged, so it still fails to bind (InputObjectNotBound): a [pscustomobject] with a Name is not a bucket.
+    /// (<see cref="MlCmdlet"/>.OpenExistingBucket), where errors keep their ErrorIds. A tenant spec (Import-MlTenant)
+    /// and any object with a BucketName property (a CSV row) become a named, not yet connected bucket. Anything else
+    /// is passed on unchanged, so it still fails to bind (InputObjectNotBound): a [pscustomobject] with a Name is not a bucket.
     /// </summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class BucketTransformationAttribute : ArgumentTransformationAttribute
     {
         internal const string DeserializedTypeName = "Deserialized.S3MlLayout.Engine.Storage.MlBucket";
 
-        public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData) =>
-            inputData is PSObject wrapped && !(wrapped.BaseObject is MlBucket) && wrapped.TypeNames.Contains(DeserializedTypeName)
-                ? Rebuild(wrapped) ?? inputData
-                : inputData;
+        internal const string DeserializedSpecTypeName = "Deserialized.S3MlLayout.Engine.Tenants.MlBucketSpec";
+
+        public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
+        {
+            object? bare = inputData is PSObject w ? w.BaseObject : inputData;
+            if (bare is MlBucket || bare == null) return inputData;
+            // A tenant spec is a bucket too: named here, connected by the cmdlet (BucketInputCommandBase.BucketOf) from
+            // the spec's connection properties, which bind by name, and the parameters given beside it.
+            if (bare is MlBucketSpec spec) return FromSpec(spec);
+            if (!(inputData is PSObject wrapped)) return inputData;
+            if (wrapped.TypeNames.Contains(DeserializedTypeName)) return Rebuild(wrapped) ?? inputData;
+            // Any other object (a CSV row, a copied spec) that names its bucket in BucketName; module objects never do.
+            string? name = Text(wrapped, "BucketName") ?? (wrapped.TypeNames.Contains(DeserializedSpecTypeName) ? Text(wrapped, "Name") : null);
+            if (name == null || (bare.GetType().Namespace ?? "").StartsWith("S3MlLayout", StringComparison.Ordinal)) return inputData;
+            return Described(name, wrapped);
+        }
+
+        /// <summary>
+        /// A bucket that is named but not connected yet: S3 with no connection (the marker <see cref="IsUnconnected"/>
+        /// tests). It carries the name parts and what to provision (solutions, template, folders, dates) of its source.
+        /// </summary>
+        /// <summary>
+        /// The connection a named bucket's source carries (a spec's profile, endpoint ...): given as an argument
+        /// (-Bucket $spec) rather than piped, its properties do not bind to the connection parameters, so they ride here.
+        /// </summary>
+        internal static readonly System.Runtime.CompilerServices.ConditionalWeakTable<MlBucket, BucketLocation> Carried =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<MlBucket, BucketLocation>();
+
+        private static MlBucket Described(string name, PSObject data)
+        {
+            var bucket = NamedFrom(name, data);
+            Carried.Add(bucket, new BucketLocation
+            {
+                Name = name, Region = Text(data, "Region"), LocalPath = Text(data, "LocalPath"), ProfileName = Text(data, "ProfileName"),
+                ProfileLocation = Text(data, "ProfileLocation"), EndpointUrl = Text(data, "EndpointUrl"),
+                ForcePathStyle = Value(data, "ForcePathStyle") is object flag && LanguagePrimitives.IsTrue(flag is string text ? text.Trim().ToLowerInvariant() is "true" or "yes" or "1" : flag),
+            });
+            return bucket;
+        }
+
+        private static MlBucket NamedFrom(string name, PSObject data) => new MlBucket
+        {
+            Name = name, Kind = StorageKind.S3, Uri = $"s3://{name}/",
+            CompanyPrefix = Text(data, "CompanyPrefix"), Environment = Text(data, "Environment"), TenantId = Text(data, "TenantId"), Region = Text(data, "Region"),
+            Solution = Texts(Value(data, "Solution")), Template = Text(data, "Template"), Include = Texts(Value(data, "Include")),
+            Date = TextListAttribute.Split(Value(data, "Date")).Select(d => d is DateTime t ? t : DateTime.TryParse(d.ToString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var parsed) ? parsed : (DateTime?)null)
+                .Where(d => d != null).Select(d => d!.Value).ToArray(),
+        };
+
+        private static MlBucket FromSpec(MlBucketSpec spec)
+        {
+            var bucket = new MlBucket
+            {
+                Name = spec.Name, Kind = StorageKind.S3, Uri = $"s3://{spec.Name}/",
+                CompanyPrefix = spec.CompanyPrefix, Environment = spec.Environment, TenantId = spec.TenantId, Region = spec.Region,
+                Solution = spec.Solution, Template = spec.Template as string ?? spec.Layout?.Name, Include = spec.Include, Date = spec.Date,
+            };
+            // As New-MlBucket's bucket of a spec: Add-MlSolution takes the spec's resolved template and writes its documents.
+            if (spec.Layout != null) Engine.Tenants.TenantOrigin.Attach(bucket, new Engine.Tenants.TenantOrigin(spec, spec.ToBucketSettings()));
+            Carried.Add(bucket, new BucketLocation
+            {
+                Name = spec.Name, Region = spec.Region, LocalPath = spec.LocalPath, ProfileName = spec.ProfileName, ProfileLocation = spec.ProfileLocation,
+                EndpointUrl = spec.EndpointUrl, ForcePathStyle = spec.ForcePathStyle,
+            });
+            return bucket;
+        }
+
+        /// <summary>A bucket this attribute named from a spec or an object, not yet connected.</summary>
+        internal static bool IsUnconnected(MlBucket bucket) => bucket.Kind == StorageKind.S3 && bucket.Connection == null && bucket.LocalPath == null;
 
         /// <summary>The bucket a deserialized bucket stands for; null when its properties do not make one.</summary>
         internal static MlBucket? Rebuild(PSObject data)

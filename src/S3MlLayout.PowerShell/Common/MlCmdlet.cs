@@ -123,7 +123,7 @@ namespace S3MlLayout.PowerShell.Common
             }
         }
 
-        private static readonly string[] SecretParameters = { "SecretKey", "SessionToken", "AccessKey" };
+        private static readonly string[] SecretParameters = { "SecretKey", "SessionToken", "AccessKey", "Credential" };
 
         /// <summary>The bound parameters as plain data for the audit record: never a secret.</summary>
         private IReadOnlyDictionary<string, object?> AuditParameters()
@@ -159,13 +159,13 @@ namespace S3MlLayout.PowerShell.Common
 
         private void Reconnect(MlBucket bucket, BucketConnection described)
         {
-            var connection = S3ConnectionResolver.Resolve(new S3ConnectionSettings
+            var connection = S3ConnectionResolver.Resolve(WithSessionDefaults(new S3ConnectionSettings
             {
                 Region = described.Region.Length == 0 ? null : described.Region, ProfileName = described.ProfileName,
                 EndpointUrl = described.EndpointUrl, ForcePathStyle = described.ForcePathStyle, ExpectedBucketOwner = described.ExpectedBucketOwner,
                 SkipCertificateCheck = described.SkipCertificateCheck,
                 TimeoutSec = described.Timeout > TimeSpan.Zero ? (int)Math.Ceiling(described.Timeout.TotalSeconds) : (int?)null,
-            }, debug: WriteVerbose); // -Verbose, not -Debug: -Debug prompts per line in pwsh 7 and fails under -NonInteractive
+            }), debug: WriteVerbose); // -Verbose, not -Debug: -Debug prompts per line in pwsh 7 and fails under -NonInteractive
             S3Buckets.Attach(bucket, connection);
             bucket.Region = connection.Region;
         }
@@ -200,11 +200,13 @@ namespace S3MlLayout.PowerShell.Common
                 Region = location.Region, ProfileName = location.ProfileName, ProfileLocation = location.ProfileLocation == null ? null : ResolvePath(location.ProfileLocation),
                 AccessKey = location.AccessKey, SecretKey = location.SecretKey, SessionToken = location.SessionToken, EndpointUrl = location.EndpointUrl,
                 ForcePathStyle = location.ForcePathStyle, ExpectedBucketOwner = location.ExpectedBucketOwner, SkipCertificateCheck = location.SkipCertificateCheck,
-                TimeoutSec = location.TimeoutSec ?? S3Connection.DefaultTimeoutSec,
+                TimeoutSec = location.TimeoutSec ?? S3Connection.DefaultTimeoutSec, KeySource = location.KeySource,
             };
+            WithSessionDefaults(settings);
             // One connection (one client, one caller lookup) per distinct setting in a command's run, however many
             // buckets use it: a pipeline of tenants or a fleet does not resolve and connect once per bucket.
             string key = string.Join("\n", settings.Region, settings.ProfileName, settings.ProfileLocation, settings.AccessKey, settings.SecretKey, settings.SessionToken,
+                settings.KeySource, settings.SessionRegion, settings.SessionProfileName, settings.SessionAccessKey, settings.SessionSecretKey, settings.SessionSessionToken,
                 settings.EndpointUrl, settings.ForcePathStyle, settings.ExpectedBucketOwner, settings.SkipCertificateCheck, settings.TimeoutSec);
             if (!_connections.TryGetValue(key, out var connection))
             {
@@ -215,6 +217,24 @@ namespace S3MlLayout.PowerShell.Common
             S3Buckets.Attach(bucket, connection);
             bucket.Region = connection.Region;
             return bucket;
+        }
+
+        /// <summary>
+        /// AWS Tools' session defaults, as Set-DefaultAWSRegion and Set-AWSCredential leave them: $StoredAWSRegion (a
+        /// region name) and $StoredAWSCredentials (a profile name, or an object holding keys). Read from the session
+        /// without loading AWS Tools: see <see cref="SessionCredentials"/>. The resolver ranks them below the parameters.
+        /// </summary>
+        internal S3ConnectionSettings WithSessionDefaults(S3ConnectionSettings settings)
+        {
+            var region = SessionState.PSVariable.GetValue("StoredAWSRegion");
+            string? regionText = (region is PSObject wrapped ? wrapped.BaseObject : region)?.ToString();
+            settings.SessionRegion = string.IsNullOrWhiteSpace(regionText) ? null : regionText!.Trim();
+            var stored = SessionCredentials.Read(SessionState.PSVariable.GetValue("StoredAWSCredentials"));
+            settings.SessionProfileName = stored.ProfileName;
+            settings.SessionAccessKey = stored.AccessKey;
+            settings.SessionSecretKey = stored.SecretKey;
+            settings.SessionSessionToken = stored.SessionToken;
+            return settings;
         }
 
         private string ResolveDirectory(string path)

@@ -154,4 +154,30 @@ public sealed class S3ConnectionResolverTests : IDisposable
             Assert.DoesNotContain("token-value", text);
         }
     }
+
+    // AWS Tools' session defaults ($StoredAWSRegion, $StoredAWSCredentials): below the parameters, above the environment.
+    [Fact]
+    public void Session_defaults_come_after_the_parameters_and_before_the_environment()
+    {
+        var session = new S3ConnectionSettings { SessionRegion = "eu-north-1", SessionAccessKey = "AKIASESSION000000001", SessionSecretKey = "session-secret" };
+        var connection = Resolve(session, EverythingSet);
+        Assert.Equal(("eu-north-1", "$StoredAWSRegion (Set-DefaultAWSRegion)"), (connection.Region, connection.RegionSource));
+        Assert.Equal("AKIASESSION000000001", connection.Credentials.GetCredentials().AccessKey);
+        Assert.StartsWith("keys in $StoredAWSCredentials", connection.CredentialSource);
+
+        // -Region and the -ProfileName profile's region win over $StoredAWSRegion; -ProfileName over the stored keys.
+        var named = Resolve(new S3ConnectionSettings { ProfileName = "ml-admin", SessionRegion = "eu-north-1", SessionAccessKey = "AKIASESSION000000001", SessionSecretKey = "s" }, EverythingSet);
+        Assert.Equal(("eu-west-1", "profile 'ml-admin'"), (named.Region, named.RegionSource));
+        Assert.Equal("AKIAPROFILE000000001", named.Credentials.GetCredentials().AccessKey);
+        Assert.Equal("us-west-2", Resolve(new S3ConnectionSettings { Region = "us-west-2", SessionRegion = "eu-north-1" }, EverythingSet).Region);
+
+        // A profile name in $StoredAWSCredentials names the profile (before AWS_PROFILE); its region comes after $StoredAWSRegion.
+        var stored = Resolve(new S3ConnectionSettings { SessionProfileName = "ml-admin", SessionRegion = "eu-north-1" }, EverythingSet);
+        Assert.Equal("profile 'ml-admin' ($StoredAWSCredentials)", stored.CredentialSource);
+        Assert.Equal("eu-north-1", stored.Region);
+        Assert.Equal("eu-west-1", Resolve(new S3ConnectionSettings { SessionProfileName = "ml-admin" }, new Dictionary<string, string>()).Region);
+        var missing = Assert.Throws<MlLayoutException>(() => Resolve(new S3ConnectionSettings { SessionProfileName = "absent" }, EverythingSet));
+        Assert.Equal("ProfileNotFound", missing.ErrorId);
+        Assert.Contains("$StoredAWSCredentials", missing.Message);
+    }
 }
