@@ -124,6 +124,7 @@ namespace S3MlLayout.Engine.Drift.Sources
             {
                 // Checked whole (size, MD5) into a temporary file before a row is read: Parquet starts from its footer.
                 using var verified = await InventoryParquetFile.DownloadVerifiedAsync(stream, file, uri, cancellation).ConfigureAwait(false);
+                stream.Dispose(); // the GET is done: its connection goes back to the pool while the file is read
                 rows = await EngineComponents.ParquetInventoryReader.ReadAsync(verified, uri, OnRow, cancellation).ConfigureAwait(false);
             }
             else
