@@ -45,6 +45,7 @@
         'bin/S3MlLayout.Engine.dll'
         'bin/Dependencies/S3MlLayout.Engine.S3.dll'
         'bin/Dependencies/S3MlLayout.Engine.Yaml.dll'
+        'bin/Dependencies/S3MlLayout.Engine.Parquet.dll'
         'module/S3MlLayout.Format.ps1xml'
         'module/S3MlLayout.Types.ps1xml'
         'module/templates/master-solution.yaml'

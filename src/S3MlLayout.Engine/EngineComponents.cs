@@ -60,6 +60,8 @@ namespace S3MlLayout.Engine
     {
         internal const string S3AssemblyName = "S3MlLayout.Engine.S3";
         internal const string YamlAssemblyName = "S3MlLayout.Engine.Yaml";
+        /// <summary>net8.0 (Parquet.Net targets no netstandard): loads on PowerShell 7.4 and later only.</summary>
+        internal const string ParquetAssemblyName = "S3MlLayout.Engine.Parquet";
 
         private static readonly Lazy<ITemplateParser> s_templateParser =
             new Lazy<ITemplateParser>(() => Create<ITemplateParser>("S3MlLayout.Engine.Layouts.YamlTemplateParser", YamlAssemblyName, "read template files"));
@@ -70,11 +72,17 @@ namespace S3MlLayout.Engine
         private static readonly Lazy<IS3Support> s_s3 =
             new Lazy<IS3Support>(() => Create<IS3Support>("S3MlLayout.Engine.S3.S3Support", S3AssemblyName, "reach S3"));
 
+        private static readonly Lazy<Inventory.IParquetInventoryReader> s_parquet =
+            new Lazy<Inventory.IParquetInventoryReader>(() => Create<Inventory.IParquetInventoryReader>("S3MlLayout.Engine.Inventory.ParquetInventoryReader", ParquetAssemblyName, "read Parquet inventory reports"));
+
         public static ITemplateParser TemplateParser => s_templateParser.Value;
 
         public static Tenants.ITenantParser TenantParser => s_tenantParser.Value;
 
         public static IS3Support S3 => s_s3.Value;
+
+        /// <summary>Callers check the runtime first (InventorySource.EnsureReadable): on .NET Framework this cannot load.</summary>
+        public static Inventory.IParquetInventoryReader ParquetInventoryReader => s_parquet.Value;
 
         private static T Create<T>(string typeName, string assemblyName, string purpose) where T : class
         {

@@ -23,7 +23,7 @@ namespace S3MlLayout.Module.Tests
     /// </summary>
     [Collection(S3Collection.Name)]
     [Trait("Category", "S3")]
-    public sealed class InventoryDriftTests : IDisposable
+    public sealed partial class InventoryDriftTests : IDisposable
     {
         private readonly MotoServer _moto;
         private readonly Xunit.Abstractions.ITestOutputHelper _output;
@@ -155,13 +155,13 @@ namespace S3MlLayout.Module.Tests
         }
 
         /// <summary>Writes data files, manifest.json and manifest.checksum under inventory/{bucket}/{config}/ in the destination; returns the manifest URI.</summary>
-        private string UploadReport(string config, string stamp, string format, string schema, IReadOnlyList<byte[]> files, Func<byte[], byte[]>? damageManifest = null)
+        private string UploadReport(string config, string stamp, string format, string schema, IReadOnlyList<byte[]> files, Func<byte[], byte[]>? damageManifest = null, string extension = "csv.gz")
         {
             string root = $"inventory/{Bucket}/{config}/";
             var entries = new List<string>();
             for (int i = 0; i < files.Count; i++)
             {
-                string key = $"{root}data/{Guid.NewGuid()}.csv.gz";
+                string key = $"{root}data/{Guid.NewGuid()}.{extension}";
                 Upload(key, files[i]);
                 entries.Add($"{{\"key\":\"{key}\",\"size\":{files[i].Length},\"MD5checksum\":\"{Convert.ToHexString(MD5.HashData(files[i])).ToLowerInvariant()}\"}}");
             }

@@ -63,7 +63,7 @@ namespace S3MlLayout.Engine.Inventory
             return rows;
         }
 
-        private static MlLayoutException Corrupt(string uri, string problem, Exception? inner = null) =>
+        internal static MlLayoutException Corrupt(string uri, string problem, Exception? inner = null) =>
             new MlLayoutException("InventoryFileCorrupt", ErrorKind.InvalidData, uri,
                 $"The inventory data file does not match its manifest: {problem}. Nothing from this report is used; wait for the next report or pass another one with -InventoryManifest.", inner);
 

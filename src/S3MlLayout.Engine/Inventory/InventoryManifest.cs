@@ -51,7 +51,8 @@ namespace S3MlLayout.Engine.Inventory
             var schema = new InventorySchema(names);
             for (int i = 0; i < names.Count; i++)
             {
-                switch (names[i].ToLowerInvariant())
+                // CSV names fields StorageClass, Parquet storage_class: one match for both.
+                switch (names[i].Replace("_", "").ToLowerInvariant())
                 {
                     case "key": schema.Key = i; break;
                     case "size": schema.Size = i; break;
@@ -150,7 +151,7 @@ namespace S3MlLayout.Engine.Inventory
                     "PARQUET" => InventoryFileFormat.Parquet,
                     "ORC" => InventoryFileFormat.Orc,
                     _ => throw new MlLayoutException("InventoryFormatUnsupported", ErrorKind.InvalidData, uri,
-                        $"The inventory manifest's fileFormat '{Describe(formatText)}' is none of S3 Inventory's (CSV, Parquet, ORC); S3MlLayout reads CSV reports. Check that it is an S3 Inventory manifest.json."),
+                        $"The inventory manifest's fileFormat '{Describe(formatText)}' is none of S3 Inventory's (CSV, Parquet, ORC); S3MlLayout reads CSV and Parquet reports. Check that it is an S3 Inventory manifest.json."),
                 };
                 var schema = InventorySchema.Parse(Text(root, "fileSchema", uri), uri);
                 if (!root.TryGetProperty("files", out var filesElement) || filesElement.ValueKind != JsonValueKind.Array)

@@ -15,6 +15,8 @@ namespace S3MlLayout.PowerShell.Common
     /// Layout (docs/architecture.md, "Load contexts"):
     ///   bin/S3MlLayout.PowerShell.dll, bin/S3MlLayout.Engine.dll   default context: every parameter and output type
     ///   bin/Dependencies/*.dll                                      isolated: S3MlLayout.Engine.S3, S3MlLayout.Engine.Yaml,
+    ///                                                              S3MlLayout.Engine.Parquet (net8.0: PowerShell 7.4+ only),
+    ///                                                              Parquet.Net and its dependencies,
     ///                                                              AWSSDK.*, YamlDotNet (and, for Windows PowerShell,
     ///                                                              System.Text.Json and its support assemblies)
     /// </remarks>
@@ -100,9 +102,16 @@ namespace S3MlLayout.PowerShell.Common
         /// System.Memory ...), for Windows PowerShell only: on PowerShell 7 the runtime's copies serve both contexts,
         /// and a second System.Memory in a private context would mean a second Span&lt;T&gt;.
         /// </remarks>
+        /// <remarks>
+        /// Microsoft.IO.RecyclableMemoryStream (a Parquet.Net dependency) is a package, not part of .NET: private, like
+        /// Parquet.Net itself, so another module's copy of another version never answers for it.
+        /// </remarks>
         private static bool IsPrivate(string name) =>
-            !name.StartsWith("System.", StringComparison.OrdinalIgnoreCase) && !name.StartsWith("Microsoft.", StringComparison.OrdinalIgnoreCase)
+            (IsPackageNamedLikeFramework(name) || (!name.StartsWith("System.", StringComparison.OrdinalIgnoreCase) && !name.StartsWith("Microsoft.", StringComparison.OrdinalIgnoreCase)))
             && !s_beside!.Contains(name);
+
+        private static bool IsPackageNamedLikeFramework(string name) =>
+            string.Equals(name, "Microsoft.IO.RecyclableMemoryStream", StringComparison.OrdinalIgnoreCase);
 
         private static Assembly? OnAssemblyResolve(object? sender, ResolveEventArgs args)
         {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using S3MlLayout.Engine.Errors;
@@ -11,7 +12,8 @@ namespace S3MlLayout.Engine.Drift.Sources
     /// <summary>
     /// Objects read from an S3 Inventory report (Get-MlLayoutDrift -Inventory) instead of a listing: the manifest
     /// (already checked against manifest.checksum) names the data files, which are streamed a few at once, each
-    /// through one GZip stream and one buffer, and handed on a page of 1,000 rows at a time, so memory does not grow
+    /// through one GZip stream and one buffer (a Parquet file: into a checked temporary file, then one row group at a
+    /// time), and handed on a page of 1,000 rows at a time, so memory does not grow
     /// with the rows. Keys are URL-decoded, noncurrent versions and delete markers left out, so the rules see what a
     /// listing of the same bucket would show. Each file's size and MD5 are checked as it passes; a file that fails,
     /// or is missing, fails the whole read, and since <see cref="VouchesAtEnd"/> is true the check reports nothing
@@ -42,13 +44,36 @@ namespace S3MlLayout.Engine.Drift.Sources
         public long RowsRead => Interlocked.Read(ref _rows);
         private long _rows;
 
-        /// <summary>The formats this build reads; anything else is InventoryFormatUnsupported before a byte of data is read.</summary>
+        /// <summary>
+        /// The formats this build reads (CSV everywhere, Parquet on PowerShell 7.4+); anything else is refused before a
+        /// byte of data is read.
+        /// </summary>
         public static void EnsureReadable(InventoryManifest manifest)
         {
-            if (manifest.Format == InventoryFileFormat.Csv) return;
-            throw new MlLayoutException("InventoryFormatUnsupported", ErrorKind.InvalidData, manifest.Uri,
-                $"The inventory report {manifest.Uri} is written as {manifest.Format}; S3MlLayout reads CSV inventory reports (Parquet reports are not read yet, ORC ones are not read). " +
-                "Change the inventory configuration's format to CSV for the next report, or check by listing: Get-MlLayoutDrift -Scope Objects without -Inventory.");
+            switch (manifest.Format)
+            {
+                case InventoryFileFormat.Csv: return;
+                case InventoryFileFormat.Parquet:
+                    EnsureParquetRuntime(RuntimeInformation.FrameworkDescription, Environment.Version, manifest.Uri);
+                    return;
+                default:
+                    throw new MlLayoutException("InventoryFormatUnsupported", ErrorKind.InvalidData, manifest.Uri,
+                        $"The inventory report {manifest.Uri} is written as {manifest.Format}; S3MlLayout reads CSV and Parquet inventory reports, not ORC. " +
+                        "Change the inventory configuration's format to CSV or Parquet for the next report, or check by listing: Get-MlLayoutDrift -Scope Objects without -Inventory.");
+            }
+        }
+
+        /// <summary>
+        /// Parquet is read by S3MlLayout.Engine.Parquet, a net8.0 assembly (Parquet.Net targets no netstandard): it
+        /// cannot load on Windows PowerShell 5.1 (.NET Framework) or on PowerShell before 7.4 (.NET 6/7).
+        /// </summary>
+        internal static void EnsureParquetRuntime(string frameworkDescription, Version runtime, string uri)
+        {
+            bool framework = frameworkDescription.StartsWith(".NET Framework", StringComparison.OrdinalIgnoreCase);
+            if (!framework && runtime.Major >= 8) return;
+            throw new MlLayoutException("InventoryParquetNeedsPowerShell7", ErrorKind.NotSpecified, uri,
+                $"The inventory report {uri} is written as Parquet, which S3MlLayout reads on PowerShell 7.4 or later only (this session runs on {frameworkDescription}). " +
+                "Run the check in PowerShell 7 (pwsh), or change the inventory configuration's format to CSV, which is read everywhere, including Windows PowerShell 5.1.");
         }
 
         public async Task ReadAsync(IReadOnlyCollection<string> prefixes, Func<IReadOnlyList<ObjectRecord>, Task> onPage, CancellationToken cancellation)
@@ -85,15 +110,27 @@ namespace S3MlLayout.Engine.Drift.Sources
                 ?? throw new MlLayoutException("InventoryFileMissing", ErrorKind.ObjectNotFound, uri,
                     $"The inventory data file {uri}, named by {_manifest.Uri}, is not there (deleted, or expired by a lifecycle rule). Nothing from this report is used; wait for the next report or pass another one with -InventoryManifest.");
             var page = new List<ObjectRecord>(PageSize);
-            long rows = InventoryCsvReader.Read(stream, file, _manifest.Schema, uri, row =>
+            void OnRow(InventoryRow row)
             {
                 if (!row.IsCurrent || !Wanted(row.Key, prefixes)) return;
                 page.Add(new ObjectRecord(row.Key, row.Size, storageClass: row.StorageClass, lastModified: null));
                 if (page.Count < PageSize) return;
-                // The reader is synchronous (a byte loop); the page's handling completes at once unless it reads content.
+                // The readers call back synchronously; the page's handling completes at once unless it reads content.
                 onPage(page).GetAwaiter().GetResult();
                 page = new List<ObjectRecord>(PageSize);
-            }, cancellation);
+            }
+            long rows;
+            if (_manifest.Format == InventoryFileFormat.Parquet)
+            {
+                // Checked whole (size, MD5) into a temporary file before a row is read: Parquet starts from its footer.
+                using var verified = await InventoryParquetFile.DownloadVerifiedAsync(stream, file, uri, cancellation).ConfigureAwait(false);
+                stream.Dispose(); // the GET is done: its connection goes back to the pool while the file is read
+                rows = await EngineComponents.ParquetInventoryReader.ReadAsync(verified, uri, OnRow, cancellation).ConfigureAwait(false);
+            }
+            else
+            {
+                rows = InventoryCsvReader.Read(stream, file, _manifest.Schema, uri, OnRow, cancellation);
+            }
             if (page.Count > 0) await onPage(page).ConfigureAwait(false);
             Interlocked.Add(ref _rows, rows);
         }
