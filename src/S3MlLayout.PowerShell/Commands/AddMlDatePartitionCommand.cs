@@ -62,6 +62,7 @@ namespace S3MlLayout.PowerShell.Commands
 
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             try { FormerName.Check(this, Name); }
             catch (MlLayoutException e) { Fail(e); }
         }
@@ -82,20 +83,8 @@ namespace S3MlLayout.PowerShell.Commands
                 foreach (var solution in Solution) LayoutExpander.CheckSolutionName(solution);
                 var template = Template != null ? ResolveTemplate(Template) : null;
                 var target = OpenBucket(bucket);
-                var context = ContextFor(target);
                 var solutions = Solution;
-                StartBucket(async (job, ct) =>
-                {
-                    using (target)
-                    {
-                        var plan = await job.ReadAsync(async () =>
-                        {
-                            await BucketJob.RequireExistsAsync(target, ct).ConfigureAwait(false);
-                            return await AddDatePartitionsPlan.CreateAsync(context, solutions, dates, template, ct).ConfigureAwait(false);
-                        }, ct).ConfigureAwait(false);
-                        await job.ExecuteAsync(plan, plan.ApplyAsync, ct).ConfigureAwait(false);
-                    }
-                });
+                StartPlanned(target, (context, ct) => AddDatePartitionsPlan.CreateAsync(context, solutions, dates, template, ct), plan => plan.ApplyAsync);
             }
             catch (MlLayoutException e)
             {

@@ -56,20 +56,8 @@ namespace S3MlLayout.PowerShell.Commands
                 if (origin != null) request.Documents = TenantDocuments.Render(Applied(origin.Spec, template, templateFromSpec), origin.Declared);
                 request.Check();
                 var target = OpenBucket(bucket);
-                var context = ContextFor(target);
                 // Started, not awaited: the next piped bucket's reads begin while this one's are on their way.
-                StartBucket(async (job, ct) =>
-                {
-                    using (target)
-                    {
-                        var plan = await job.ReadAsync(async () =>
-                        {
-                            await BucketJob.RequireExistsAsync(target, ct).ConfigureAwait(false);
-                            return await AddSolutionPlan.CreateAsync(context, request, ct).ConfigureAwait(false);
-                        }, ct).ConfigureAwait(false);
-                        await job.ExecuteAsync(plan, plan.ApplyAsync, ct).ConfigureAwait(false);
-                    }
-                });
+                StartPlanned(target, (context, ct) => AddSolutionPlan.CreateAsync(context, request, ct), plan => plan.ApplyAsync);
             }
             catch (MlLayoutException e)
             {

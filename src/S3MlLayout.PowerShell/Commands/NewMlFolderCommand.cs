@@ -62,19 +62,7 @@ namespace S3MlLayout.PowerShell.Commands
             try
             {
                 var target = OpenBucket(BucketOf(Bucket));
-                var context = ContextFor(target);
-                StartBucket(async (job, ct) =>
-                {
-                    using (target)
-                    {
-                        var plan = await job.ReadAsync(async () =>
-                        {
-                            await BucketJob.RequireExistsAsync(target, ct).ConfigureAwait(false);
-                            return await CreateFoldersPlan.CreateAsync(context, _keys, ct).ConfigureAwait(false);
-                        }, ct).ConfigureAwait(false);
-                        await job.ExecuteAsync(plan, plan.ApplyAsync, ct).ConfigureAwait(false);
-                    }
-                });
+                StartPlanned(target, (context, ct) => CreateFoldersPlan.CreateAsync(context, _keys, ct), plan => plan.ApplyAsync);
             }
             catch (MlLayoutException e)
             {

@@ -55,19 +55,7 @@ namespace S3MlLayout.PowerShell.Commands
         private void Repair(MlBucket bucket, List<DriftFinding> findings)
         {
             var target = OpenBucket(bucket);
-            var context = ContextFor(target);
-            StartBucket(async (job, ct) =>
-            {
-                using (target)
-                {
-                    var plan = await job.ReadAsync(async () =>
-                    {
-                        await BucketJob.RequireExistsAsync(target, ct).ConfigureAwait(false);
-                        return await RepairPlan.CreateAsync(context, findings, ct).ConfigureAwait(false);
-                    }, ct).ConfigureAwait(false);
-                    await job.ExecuteAsync(plan, plan.ApplyAsync, ct).ConfigureAwait(false);
-                }
-            }, Report);
+            StartPlanned(target, (context, ct) => RepairPlan.CreateAsync(context, findings, ct), plan => plan.ApplyAsync, Report);
         }
     }
 }

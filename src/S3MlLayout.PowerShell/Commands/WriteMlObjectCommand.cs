@@ -101,20 +101,9 @@ namespace S3MlLayout.PowerShell.Commands
                 {
                     var target = OpenBucket(bucket);
                     var request = new WriteObjectsRequest { Solution = Solution, Folder = Folder, Date = Date, Files = files, Force = Force };
-                    var context = ContextFor(target);
                     // The buckets' files are written concurrently, sharing one pool of requests; results come bucket by bucket.
-                    StartBucket(async (job, ct) =>
-                    {
-                        using (target)
-                        {
-                            var plan = await job.ReadAsync(async () =>
-                            {
-                                await BucketJob.RequireExistsAsync(target, ct).ConfigureAwait(false);
-                                return await WriteObjectsPlan.CreateAsync(context, request, ct).ConfigureAwait(false);
-                            }, ct).ConfigureAwait(false);
-                            await job.ExecuteAsync(plan, plan.ApplyAsync, ct).ConfigureAwait(false);
-                        }
-                    }, Report); // a bucket whose solution or folder is wrong stops its own files, not the next bucket's
+                    // A bucket whose solution or folder is wrong stops its own files, not the next bucket's.
+                    StartPlanned(target, (context, ct) => WriteObjectsPlan.CreateAsync(context, request, ct), plan => plan.ApplyAsync, Report);
                 }
                 catch (MlLayoutException e)
                 {

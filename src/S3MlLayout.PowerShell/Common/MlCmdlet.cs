@@ -49,6 +49,29 @@ namespace S3MlLayout.PowerShell.Common
         internal void StartBucket(Func<BucketJob, CancellationToken, Task> work, Action<MlLayoutException>? onFailure = null) =>
             Buckets.Start(work, onFailure ?? Fail);
 
+        /// <summary>
+        /// Starts one bucket's plan and apply (owning <paramref name="target"/>): once the bucket is known to exist, the
+        /// plan is read, then its changes are approved on the pipeline thread and applied, in the bucket's turn.
+        /// </summary>
+        internal void StartPlanned<TPlan>(IStorageTarget target, Func<OperationContext, CancellationToken, Task<TPlan>> createPlan,
+            Func<TPlan, Func<IReadOnlyCollection<PlannedChange>, IOperationSink, CancellationToken, Task>> apply, Action<MlLayoutException>? onFailure = null)
+            where TPlan : ChangePlan
+        {
+            var context = ContextFor(target);
+            StartBucket(async (job, ct) =>
+            {
+                using (target)
+                {
+                    var plan = await job.ReadAsync(async () =>
+                    {
+                        await BucketJob.RequireExistsAsync(target, ct).ConfigureAwait(false);
+                        return await createPlan(context, ct).ConfigureAwait(false);
+                    }, ct).ConfigureAwait(false);
+                    await job.ExecuteAsync(plan, apply(plan), ct).ConfigureAwait(false);
+                }
+            }, onFailure);
+        }
+
         /// <summary>Writes what the piped buckets produce until all are done; the cmdlets that override EndProcessing call it last.</summary>
         protected override void EndProcessing() => _scheduler?.Pump(untilDone: true);
 
