@@ -191,7 +191,7 @@ namespace S3MlLayout.PowerShell.Common
         public Task ExecuteAsync(ChangePlan plan, Func<IReadOnlyCollection<PlannedChange>, IOperationSink, CancellationToken, Task> apply, CancellationToken cancellation)
         {
             foreach (var note in plan.Notes) Post(() => _cmdlet.WriteVerbose(TerminalText.Of(note)));
-            foreach (var warning in plan.Warnings) Post(() => _cmdlet.WriteWarning(TerminalText.Of(warning)));
+            foreach (var warning in plan.Warnings) Post(() => _cmdlet.WritePlanWarning(warning));
             foreach (var problem in plan.Problems) Post(() => _cmdlet.Report(problem));
             return ExecuteAsync(plan.Changes, $"Changing {plan.Context.Target.Bucket.Uri}", apply, cancellation);
         }

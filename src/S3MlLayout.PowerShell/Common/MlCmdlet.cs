@@ -289,6 +289,15 @@ namespace S3MlLayout.PowerShell.Common
         protected OperationContext ContextFor(IStorageTarget target, int? concurrency = null) =>
             new OperationContext(target, MyInvocation.MyCommand.Name, AuditParameters(), concurrency, target.DefaultConcurrency > 1 ? Buckets.Requests : null);
 
+        /// <summary>
+        /// Writes a plan's warning unless this command already has: a warning that holds for the whole command (the
+        /// plain-HTTP endpoint) comes with each bucket's plan, and once is enough. Pipeline thread only.
+        /// </summary>
+        internal void WritePlanWarning(string warning)
+        {
+            if (_planWarnings.Add(warning)) WriteWarning(TerminalText.Of(warning));
+        }
+
         /// <summary>The plan warnings this command has written, each once.</summary>
         private readonly HashSet<string> _planWarnings = new HashSet<string>(StringComparer.Ordinal);
 
@@ -302,7 +311,7 @@ namespace S3MlLayout.PowerShell.Common
             // Notes and warnings quote keys and names read from the bucket: shown with their control characters escaped.
             foreach (var note in plan.Notes) WriteVerbose(TerminalText.Of(note));
             // A warning that holds for the whole command (the plain-HTTP endpoint) comes with each bucket's plan: once is enough.
-            foreach (var warning in plan.Warnings) if (_planWarnings.Add(warning)) WriteWarning(TerminalText.Of(warning));
+            foreach (var warning in plan.Warnings) WritePlanWarning(warning);
             foreach (var problem in plan.Problems) Report(problem);
             Execute(plan.Changes, $"Changing {plan.Context.Target.Bucket.Uri}", apply);
         }
