@@ -114,5 +114,22 @@ namespace S3MlLayout.Module.Tests
             Assert.Contains("MD5", error.Exception.Message);
             Assert.DoesNotContain(result.Output, o => o.BaseObject is not string && ObjectCategories.Contains(Prop(o, "Category")?.ToString()));
         }
+
+        [Fact]
+        public void A_downloaded_manifest_naming_a_file_outside_its_tree_is_refused()
+        {
+            string manifest = Provision();
+            // A manifest rewritten to lead out of the report's tree, its checksum made to match.
+            string text = File.ReadAllText(manifest);
+            text = text.Replace("\"key\" : \"inventory/", "\"key\" : \"../inventory/").Replace("\"key\": \"inventory/", "\"key\": \"../inventory/");
+            Assert.Contains("../inventory/", text);
+            File.WriteAllText(manifest, text);
+            File.WriteAllText(Path.Combine(Path.GetDirectoryName(manifest)!, "manifest.checksum"),
+                Convert.ToHexString(System.Security.Cryptography.MD5.HashData(File.ReadAllBytes(manifest))).ToLowerInvariant());
+            var result = ModuleSession.Run(Get + $"$b | Get-MlLayoutDrift -Scope Objects -InventoryManifest '{manifest}'");
+            Assert.Equal("InventoryManifestInvalid", result.ErrorIds.Single());
+            Assert.Contains("outside the report's directory tree", result.Errors.Single().Exception.Message);
+            Assert.DoesNotContain(result.Output, o => o.BaseObject is not string && ObjectCategories.Contains(Prop(o, "Category")?.ToString()));
+        }
     }
 }

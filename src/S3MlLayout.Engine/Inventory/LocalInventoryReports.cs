@@ -27,6 +27,16 @@ namespace S3MlLayout.Engine.Inventory
         /// <summary>The path of a destination key below the local root.</summary>
         public string PathOf(string key) => Path.Combine(_root, key.Replace('/', Path.DirectorySeparatorChar));
 
+        /// <summary>The path of a key, refused when it leads out of the root ("../" in a manifest): a report reads only its own tree.</summary>
+        private string Inside(string key)
+        {
+            string path = Path.GetFullPath(PathOf(key));
+            if (!path.StartsWith(_root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                throw new MlLayoutException("InventoryManifestInvalid", ErrorKind.InvalidData, path,
+                    $"The inventory manifest names a data file '{key}' outside the report's directory tree ({_root}); nothing is read from it. Give the manifest S3 wrote.");
+            return path;
+        }
+
         /// <summary>Reads and checks the manifest at <paramref name="manifestPath"/> (a full path); errors name that path.</summary>
         public static (LocalInventoryReports Store, InventoryReport Report) Open(string manifestPath)
         {
@@ -86,14 +96,14 @@ namespace S3MlLayout.Engine.Inventory
 
         public Task<byte[]?> ReadSmallAsync(string bucket, string key, int maxBytes, CancellationToken cancellation)
         {
-            string path = PathOf(key);
+            string path = Inside(key);
             return Task.FromResult(File.Exists(path) ? File.ReadAllBytes(path) : null);
         }
 
         /// <summary>The data file with a large read buffer (the GZip stream reads it in small pieces); null when it is not there.</summary>
         public Task<Stream?> OpenReadAsync(string bucket, string key, CancellationToken cancellation)
         {
-            string path = PathOf(key);
+            string path = Inside(key);
             if (!File.Exists(path)) return Task.FromResult<Stream?>(null);
             return Task.FromResult<Stream?>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan));
         }
