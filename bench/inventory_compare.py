@@ -161,13 +161,16 @@ def moto_row(args, env):
            env=dict(env, AWS_ACCESS_KEY_ID="a", AWS_SECRET_ACCESS_KEY="b"))
         comparable = ("$out = @($b | Get-MlLayoutDrift {extra} -WarningAction SilentlyContinue); $w.Stop(); "
                       "$keys = @($out | Where-Object Category -in 'FormatViolation','UnplacedObject','PartitionViolation' | ForEach-Object {{ \"$($_.Category)|$($_.Key)|$($_.Expected)|$($_.Actual)\" }} | Sort-Object); "
-                      "[pscustomobject]@{{ seconds = $w.Elapsed.TotalSeconds; findings = $keys }} | ConvertTo-Json -Compress -Depth 3")
+                      "[pscustomobject]@{{ seconds = $w.Elapsed.TotalSeconds; findings = $keys; errors = @($Error | ForEach-Object {{ \"$($_.FullyQualifiedErrorId): $_\" }}) }} | ConvertTo-Json -Compress -Depth 3")
         get = f"Import-Module '{MODULE}'; $b = Get-MlBucket {bucket} -Region us-east-1 -EndpointUrl {proxy} -ForcePathStyle; $w = [Diagnostics.Stopwatch]::StartNew(); "
         out, _, listing_rss = pwsh(get + comparable.format(extra="-Scope Objects"), env)
         listing = json.loads(out.strip().splitlines()[-1])
         out, _, inventory_rss = pwsh(get + comparable.format(extra="-Scope Objects -Inventory"), env)
         inventory = json.loads(out.strip().splitlines()[-1])
-        assert listing["findings"] == inventory["findings"], "the inventory check and the listing differ"
+        if listing["findings"] != inventory["findings"]:
+            a, b = set(listing["findings"] or []), set(inventory["findings"] or [])
+            raise SystemExit(f"the inventory check and the listing differ: {len(a)} vs {len(b)} findings; only listed: {sorted(a - b)[:5]}; "
+                             f"only in the report: {sorted(b - a)[:5]}; errors: {listing['errors'][:3]} / {inventory['errors'][:3]}")
         assert len(listing["findings"]) > 0
         return {"objects": n, "populate_s": round(populate), "listing_s": round(listing["seconds"], 2), "inventory_s": round(inventory["seconds"], 2),
                 "speedup": round(listing["seconds"] / inventory["seconds"], 1), "object_findings": len(listing["findings"]),
@@ -183,6 +186,7 @@ def main():
     ap.add_argument("--reports", default="/tmp/inv", help="where the synthetic reports are kept ({reports}/1m, /10m)")
     ap.add_argument("--work", default="/tmp/s3mllayout-inventory-compare")
     ap.add_argument("--moto-objects", type=int, default=100_000)
+    ap.add_argument("--no-reports", action="store_true", help="only the moto row")
     args = ap.parse_args()
     sizes = args.rows or [1_000_000, 10_000_000]
     os.makedirs(args.work, exist_ok=True)
@@ -204,7 +208,7 @@ def main():
 
     load_before = uptime()
     results = []
-    for rows in sizes:
+    for rows in ([] if args.no_reports else sizes):
         r = report_row(args, rows, args.work, harness, args.lib)
         results.append(r)
         print(json.dumps(r), flush=True)
