@@ -162,7 +162,7 @@ def moto_row(args, env):
         comparable = ("$out = @($b | Get-MlLayoutDrift {extra} -WarningAction SilentlyContinue); $w.Stop(); "
                       "$keys = @($out | Where-Object Category -in 'FormatViolation','UnplacedObject','PartitionViolation' | ForEach-Object {{ \"$($_.Category)|$($_.Key)|$($_.Expected)|$($_.Actual)\" }} | Sort-Object); "
                       "[pscustomobject]@{{ seconds = $w.Elapsed.TotalSeconds; findings = $keys; errors = @($Error | ForEach-Object {{ \"$($_.FullyQualifiedErrorId): $_\" }}) }} | ConvertTo-Json -Compress -Depth 3")
-        get = f"Import-Module '{MODULE}'; $b = Get-MlBucket {bucket} -Region us-east-1 -EndpointUrl {proxy} -ForcePathStyle; $w = [Diagnostics.Stopwatch]::StartNew(); "
+        get = f"Import-Module '{MODULE}'; $b = Get-MlBucket {bucket} -Region us-east-1 -EndpointUrl {proxy} -ForcePathStyle -TimeoutSec 600; $w = [Diagnostics.Stopwatch]::StartNew(); "
         out, _, listing_rss = pwsh(get + comparable.format(extra="-Scope Objects"), env)
         listing = json.loads(out.strip().splitlines()[-1])
         out, _, inventory_rss = pwsh(get + comparable.format(extra="-Scope Objects -Inventory"), env)
