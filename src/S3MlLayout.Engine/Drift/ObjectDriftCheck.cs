@@ -46,24 +46,33 @@ namespace S3MlLayout.Engine.Drift
         public async Task CheckAsync(IReadOnlyList<(string Solution, IEnumerable<FolderNode> Nodes)> solutions, CancellationToken cancellation)
         {
             if (solutions.Count == 0) return;
-            var byRoot = solutions.Select(s => new SolutionFolders(s.Solution, s.Nodes)).ToDictionary(f => f.Root.Key, StringComparer.Ordinal);
-            await _source.ReadAsync(byRoot.Keys.ToList(), async page =>
+            var byRoot = new PrefixMap<SolutionFolders>();
+            var roots = new List<string>();
+            foreach (var s in solutions)
+            {
+                var folders = new SolutionFolders(s.Solution, s.Nodes);
+                byRoot.Add(folders.Root.Key, folders);
+                roots.Add(folders.Root.Key);
+            }
+            await _source.ReadAsync(roots, async page =>
             {
                 List<Task>? reads = null;
-                foreach (var record in page)
+                long judged = 0;
+                for (int i = 0; i < page.Count; i++)
                 {
+                    var record = page[i];
                     cancellation.ThrowIfCancellationRequested();
                     if (record.IsFolderMarker) continue;
-                    var folders = FoldersOf(byRoot, record.Key);
+                    var folders = byRoot.FindFirst(record.Key);
                     if (folders == null) continue;
-                    Interlocked.Increment(ref _objects);
+                    judged++;
                     var placement = folders.Place(record);
-                    _census?.Add(folders.Solution, Stage(folders, placement?.Folder ?? folders.Deepest(record.Key)), record.StorageClass, record.Size);
+                    _census?.Add(folders.Solution, folders.StageOf(placement?.Folder ?? folders.Deepest(record.Key)), record.StorageClass, record.Size);
                     if (placement == null) continue;
                     bool formatWrong = false;
-                    foreach (var rule in _rules)
+                    for (int r = 0; r < _rules.Count; r++)
                     {
-                        var finding = rule.Check(placement, _findings);
+                        var finding = _rules[r].Check(placement, _findings);
                         if (finding == null) continue;
                         formatWrong |= finding.Kind == DriftCategory.FormatViolation;
                         Emit(finding);
@@ -72,6 +81,8 @@ namespace S3MlLayout.Engine.Drift
                     if (_content != null && !formatWrong && ContentMismatchRule.Applies(placement))
                         (reads ??= new List<Task>()).Add(Verify(placement, cancellation));
                 }
+                // Counted once per page: pages from several data files arrive at once, and a shared counter per object would have them queue on it.
+                Interlocked.Add(ref _objects, judged);
                 // The page's reads run at once (each through the drift's gate) and end before the next page is read: memory stays one page.
                 if (reads != null) await Task.WhenAll(reads).ConfigureAwait(false);
                 _pageDone?.Invoke();
@@ -80,18 +91,6 @@ namespace S3MlLayout.Engine.Drift
             if (_held != null)
                 while (_held.TryDequeue(out var finding)) _emit(finding);
         }
-
-        /// <summary>The solution whose root (solutions/{name}/) a key lies under; null for any other key.</summary>
-        private static SolutionFolders? FoldersOf(Dictionary<string, SolutionFolders> byRoot, string key)
-        {
-            int first = key.IndexOf('/');
-            int second = first < 0 ? -1 : key.IndexOf('/', first + 1);
-            if (second < 0) return null;
-            return byRoot.TryGetValue(key.Substring(0, second + 1), out var folders) ? folders : null;
-        }
-
-        private static string Stage(SolutionFolders folders, FolderNode folder) =>
-            folder.Key.Length > folders.Root.Key.Length ? folder.Key.Substring(folders.Root.Key.Length).TrimEnd('/') : "";
 
         private void Emit(DriftFinding finding)
         {

@@ -81,62 +81,85 @@ namespace S3MlLayout.Engine.Inventory
             while ((read = text.Read(buffer, 0, buffer.Length)) > 0)
             {
                 cancellation.ThrowIfCancellationRequested();
-                for (int i = 0; i < read; i++)
+                int pos = 0;
+                while (pos < read)
                 {
-                    byte b = buffer[i];
-                    if (b == (byte)'"') inQuotes = !inQuotes;
-                    else if (b == (byte)'\n' && !inQuotes)
+                    // The next line end (a vectorized search), then the quotes before it: an odd count leaves a quoted field open.
+                    int newline = new ReadOnlySpan<byte>(buffer, pos, read - pos).IndexOf((byte)'\n');
+                    int end = newline < 0 ? read : pos + newline;
+                    for (int q = pos; q < end; q++)
+                        if (buffer[q] == (byte)'"') inQuotes = !inQuotes;
+                    if (newline >= 0 && !inQuotes && lineLength == 0)
                     {
+                        // The whole line lies in the buffer: split it there, no copy.
+                        int length = end - pos;
+                        if (length > 0 && buffer[end - 1] == (byte)'\r') length--;
+                        if (length > 0)
+                        {
+                            onRow(Row(buffer, pos, length, schema, fieldStarts, fieldEnds, classes, uri, rows + 1));
+                            rows++;
+                        }
+                        pos = end + 1;
+                        continue;
+                    }
+                    // A line cut by the buffer's end (or holding a quoted newline): gather it.
+                    int take = (newline >= 0 ? end + 1 : end) - pos;
+                    if (lineLength + take > line.Length)
+                    {
+                        // A key is at most 1,024 bytes, 3 times that URL-encoded; a row beyond 1 MiB is not an inventory row.
+                        if (lineLength + take > 1 << 20) throw Corrupt(uri, $"row {rows + 1} is longer than 1 MiB");
+                        Array.Resize(ref line, Math.Max(line.Length * 2, lineLength + take));
+                    }
+                    Buffer.BlockCopy(buffer, pos, line, lineLength, take);
+                    lineLength += take;
+                    pos += take;
+                    if (newline >= 0 && !inQuotes)
+                    {
+                        lineLength--; // the '\n'
                         if (lineLength > 0 && line[lineLength - 1] == (byte)'\r') lineLength--;
                         if (lineLength > 0)
                         {
-                            onRow(Row(line, lineLength, schema, fieldStarts, fieldEnds, classes, uri, rows + 1));
+                            onRow(Row(line, 0, lineLength, schema, fieldStarts, fieldEnds, classes, uri, rows + 1));
                             rows++;
                         }
                         lineLength = 0;
-                        continue;
                     }
-                    if (lineLength == line.Length)
-                    {
-                        // A key is at most 1,024 bytes, 3 times that URL-encoded; a row beyond 1 MiB is not an inventory row.
-                        if (line.Length >= 1 << 20) throw Corrupt(uri, $"row {rows + 1} is longer than 1 MiB");
-                        Array.Resize(ref line, line.Length * 2);
-                    }
-                    line[lineLength++] = b;
                 }
             }
             if (lineLength > 0)
             {
-                onRow(Row(line, lineLength, schema, fieldStarts, fieldEnds, classes, uri, rows + 1));
+                onRow(Row(line, 0, lineLength, schema, fieldStarts, fieldEnds, classes, uri, rows + 1));
                 rows++;
             }
             return rows;
         }
 
         /// <summary>Splits one line into fields (unquoting in place) and builds its row.</summary>
-        private static InventoryRow Row(byte[] line, int length, InventorySchema schema, int[] starts, int[] ends, Dictionary<string, string> classes, string uri, long number)
+        private static InventoryRow Row(byte[] line, int offset, int count, InventorySchema schema, int[] starts, int[] ends, Dictionary<string, string> classes, string uri, long number)
         {
-            int field = 0, write = 0, i = 0;
+            int field = 0, i = offset, length = offset + count;
             while (true)
             {
                 if (field >= starts.Length) throw Corrupt(uri, $"row {number} has more fields than its fileSchema ({schema.Columns})");
-                starts[field] = write;
                 if (i < length && line[i] == (byte)'"')
                 {
-                    i++;
-                    while (i < length)
+                    // The usual quoted field ("…" then a comma or the end, no quote inside) is taken where it lies.
+                    int close = new ReadOnlySpan<byte>(line, i + 1, length - i - 1).IndexOf((byte)'"') + i + 1;
+                    if (close > i && (close + 1 == length || line[close + 1] == (byte)','))
                     {
-                        if (line[i] == (byte)'"')
-                        {
-                            if (i + 1 < length && line[i + 1] == (byte)'"') { line[write++] = (byte)'"'; i += 2; continue; }
-                            i++;
-                            break;
-                        }
-                        line[write++] = line[i++];
+                        starts[field] = i + 1;
+                        ends[field] = close;
+                        i = close + 1;
                     }
+                    else i = Unquote(line, i, length, out starts[field], out ends[field]);
                 }
-                while (i < length && line[i] != (byte)',') line[write++] = line[i++];
-                ends[field] = write;
+                else
+                {
+                    int comma = new ReadOnlySpan<byte>(line, i, length - i).IndexOf((byte)',');
+                    starts[field] = i;
+                    i = comma < 0 ? length : i + comma;
+                    ends[field] = i;
+                }
                 field++;
                 if (i >= length) break;
                 i++; // the comma
@@ -147,20 +170,53 @@ namespace S3MlLayout.Engine.Inventory
             string? storageClass = null;
             if (schema.StorageClass >= 0)
             {
-                string text = Encoding.ASCII.GetString(line, starts[schema.StorageClass], ends[schema.StorageClass] - starts[schema.StorageClass]);
-                if (!classes.TryGetValue(text, out storageClass)) { classes[text] = text; storageClass = text; }
+                storageClass = StorageClass(line, starts[schema.StorageClass], ends[schema.StorageClass], classes);
             }
             bool current = !(schema.IsLatest >= 0 && Is(line, starts[schema.IsLatest], ends[schema.IsLatest], "false"))
                         && !(schema.IsDeleteMarker >= 0 && Is(line, starts[schema.IsDeleteMarker], ends[schema.IsDeleteMarker], "true"));
             return new InventoryRow(key, size, storageClass, current);
         }
 
-        /// <summary>Whether a field holds <paramref name="word"/> (ASCII, any case).</summary>
-        private static bool Is(byte[] line, int start, int end, string word)
+        /// <summary>
+        /// A field with doubled quotes inside, or text after its closing quote: unquoted in place (the field only
+        /// shrinks). Returns where the field ends (its comma, or the line's end).
+        /// </summary>
+        private static int Unquote(byte[] line, int i, int length, out int start, out int end)
+        {
+            int write = i;
+            start = i;
+            i++;
+            while (i < length)
+            {
+                if (line[i] == (byte)'"')
+                {
+                    if (i + 1 < length && line[i + 1] == (byte)'"') { line[write++] = (byte)'"'; i += 2; continue; }
+                    i++;
+                    break;
+                }
+                line[write++] = line[i++];
+            }
+            while (i < length && line[i] != (byte)',') line[write++] = line[i++];
+            end = write;
+            return i;
+        }
+
+        /// <summary>The storage class field as one shared string per distinct value (a handful), found without a string per row.</summary>
+        private static string StorageClass(byte[] line, int start, int end, Dictionary<string, string> classes)
+        {
+            foreach (var known in classes.Values)
+                if (Is(line, start, end, known, exact: true)) return known;
+            string text = Encoding.ASCII.GetString(line, start, end - start);
+            classes[text] = text;
+            return text;
+        }
+
+        /// <summary>Whether a field holds <paramref name="word"/> (ASCII, any case unless <paramref name="exact"/>).</summary>
+        private static bool Is(byte[] line, int start, int end, string word, bool exact = false)
         {
             if (end - start != word.Length) return false;
             for (int i = 0; i < word.Length; i++)
-                if ((line[start + i] | 0x20) != word[i]) return false;
+                if ((exact ? line[start + i] : line[start + i] | 0x20) != word[i]) return false;
             return true;
         }
 
@@ -237,6 +293,9 @@ namespace S3MlLayout.Engine.Inventory
         public static string Decode(byte[] buffer, int start, int count)
         {
             int write = start, end = start + count;
+            // Most keys have nothing encoded: read them as they are.
+            if (new ReadOnlySpan<byte>(buffer, start, count).IndexOfAny((byte)'%', (byte)'+') < 0)
+                return Encoding.UTF8.GetString(buffer, start, count);
             for (int i = start; i < end; i++)
             {
                 byte b = buffer[i];

@@ -43,7 +43,17 @@ namespace S3MlLayout.Engine.Layouts
 
         /// <summary>True when every format is accepted (no formats declared up the chain, or "any").</summary>
         [JsonIgnore]
-        public bool AcceptsAnyFormat => Formats == null || Formats.Count == 0 || Formats.Any(f => string.Equals(f, AnyFormat, StringComparison.OrdinalIgnoreCase));
+        public bool AcceptsAnyFormat
+        {
+            get
+            {
+                // A loop, not LINQ: asked once per object by the object rules, millions of times.
+                if (Formats == null || Formats.Count == 0) return true;
+                for (int i = 0; i < Formats.Count; i++)
+                    if (string.Equals(Formats[i], AnyFormat, StringComparison.OrdinalIgnoreCase)) return true;
+                return false;
+            }
+        }
 
         /// <summary>True when the contract declares nothing at all.</summary>
         [JsonIgnore]
@@ -57,9 +67,12 @@ namespace S3MlLayout.Engine.Layouts
         {
             if (AcceptsAnyFormat) return AnyFormat;
             string? best = null;
-            foreach (var format in Formats!)
+            for (int i = 0; i < Formats!.Count; i++)
+            {
+                string format = Formats[i];
                 if (fileName.Length > format.Length && fileName.EndsWith(format, StringComparison.OrdinalIgnoreCase) && (best == null || format.Length > best.Length))
                     best = format;
+            }
             return best;
         }
 

@@ -36,6 +36,8 @@ namespace S3MlLayout.PowerShell.Commands
 
         protected override bool TakeCensus => Census;
 
+        private string? LocalManifestPath { get; set; }
+
         protected override void ProcessRecord()
         {
             try
@@ -46,12 +48,15 @@ namespace S3MlLayout.PowerShell.Commands
                 if (Inventory && InventoryManifest != null)
                     Fail("InventoryArgumentsConflict", ErrorKind.InvalidArgument, "InventoryManifest",
                         "-Inventory finds the newest report itself and -InventoryManifest names one; give one of them.");
-                if (InventoryManifest != null) InventoryReportLocator.ParseUri(InventoryManifest);
+                if (InventoryManifest != null && !LocalInventoryReports.IsLocal(InventoryManifest)) InventoryReportLocator.ParseUri(InventoryManifest);
             }
             catch (MlLayoutException e)
             {
                 Fail(e);
             }
+            // Resolved on the pipeline thread (the session's current location), read later by the check.
+            LocalManifestPath = InventoryManifest != null && LocalInventoryReports.IsLocal(InventoryManifest)
+                ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(InventoryManifest) : null;
             try
             {
                 bool summary = Summary, census = Census;
@@ -74,12 +79,23 @@ namespace S3MlLayout.PowerShell.Commands
         protected override async Task<IObjectSource?> ObjectSourceAsync(IStorageTarget target, Action<Action> post, CancellationToken cancellation)
         {
             if (!Inventory && InventoryManifest == null) return null;
-            if (!(target is IInventoryReports reports))
-                throw new MlLayoutException("InventoryNeedsS3", ErrorKind.InvalidArgument, target.Bucket.Uri,
-                    $"{target.Bucket.Uri} is a local directory, which has no S3 Inventory reports; leave -Inventory and -InventoryManifest out to check it by walking it.");
-            var report = InventoryManifest != null
-                ? await InventoryReportLocator.ReadAsync(reports, InventoryManifest, cancellation).ConfigureAwait(false)
-                : await InventoryReportLocator.FindNewestAsync(reports, target.Bucket.Name, target.Bucket.Uri, null, cancellation).ConfigureAwait(false);
+            IInventoryReports reports;
+            InventoryReport report;
+            if (InventoryManifest != null && LocalInventoryReports.IsLocal(InventoryManifest))
+            {
+                // A downloaded report: read from the directory tree it came in, whatever the target.
+                (reports, report) = LocalInventoryReports.Open(LocalManifestPath!);
+            }
+            else
+            {
+                if (!(target is IInventoryReports s3))
+                    throw new MlLayoutException("InventoryNeedsS3", ErrorKind.InvalidArgument, target.Bucket.Uri,
+                        $"{target.Bucket.Uri} is a local directory, which has no S3 Inventory configuration to find reports by; pass a downloaded report with -InventoryManifest <path to its manifest.json>, or leave -Inventory out to check it by walking it.");
+                reports = s3;
+                report = InventoryManifest != null
+                    ? await InventoryReportLocator.ReadAsync(reports, InventoryManifest, cancellation).ConfigureAwait(false)
+                    : await InventoryReportLocator.FindNewestAsync(reports, target.Bucket.Name, target.Bucket.Uri, null, cancellation).ConfigureAwait(false);
+            }
             var manifest = report.Manifest;
             if (manifest.SourceBucket != target.Bucket.Name)
                 throw new MlLayoutException("InventoryManifestOtherBucket", ErrorKind.InvalidArgument, manifest.Uri,

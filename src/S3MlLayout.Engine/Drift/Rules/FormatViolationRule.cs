@@ -14,7 +14,7 @@ namespace S3MlLayout.Engine.Drift.Rules
         public DriftFinding? Check(ObjectPlacement placement, FindingFactory findings)
         {
             var contract = placement.Folder.Contract;
-            if (!placement.FolderTakesFiles || contract == null || contract.Accepts(placement.FileName)) return null;
+            if (!placement.FolderTakesFiles || contract == null || placement.NameAccepted(contract)) return null;
             string format = FormatOf(placement.FileName);
             var homes = placement.Folders.All.Where(f => f.Contract?.Files == true && !f.Contract.AcceptsAnyFormat && f.Contract.Accepts(placement.FileName))
                 .OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => findings.Describe(f.Key)).Take(3).ToList();

@@ -17,12 +17,49 @@ namespace S3MlLayout.Engine.Drift.Rules
         {
             var folder = placement.Folder;
             if (folder.Partition == PartitionGranularity.None || !placement.FolderTakesFiles) return null;
+            if (ValidInKey(placement, folder)) return null;
             var problem = Problem(folder, placement.DatePath, out string? corrected);
             if (problem == null) return null;
             string expected = PartitionLevels.Describe(folder.PartitionStyle, folder.Partition);
             string target = findings.Describe(folder.Key + (corrected ?? expected + "/") + placement.FileName);
             return findings.Finding(Category, placement.Solution, placement.Object.Key, $"{expected}/ under {folder.Key}", problem,
                 $"Move it to {target}{(corrected == null ? " with its real date" : "")} (Repair-MlLayout never moves data).", false, folder: folder.Key);
+        }
+
+        /// <summary>
+        /// The usual case read straight from the key: every level there, ASCII digits of the right width (after
+        /// year=/month=/day= in Hive style), a real date. True only when <see cref="Problem"/> would find nothing; any
+        /// doubt goes to <see cref="Problem"/>, which has the words for what is wrong.
+        /// </summary>
+        private static bool ValidInKey(ObjectPlacement placement, FolderNode folder)
+        {
+            string key = placement.Object.Key;
+            int at = placement.DateStart, end = placement.NameStart;
+            bool hive = folder.PartitionStyle == PartitionStyle.Hive;
+            int levels = folder.Partition == PartitionGranularity.Daily ? 3 : 2;
+            int year = 0, month = 0;
+            for (int level = 0; level < levels; level++)
+            {
+                if (hive)
+                {
+                    string prefix = level == 0 ? "year=" : level == 1 ? "month=" : "day=";
+                    if (string.CompareOrdinal(key, at, prefix, 0, prefix.Length) != 0) return false;
+                    at += prefix.Length;
+                }
+                int width = level == 0 ? 4 : 2, value = 0;
+                if (at + width >= end || key[at + width] != '/') return false;
+                for (int i = at; i < at + width; i++)
+                {
+                    int digit = key[i] - '0';
+                    if (digit < 0 || digit > 9) return false;
+                    value = value * 10 + digit;
+                }
+                at += width + 1;
+                if (level == 0) { if (value < 1900 || value > 2999) return false; year = value; }
+                else if (level == 1) { if (value < 1 || value > 12) return false; month = value; }
+                else if (value < 1 || value > System.DateTime.DaysInMonth(year, month)) return false;
+            }
+            return true;
         }
 
         /// <summary>The date path spelled right from <paramref name="level"/> on, when every level can be read; else null.</summary>

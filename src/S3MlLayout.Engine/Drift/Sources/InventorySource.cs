@@ -78,7 +78,7 @@ namespace S3MlLayout.Engine.Drift.Sources
 
         public async Task ReadAsync(IReadOnlyCollection<string> prefixes, Func<IReadOnlyList<ObjectRecord>, Task> onPage, CancellationToken cancellation)
         {
-            var wanted = prefixes.ToArray();
+            var wanted = new Wanted(prefixes);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             using var gate = new SemaphoreSlim(_parallelFiles);
             Exception? failure = null;
@@ -103,16 +103,17 @@ namespace S3MlLayout.Engine.Drift.Sources
             }
         }
 
-        private async Task ReadFile(InventoryDataFile file, string[] prefixes, Func<IReadOnlyList<ObjectRecord>, Task> onPage, CancellationToken cancellation)
+        private async Task ReadFile(InventoryDataFile file, Wanted prefixes, Func<IReadOnlyList<ObjectRecord>, Task> onPage, CancellationToken cancellation)
         {
-            string uri = $"s3://{_manifest.DestinationBucket}/{file.Key}";
+            // A downloaded report's files are named by their paths, an S3 one's by their URIs.
+            string uri = _store is LocalInventoryReports local ? local.PathOf(file.Key) : $"s3://{_manifest.DestinationBucket}/{file.Key}";
             using var stream = await _store.OpenReadAsync(_manifest.DestinationBucket, file.Key, cancellation).ConfigureAwait(false)
                 ?? throw new MlLayoutException("InventoryFileMissing", ErrorKind.ObjectNotFound, uri,
                     $"The inventory data file {uri}, named by {_manifest.Uri}, is not there (deleted, or expired by a lifecycle rule). Nothing from this report is used; wait for the next report or pass another one with -InventoryManifest.");
             var page = new List<ObjectRecord>(PageSize);
             void OnRow(InventoryRow row)
             {
-                if (!row.IsCurrent || !Wanted(row.Key, prefixes)) return;
+                if (!row.IsCurrent || !prefixes.Contains(row.Key)) return;
                 page.Add(new ObjectRecord(row.Key, row.Size, storageClass: row.StorageClass, lastModified: null));
                 if (page.Count < PageSize) return;
                 // The readers call back synchronously; the page's handling completes at once unless it reads content.
@@ -135,11 +136,30 @@ namespace S3MlLayout.Engine.Drift.Sources
             Interlocked.Add(ref _rows, rows);
         }
 
-        private static bool Wanted(string key, string[] prefixes)
+        /// <summary>Whether a key lies under one of the prefixes: one walk of its '/' positions, not one comparison per prefix.</summary>
+        private sealed class Wanted
         {
-            foreach (var prefix in prefixes)
-                if (key.StartsWith(prefix, StringComparison.Ordinal)) return true;
-            return false;
+            private readonly PrefixMap<string>? _map;
+            private readonly string[] _prefixes;
+
+            public Wanted(IReadOnlyCollection<string> prefixes)
+            {
+                _prefixes = prefixes.ToArray();
+                // Solution roots end in '/'; anything else is matched by a plain comparison.
+                if (_prefixes.All(p => p.EndsWith("/", StringComparison.Ordinal)))
+                {
+                    _map = new PrefixMap<string>();
+                    foreach (var prefix in _prefixes.Distinct(StringComparer.Ordinal)) _map.Add(prefix, prefix);
+                }
+            }
+
+            public bool Contains(string key)
+            {
+                if (_map != null) return _map.FindFirst(key) != null;
+                foreach (var prefix in _prefixes)
+                    if (key.StartsWith(prefix, StringComparison.Ordinal)) return true;
+                return false;
+            }
         }
     }
 }
