@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using S3MlLayout.Engine.Errors;
+using S3MlLayout.Engine.Storage;
 
 namespace S3MlLayout.Engine.Inventory
 {
@@ -19,7 +20,7 @@ namespace S3MlLayout.Engine.Inventory
         private static readonly Regex s_stamp = new Regex(@"^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}Z$", RegexOptions.CultureInvariant);
         private readonly string _root;
 
-        private LocalInventoryReports(string root) { _root = root; }
+        internal LocalInventoryReports(string root) { _root = root; }
 
         /// <summary>Whether -InventoryManifest names a file rather than an s3:// URI.</summary>
         public static bool IsLocal(string manifest) => !manifest.StartsWith("s3://", StringComparison.OrdinalIgnoreCase);
@@ -37,11 +38,13 @@ namespace S3MlLayout.Engine.Inventory
             return path;
         }
 
-        /// <summary>Reads and checks the manifest at <paramref name="manifestPath"/> (a full path); errors name that path.</summary>
-        public static (LocalInventoryReports Store, InventoryReport Report) Open(string manifestPath)
+        /// <summary>
+        /// A downloaded report's manifest.json and the manifest.checksum beside it, read bounded (regular files only: a
+        /// device or FIFO is FileNotRegular) and checked; errors name the path. Also Export-MlDriftQuery's reader.
+        /// </summary>
+        public static InventoryManifest ReadManifest(string manifestPath)
         {
-            string folder = Path.GetDirectoryName(manifestPath) ?? "";
-            string checksumPath = Path.Combine(folder, "manifest.checksum");
+            string checksumPath = Path.Combine(Path.GetDirectoryName(manifestPath) ?? "", "manifest.checksum");
             if (!File.Exists(manifestPath))
                 throw new MlLayoutException("InventoryManifestNotFound", ErrorKind.ObjectNotFound, manifestPath,
                     $"There is no inventory manifest at {manifestPath}. Give the path of a downloaded report's manifest.json (…/{{source}}/{{config}}/YYYY-MM-DDTHH-MMZ/manifest.json) or its s3:// URI.");
@@ -52,19 +55,27 @@ namespace S3MlLayout.Engine.Inventory
             string checksum;
             try
             {
-                var info = new FileInfo(manifestPath);
-                if (info.Length > InventoryManifest.MaxManifestBytes)
-                    throw new MlLayoutException("InventoryManifestTooLarge", ErrorKind.InvalidData, manifestPath,
-                        $"{manifestPath} is {info.Length:N0} bytes, more than an inventory manifest holds ({InventoryManifest.MaxManifestBytes:N0}); give a report's manifest.json.");
-                bytes = File.ReadAllBytes(manifestPath);
-                checksum = File.ReadAllText(checksumPath);
+                bytes = BoundedFile.ReadAllBytes(manifestPath, InventoryManifest.MaxManifestBytes, length => new MlLayoutException("InventoryManifestTooLarge", ErrorKind.InvalidData, manifestPath,
+                    $"{manifestPath} is {length:N0} bytes, more than an inventory manifest holds ({InventoryManifest.MaxManifestBytes:N0}); give a report's manifest.json."), "an inventory manifest");
+                checksum = BoundedFile.ReadAllText(checksumPath, MaxChecksumBytes, length => new MlLayoutException("InventoryChecksumMismatch", ErrorKind.InvalidData, checksumPath,
+                    $"{checksumPath} is {length:N0} bytes, not the MD5 a manifest.checksum holds; download it again from the report's folder."), "a manifest.checksum");
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
                 throw new MlLayoutException("InventoryManifestUnreadable", ErrorKind.ReadError, manifestPath,
-                    $"Cannot read {manifestPath} or the manifest.checksum beside it: {e.Message}.", e);
+                    $"Cannot read {manifestPath} or the manifest.checksum beside it: {e.Message}. Download both from the report's folder ({{prefix}}/{{source}}/{{config}}/{{time}}/).", e);
             }
-            var manifest = InventoryManifest.Parse(bytes, checksum, manifestPath);
+            return InventoryManifest.Parse(bytes, checksum, manifestPath);
+        }
+
+        // An MD5 in hex with a line end, and room for whitespace around it.
+        private const int MaxChecksumBytes = 1024;
+
+        /// <summary>Reads and checks the manifest at <paramref name="manifestPath"/> (a full path); errors name that path.</summary>
+        public static (LocalInventoryReports Store, InventoryReport Report) Open(string manifestPath)
+        {
+            string folder = Path.GetDirectoryName(manifestPath) ?? "";
+            var manifest = ReadManifest(manifestPath);
             // {root}/{prefix…}/{source}/{config}/{stamp}/manifest.json: the stamp, config and source folders, then as many as the destination prefix has.
             var stamp = new DirectoryInfo(folder);
             var root = stamp.Parent?.Parent?.Parent;
@@ -97,7 +108,10 @@ namespace S3MlLayout.Engine.Inventory
         public Task<byte[]?> ReadSmallAsync(string bucket, string key, int maxBytes, CancellationToken cancellation)
         {
             string path = Inside(key);
-            return Task.FromResult(File.Exists(path) ? File.ReadAllBytes(path) : null);
+            return Task.FromResult(File.Exists(path)
+                ? BoundedFile.ReadAllBytes(path, maxBytes, length => new MlLayoutException("InventoryFileTooLarge", ErrorKind.InvalidData, path,
+                    $"{path} is {length:N0} bytes, more than {maxBytes:N0}; it is not a file an inventory report holds there."), "an inventory report file")
+                : null);
         }
 
         /// <summary>The data file with a large read buffer (the GZip stream reads it in small pieces); null when it is not there.</summary>
@@ -105,6 +119,8 @@ namespace S3MlLayout.Engine.Inventory
         {
             string path = Inside(key);
             if (!File.Exists(path)) return Task.FromResult<Stream?>(null);
+            // Streamed, not read whole: refused unless regular, so a FIFO cannot hang the check nor a device feed it forever.
+            BoundedFile.RequireRegular(path, "an inventory data file");
             return Task.FromResult<Stream?>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan));
         }
     }

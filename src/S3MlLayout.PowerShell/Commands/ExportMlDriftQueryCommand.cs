@@ -96,20 +96,7 @@ namespace S3MlLayout.PowerShell.Commands
                     throw new MlLayoutException("InventoryArgumentsConflict", ErrorKind.InvalidArgument, "InventoryManifest",
                         "-InventoryManifest gives the location and the fields itself: leave out -InventoryLocation and -FileSchema, or pass those two without it.");
                 string path = ResolvePath(InventoryManifest);
-                string checksumPath = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path) ?? "", "manifest.checksum");
-                byte[] bytes;
-                string checksum;
-                try
-                {
-                    bytes = File.ReadAllBytes(path);
-                    checksum = File.ReadAllText(checksumPath);
-                }
-                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-                {
-                    throw new MlLayoutException("InventoryManifestUnreadable", ErrorKind.ReadError, path,
-                        $"Cannot read the manifest or the manifest.checksum beside it: {e.Message}. Download both from the report's folder ({{prefix}}/{{source}}/{{config}}/{{time}}/).", e);
-                }
-                options = AthenaDriftQueries.FromManifest(Engine.Inventory.InventoryManifest.Parse(bytes, checksum, path));
+                options = AthenaDriftQueries.FromManifest(Engine.Inventory.LocalInventoryReports.ReadManifest(path));
             }
             else
             {
