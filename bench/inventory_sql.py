@@ -58,10 +58,14 @@ def find_tool():
         up = os.path.dirname(up)
 
 def find_duckdb():
+    """libduckdb.so of exactly the DuckDB.NET version the module test project pins (never another one the cache holds)."""
+    project = open(os.path.join(ROOT, "tests", "S3MlLayout.Module.Tests", "S3MlLayout.Module.Tests.csproj")).read()
+    pinned = re.search(r'<PackageReference Include="DuckDB\.NET\.Data\.Full" Version="([^"]+)"', project)
+    if not pinned: sys.exit("tests/S3MlLayout.Module.Tests pins no DuckDB.NET.Data.Full version")
     home = os.environ.get("NUGET_PACKAGES", os.path.expanduser("~/.nuget/packages"))
-    found = sorted(glob.glob(os.path.join(home, "duckdb.net.bindings.full", "*", "runtimes", "linux-x64", "native", "libduckdb.so")))
-    if not found: sys.exit("libduckdb.so not found: restore the test project (dotnet restore tests/S3MlLayout.Module.Tests) first")
-    return found[-1]
+    path = os.path.join(home, "duckdb.net.bindings.full", pinned.group(1).lower(), "runtimes", "linux-x64", "native", "libduckdb.so")
+    if not os.path.exists(path): sys.exit(f"{path} not found: restore the test project (dotnet restore tests/S3MlLayout.Module.Tests) first")
+    return path
 
 # The rewrite of AthenaToDuckDb.cs (docs/athena.md), same three rules.
 DDL = re.compile(r"^CREATE EXTERNAL TABLE IF NOT EXISTS `(?P<db>[a-z0-9_]+)`\.`(?P<table>[a-z0-9_]+)` \((?P<columns>[^)]*)\)\s*PARTITIONED BY \(dt string\)[\s\S]*?LOCATION '(?P<location>s3://[^']+)'")

@@ -25,9 +25,14 @@ foreach (`$command in Get-Command -Module S3MlLayout) { `$null = Get-Command `$c
 
     It 'works beside other builds of AWSSDK.Core and YamlDotNet loaded first' {
         $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
-        $core = Join-Path $packages 'awssdk.core/4.0.101.1/lib/net8.0/AWSSDK.Core.dll'
-        $yaml = @(Get-ChildItem (Join-Path $packages 'yamldotnet') -Recurse -Filter YamlDotNet.dll | Where-Object FullName -like '*net8.0*')[0].FullName
-        Test-Path $core | Should -BeTrue -Because 'the test project downloads AWSSDK.Core 4.0.101.1'
+        # Exactly the versions the module test project pins (never whatever else the NuGet cache holds).
+        [xml] $project = Get-Content -Raw (Join-Path $root 'tests/S3MlLayout.Module.Tests/S3MlLayout.Module.Tests.csproj')
+        $coreVersion = ($project.Project.ItemGroup.PackageDownload | Where-Object Include -eq 'AWSSDK.Core').Version.Trim('[]')
+        $yamlVersion = ($project.Project.ItemGroup.PackageReference | Where-Object Include -eq 'YamlDotNet').Version
+        $core = Join-Path $packages "awssdk.core/$coreVersion/lib/net8.0/AWSSDK.Core.dll"
+        $yaml = Join-Path $packages "yamldotnet/$yamlVersion/lib/net8.0/YamlDotNet.dll"
+        Test-Path $core | Should -BeTrue -Because "the test project downloads AWSSDK.Core $coreVersion"
+        Test-Path $yaml | Should -BeTrue -Because "the test project references YamlDotNet $yamlVersion"
         $run = Invoke-PowerShellScript -WorkingDirectory $root -Text @"
 `$ErrorActionPreference = 'Stop'
 Add-Type -Path '$core'
