@@ -123,19 +123,9 @@ namespace S3MlLayout.PowerShell.Commands
         private IEnumerable<DriftFinding> NotDeclared(MlBucket bucket, IStorageTarget target, IReadOnlyList<string> checkedSolutions)
         {
             var origin = Engine.Tenants.TenantOrigin.Of(bucket);
-            if (origin == null || Solution != null) yield break;
-            var named = new HashSet<string>(bucket.Solution, StringComparer.Ordinal);
-            foreach (var solution in checkedSolutions.Where(s => !named.Contains(s)))
-            {
-                string key = $"solutions/{solution}/";
-                yield return new DriftFinding
-                {
-                    Kind = DriftCategory.NotDeclared, Bucket = bucket.Name, Solution = solution, Uri = target.Describe(key), Key = key,
-                    Expected = "not in tenant", Actual = "provisioned",
-                    SuggestedFix = $"Declare {solution} again in {System.IO.Path.GetFileName(origin.Spec.TenantFile)}, or, after review, remove it: Get-MlBucket -BucketName {bucket.Name} | Remove-MlSolution -Solution {solution}. Nothing is removed for you.",
-                    Source = bucket,
-                };
-            }
+            return origin == null || Solution != null
+                ? Array.Empty<DriftFinding>()
+                : Engine.Drift.Rules.NotDeclaredRule.Check(bucket, target, checkedSolutions, bucket.Solution, origin.Spec.TenantFile);
         }
 
         private void Progress(int activity, string title, DriftProgress progress, ref bool first, Stopwatch sinceLast)
