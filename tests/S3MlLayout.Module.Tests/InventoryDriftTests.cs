@@ -95,15 +95,33 @@ namespace S3MlLayout.Module.Tests
             Assert.DoesNotContain(inventory.Warnings, w => w.Contains("inventory"));
             Assert.Contains(inventory.Verbose, v => v.Contains(fresh));
 
-            // Object findings say which report (and as of when) they come from; the folder walk's findings are of now.
+            // Every finding says which report (and as of when) it comes from: the folder walk is answered from the report
+            // too; only bucket settings are read live.
             var created = ManifestTime(fresh);
+            Assert.Contains(inventory.Output, f => !ObjectCategories.Contains(Prop(f, "Category")!.ToString()));
             foreach (var finding in inventory.Output)
             {
-                bool fromReport = ObjectCategories.Contains(Prop(finding, "Category")!.ToString());
+                bool fromReport = Prop(finding, "Category")!.ToString() != "BucketSetting";
                 Assert.Equal(fromReport ? created : (DateTime?)null, (DateTime?)Prop(finding, "ReportDate"));
                 Assert.Equal(fromReport ? fresh : null, (string?)Prop(finding, "Report"));
             }
             Assert.All(listing.Output, f => Assert.Null(Prop(f, "ReportDate")));
+
+            // So the check lists no folder of the layout: through the proxy, the listing check sends a LIST per folder,
+            // the report check only those that find the declarations and the newest report.
+            int listed, reported;
+            using (var proxy = new S3Proxy(_moto))
+            {
+                var proxied = _moto.Variables(new Dictionary<string, object?> { ["endpoint"] = proxy.Endpoint });
+                Assert.Equal(Comparable(listing), Comparable(ModuleSession.Run(Get + "$b | Get-MlLayoutDrift -Scope Objects", proxied).AssertNoErrors()));
+                listed = proxy.Count("LIST");
+                proxy.Reset();
+                Assert.Equal(Comparable(listing), Comparable(ModuleSession.Run(Get + "$b | Get-MlLayoutDrift -Scope Objects -Inventory", proxied).AssertNoErrors()));
+                reported = proxy.Count("LIST");
+            }
+            _output.WriteLine($"LIST requests: {listed} by listing, {reported} from the report");
+            Assert.True(listed >= 50, $"the listing check sent {listed} LIST requests");
+            Assert.True(reported <= 4, $"the report check sent {reported} LIST requests");
 
             // An older report named by URI, keys written with '+' for spaces: the same findings, and a warning that it is stale.
             var named = ModuleSession.Run(Get + $"$b | Get-MlLayoutDrift -Scope Objects -InventoryManifest '{old}'", vars).AssertNoErrors();

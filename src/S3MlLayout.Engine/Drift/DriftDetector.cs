@@ -74,6 +74,8 @@ namespace S3MlLayout.Engine.Drift
         /// <summary>The solutions checked; null for the whole bucket. Links outside are reported only within them.</summary>
         private HashSet<string>? _checked;
         private int _foldersChecked;
+        /// <summary>With -Inventory, once the report is read: the folders as it shows them, which the walk lists instead of the bucket.</summary>
+        private ReportFolders? _report;
         private ObjectDriftCheck? _objects;
         private int _solutionsChecked;
         private int _solutionsTotal;
@@ -110,6 +112,24 @@ namespace S3MlLayout.Engine.Drift
             _solutionsTotal = solutions.Count;
             bool wholeBucket = _options.Solutions == null;
             _checked = wholeBucket ? null : new HashSet<string>(solutions, StringComparer.Ordinal);
+            var expanded = declarations.Select(declared => LayoutExpander.Expand(new LayoutRequest(declared!.ToTemplate()) { Solution = declared.Solution, Include = declared.Include })).ToList();
+            var objects = _objects = _options.Scope == DriftScope.Objects
+                ? new ObjectDriftCheck(_options.ObjectSource ?? new ListingSource(_target), _findings, ObjectRules.All, _emit, ReportProgress,
+                    _options.VerifyContent ? new ContentMismatchRule((key, offset, length, fromEnd, ct) => Guarded(() => _target.ReadRangeAsync(key, offset, length, fromEnd, ct), ct)) : null,
+                    _census)
+                : null;
+            // The bucket declaration is read beside the first listing: it says where inventory reports land.
+            // (Only where there are settings: a directory has no inventory.)
+            var declaredBucket = wholeBucket && _target.HasSettings ? DeclaredBucket.ReadAsync(_target, cancellation) : Task.FromResult<DeclaredBucket?>(null);
+            if (objects != null && _options.ObjectSource is IFolderSnapshotSource snapshot)
+            {
+                // An inventory report answers the folder walk too: it is read first, once, for every solution, and the
+                // walk then lists nothing (its findings come from the report, as the objects' do).
+                var folders = new ReportFolders(expanded.SelectMany(n => n), await InventoryFolderHere(declaredBucket).ConfigureAwait(false));
+                snapshot.CollectFolders(folders);
+                await objects.CheckAsync(declarations.Select((d, i) => (d!.Solution, (IEnumerable<FolderNode>)expanded[i])).ToList(), cancellation).ConfigureAwait(false);
+                _report = folders;
+            }
             PrefixListing solutionsListing;
             try
             {
@@ -122,23 +142,18 @@ namespace S3MlLayout.Engine.Drift
                 return solutions;
             }
             var bucketFolders = new List<FolderNode>();
-            var objects = _objects = _options.Scope == DriftScope.Objects
-                ? new ObjectDriftCheck(_options.ObjectSource ?? new ListingSource(_target), _findings, ObjectRules.All, _emit, ReportProgress,
-                    _options.VerifyContent ? new ContentMismatchRule((key, offset, length, fromEnd, ct) => Guarded(() => _target.ReadRangeAsync(key, offset, length, fromEnd, ct), ct)) : null,
-                    _census)
-                : null;
-            // The solutions whose objects are checked, read in one go (an inventory report is read once for all of them).
+            // The solutions whose objects are checked by listing, read in one go.
             var objectSolutions = new List<(string, IEnumerable<FolderNode>)>();
             for (int i = 0; i < solutions.Count; i++)
             {
                 var declared = declarations[i]!;
-                var nodes = LayoutExpander.Expand(new LayoutRequest(declared.ToTemplate()) { Solution = declared.Solution, Include = declared.Include });
+                var nodes = expanded[i];
                 var tree = new DeclaredTree(nodes.Where(n => n.Solution.Length > 0), declared.ToTemplate().DefaultStyle);
                 bucketFolders.AddRange(nodes.Where(n => n.Solution.Length == 0 && bucketFolders.All(b => b.Key != n.Key)));
                 string root = $"{LayoutExpander.SolutionsFolder}/{declared.Solution}/";
                 if (solutionsListing.LinksOutside.Contains(root)) continue; // reported as LinkOutsideBucket by List
                 // One non-delimited paged listing of the whole solution, beside the folder walk (none if nothing is there).
-                if (objects != null && solutionsListing.CommonPrefixes.Contains(root))
+                if (objects != null && _report == null && solutionsListing.CommonPrefixes.Contains(root))
                     objectSolutions.Add((declared.Solution, nodes));
                 if (!solutionsListing.CommonPrefixes.Contains(root))
                 {
@@ -148,7 +163,7 @@ namespace S3MlLayout.Engine.Drift
                 else
                     checks.Add(CountSolution(Folder(tree, tree.Node(root), declared.Solution, cancellation)));
             }
-            if (objects != null) checks.Add(objects.CheckAsync(objectSolutions, cancellation));
+            if (objects != null && _report == null) checks.Add(objects.CheckAsync(objectSolutions, cancellation));
             bool solutionsMarker = solutionsListing.Objects.Any(o => o.Key == LayoutExpander.SolutionsFolder + "/");
             bool solutionsAnything = solutionsListing.Objects.Count + solutionsListing.CommonPrefixes.Count > 0;
             if (!solutionsMarker && solutions.Count > 0)
@@ -161,9 +176,6 @@ namespace S3MlLayout.Engine.Drift
                 foreach (var prefix in solutionsListing.CommonPrefixes.Where(p => !solutions.Contains(p.Substring(LayoutExpander.SolutionsFolder.Length + 1).TrimEnd('/'))))
                     checks.Add(Undeclared(prefix, NamingStyle.KebabCase, "", cancellation));
                 var rootTree = new DeclaredTree(bucketFolders, NamingStyle.KebabCase);
-                // The bucket declaration is read beside the root listing: it says where inventory reports land.
-                // (Only where there are settings: a directory has no inventory.)
-                var declaredBucket = _target.HasSettings ? DeclaredBucket.ReadAsync(_target, cancellation) : Task.FromResult<DeclaredBucket?>(null);
                 var top = await List("", cancellation).ConfigureAwait(false);
                 string? reports = await InventoryFolderHere(declaredBucket).ConfigureAwait(false);
                 foreach (var prefix in top.CommonPrefixes)
@@ -250,7 +262,9 @@ namespace S3MlLayout.Engine.Drift
         {
             string name = prefix.TrimEnd('/').Substring(prefix.TrimEnd('/').LastIndexOf('/') + 1);
             long? count = null, size = null;
-            if (_options.Detailed)
+            if (_options.Detailed && _report != null)
+                (count, size) = _report.Measure(prefix);
+            else if (_options.Detailed)
             {
                 var everything = await Guarded(() => _target.ListAsync(prefix, delimited: false, cancellation), cancellation).ConfigureAwait(false);
                 count = everything.Objects.LongCount(o => o.Key != prefix);
@@ -304,13 +318,19 @@ namespace S3MlLayout.Engine.Drift
         private bool Emit(DriftFinding? finding)
         {
             if (finding == null) return false;
+            // Folders seen in a report are as of the report, as its objects are; settings are always read live.
+            if (_report != null && finding.Kind != DriftCategory.BucketSetting)
+            {
+                finding.ReportDate = _options.ObjectSource!.AsOf;
+                finding.Report = _options.ObjectSource.Report;
+            }
             _emit(finding);
             return true;
         }
 
         private async Task<PrefixListing> List(string prefix, CancellationToken cancellation)
         {
-            var listing = await Guarded(() => _target.ListAsync(prefix, delimited: true, cancellation), cancellation).ConfigureAwait(false);
+            var listing = _report != null ? _report.List(prefix) : await Guarded(() => _target.ListAsync(prefix, delimited: true, cancellation), cancellation).ConfigureAwait(false);
             foreach (var link in listing.LinksOutside) LinkOutside(link);
             Interlocked.Increment(ref _foldersChecked);
             ReportProgress();

@@ -45,7 +45,8 @@ namespace S3MlLayout.Engine.Drift
 
         public async Task CheckAsync(IReadOnlyList<(string Solution, IEnumerable<FolderNode> Nodes)> solutions, CancellationToken cancellation)
         {
-            if (solutions.Count == 0) return;
+            // A report is read even for no solution: it answers the folder walk too.
+            if (solutions.Count == 0 && !(_source is IFolderSnapshotSource)) return;
             var byRoot = new PrefixMap<SolutionFolders>();
             var roots = new List<string>();
             foreach (var s in solutions)

@@ -70,111 +70,158 @@ namespace S3MlLayout.Engine.Inventory
         private static long Parse(Stream text, InventorySchema schema, string uri, Action<InventoryRow> onRow, CancellationToken cancellation)
         {
             var buffer = new byte[BufferSize];
-            var line = new byte[4096];
-            int lineLength = 0;
-            bool inQuotes = false;
+            int start = 0, filled = 0;
+            bool atEnd = false;
             long rows = 0;
-            var fieldStarts = new int[Math.Max(schema.Columns, 1) + 1];
-            var fieldEnds = new int[fieldStarts.Length];
+            var fields = new Fields(schema.Columns);
             var classes = new Dictionary<string, string>(StringComparer.Ordinal);
-            int read;
-            while ((read = text.Read(buffer, 0, buffer.Length)) > 0)
-            {
-                cancellation.ThrowIfCancellationRequested();
-                int pos = 0;
-                while (pos < read)
-                {
-                    // The next line end (a vectorized search), then the quotes before it: an odd count leaves a quoted field open.
-                    int newline = new ReadOnlySpan<byte>(buffer, pos, read - pos).IndexOf((byte)'\n');
-                    int end = newline < 0 ? read : pos + newline;
-                    for (int q = pos; q < end; q++)
-                        if (buffer[q] == (byte)'"') inQuotes = !inQuotes;
-                    if (newline >= 0 && !inQuotes && lineLength == 0)
-                    {
-                        // The whole line lies in the buffer: split it there, no copy.
-                        int length = end - pos;
-                        if (length > 0 && buffer[end - 1] == (byte)'\r') length--;
-                        if (length > 0)
-                        {
-                            onRow(Row(buffer, pos, length, schema, fieldStarts, fieldEnds, classes, uri, rows + 1));
-                            rows++;
-                        }
-                        pos = end + 1;
-                        continue;
-                    }
-                    // A line cut by the buffer's end (or holding a quoted newline): gather it.
-                    int take = (newline >= 0 ? end + 1 : end) - pos;
-                    if (lineLength + take > line.Length)
-                    {
-                        // A key is at most 1,024 bytes, 3 times that URL-encoded; a row beyond 1 MiB is not an inventory row.
-                        if (lineLength + take > 1 << 20) throw Corrupt(uri, $"row {rows + 1} is longer than 1 MiB");
-                        Array.Resize(ref line, Math.Max(line.Length * 2, lineLength + take));
-                    }
-                    Buffer.BlockCopy(buffer, pos, line, lineLength, take);
-                    lineLength += take;
-                    pos += take;
-                    if (newline >= 0 && !inQuotes)
-                    {
-                        lineLength--; // the '\n'
-                        if (lineLength > 0 && line[lineLength - 1] == (byte)'\r') lineLength--;
-                        if (lineLength > 0)
-                        {
-                            onRow(Row(line, 0, lineLength, schema, fieldStarts, fieldEnds, classes, uri, rows + 1));
-                            rows++;
-                        }
-                        lineLength = 0;
-                    }
-                }
-            }
-            if (lineLength > 0)
-            {
-                onRow(Row(line, 0, lineLength, schema, fieldStarts, fieldEnds, classes, uri, rows + 1));
-                rows++;
-            }
-            return rows;
-        }
-
-        /// <summary>Splits one line into fields (unquoting in place) and builds its row.</summary>
-        private static InventoryRow Row(byte[] line, int offset, int count, InventorySchema schema, int[] starts, int[] ends, Dictionary<string, string> classes, string uri, long number)
-        {
-            int field = 0, i = offset, length = offset + count;
             while (true)
             {
-                if (field >= starts.Length) throw Corrupt(uri, $"row {number} has more fields than its fileSchema ({schema.Columns})");
-                if (i < length && line[i] == (byte)'"')
+                // Every row that lies whole in the buffer is split where it lies: no copy, no byte-by-byte scan.
+                while (start < filled)
                 {
-                    // The usual quoted field ("…" then a comma or the end, no quote inside) is taken where it lies.
-                    int close = new ReadOnlySpan<byte>(line, i + 1, length - i - 1).IndexOf((byte)'"') + i + 1;
-                    if (close > i && (close + 1 == length || line[close + 1] == (byte)','))
+                    int next = Split(buffer, start, filled, atEnd, fields, schema, uri, rows + 1);
+                    if (next < 0) break; // the row goes on past the buffer
+                    if (fields.Count > 0)
                     {
-                        starts[field] = i + 1;
-                        ends[field] = close;
-                        i = close + 1;
+                        onRow(Row(buffer, fields, schema, classes, uri, rows + 1));
+                        rows++;
                     }
-                    else i = Unquote(line, i, length, out starts[field], out ends[field]);
+                    start = next;
+                }
+                if (atEnd) return rows;
+                // The unfinished row moves to the front; a row that fills the buffer grows it, up to 1 MiB (a key is
+                // at most 1,024 bytes, 3 times that URL-encoded: a longer row is not an inventory row).
+                if (start > 0)
+                {
+                    Buffer.BlockCopy(buffer, start, buffer, 0, filled - start);
+                    filled -= start;
+                    start = 0;
+                }
+                if (filled == buffer.Length)
+                {
+                    if (buffer.Length >= 1 << 20) throw Corrupt(uri, $"row {rows + 1} is longer than 1 MiB");
+                    Array.Resize(ref buffer, buffer.Length * 2);
+                }
+                cancellation.ThrowIfCancellationRequested();
+                int read = text.Read(buffer, filled, buffer.Length - filled);
+                if (read == 0) atEnd = true;
+                else filled += read;
+            }
+        }
+
+        /// <summary>Where each field of the current row lies in the buffer.</summary>
+        private sealed class Fields
+        {
+            public Fields(int columns)
+            {
+                Starts = new int[Math.Max(columns, 1)];
+                Ends = new int[Starts.Length];
+                Escaped = new bool[Starts.Length];
+            }
+
+            public readonly int[] Starts;
+            public readonly int[] Ends;
+            /// <summary>A quoted field with a doubled quote inside or text after its closing quote: unquoted only if read.</summary>
+            public readonly bool[] Escaped;
+            public int Count;
+        }
+
+        /// <summary>
+        /// Splits the row that begins at <paramref name="start"/> into fields, each found by a vectorized search for its
+        /// end (a comma or newline; for a quoted field, its closing quote, so a quoted comma or newline stays inside).
+        /// Returns where the next row begins, or -1 when the row goes on past <paramref name="limit"/> and more data is to
+        /// come. An empty line gives no fields.
+        /// </summary>
+        private static int Split(byte[] buffer, int start, int limit, bool atEnd, Fields fields, InventorySchema schema, string uri, long number)
+        {
+            fields.Count = 0;
+            int i = start;
+            if (buffer[i] == (byte)'\n') return i + 1;
+            if (buffer[i] == (byte)'\r')
+            {
+                if (i + 1 < limit && buffer[i + 1] == (byte)'\n') return i + 2;
+                if (i + 1 == limit && !atEnd) return -1;
+            }
+            int field = 0;
+            while (true)
+            {
+                if (field >= fields.Starts.Length) throw Corrupt(uri, $"row {number} has more fields than its fileSchema ({schema.Columns})");
+                int fieldStart = i, delimiter;
+                bool escaped = false;
+                if (i < limit && buffer[i] == (byte)'"')
+                {
+                    int closing = -1;
+                    for (int from = i + 1; ;)
+                    {
+                        int quote = from < limit ? new ReadOnlySpan<byte>(buffer, from, limit - from).IndexOf((byte)'"') : -1;
+                        if (quote < 0) break;
+                        quote += from;
+                        if (quote + 1 == limit && !atEnd) return -1; // a doubled quote may be cut in two
+                        if (quote + 1 < limit && buffer[quote + 1] == (byte)'"') { escaped = true; from = quote + 2; continue; }
+                        closing = quote;
+                        break;
+                    }
+                    if (closing < 0)
+                    {
+                        if (!atEnd) return -1;
+                        closing = limit; // an unclosed quote at the end of the data: the field runs to the end
+                        escaped = true;
+                    }
+                    delimiter = closing < limit ? closing + 1 : limit;
+                    if (delimiter < limit && buffer[delimiter] != (byte)',' && buffer[delimiter] != (byte)'\n' && buffer[delimiter] != (byte)'\r')
+                        escaped = true; // text after the closing quote belongs to the field
+                    if (delimiter < limit && buffer[delimiter] != (byte)',' && buffer[delimiter] != (byte)'\n')
+                    {
+                        int next = new ReadOnlySpan<byte>(buffer, delimiter, limit - delimiter).IndexOfAny((byte)',', (byte)'\n');
+                        if (next < 0 && !atEnd) return -1;
+                        delimiter = next < 0 ? limit : delimiter + next;
+                    }
+                    if (escaped) { fields.Starts[field] = fieldStart; fields.Ends[field] = TrimReturn(buffer, fieldStart, delimiter, limit); }
+                    else { fields.Starts[field] = fieldStart + 1; fields.Ends[field] = closing; }
                 }
                 else
                 {
-                    int comma = new ReadOnlySpan<byte>(line, i, length - i).IndexOf((byte)',');
-                    starts[field] = i;
-                    i = comma < 0 ? length : i + comma;
-                    ends[field] = i;
+                    int next = i < limit ? new ReadOnlySpan<byte>(buffer, i, limit - i).IndexOfAny((byte)',', (byte)'\n') : -1;
+                    if (next < 0 && !atEnd) return -1;
+                    delimiter = next < 0 ? limit : i + next;
+                    fields.Starts[field] = i;
+                    fields.Ends[field] = TrimReturn(buffer, i, delimiter, limit);
                 }
+                fields.Escaped[field] = escaped;
                 field++;
-                if (i >= length) break;
-                i++; // the comma
+                if (delimiter >= limit) { fields.Count = field; break; }
+                if (buffer[delimiter] == (byte)'\n') { fields.Count = field; limit = delimiter + 1; break; }
+                i = delimiter + 1; // the comma
             }
-            if (field != schema.Columns) throw Corrupt(uri, $"row {number} has {field} fields where its fileSchema names {schema.Columns}");
-            string key = InventoryKey.Decode(line, starts[schema.Key], ends[schema.Key] - starts[schema.Key]);
-            long size = schema.Size >= 0 ? ParseLong(line, starts[schema.Size], ends[schema.Size]) : 0;
+            if (fields.Count != schema.Columns) throw Corrupt(uri, $"row {number} has {fields.Count} fields where its fileSchema names {schema.Columns}");
+            return limit;
+        }
+
+        /// <summary>A field's end, less the '\r' of a CRLF line end.</summary>
+        private static int TrimReturn(byte[] buffer, int start, int delimiter, int limit) =>
+            (delimiter >= limit || buffer[delimiter] == (byte)'\n') && delimiter > start && buffer[delimiter - 1] == (byte)'\r' ? delimiter - 1 : delimiter;
+
+        /// <summary>Builds the row from the fields it needs (an escaped one is unquoted in place first).</summary>
+        private static InventoryRow Row(byte[] line, Fields fields, InventorySchema schema, Dictionary<string, string> classes, string uri, long number)
+        {
+            int keyStart = Field(line, fields, schema.Key, out int keyEnd);
+            string key = InventoryKey.Decode(line, keyStart, keyEnd - keyStart);
+            long size = 0;
+            if (schema.Size >= 0) { int s = Field(line, fields, schema.Size, out int e); size = ParseLong(line, s, e); }
             string? storageClass = null;
-            if (schema.StorageClass >= 0)
-            {
-                storageClass = StorageClass(line, starts[schema.StorageClass], ends[schema.StorageClass], classes);
-            }
-            bool current = !(schema.IsLatest >= 0 && Is(line, starts[schema.IsLatest], ends[schema.IsLatest], "false"))
-                        && !(schema.IsDeleteMarker >= 0 && Is(line, starts[schema.IsDeleteMarker], ends[schema.IsDeleteMarker], "true"));
+            if (schema.StorageClass >= 0) { int s = Field(line, fields, schema.StorageClass, out int e); storageClass = StorageClass(line, s, e, classes); }
+            bool current = true;
+            if (schema.IsLatest >= 0) { int s = Field(line, fields, schema.IsLatest, out int e); current &= !Is(line, s, e, "false"); }
+            if (schema.IsDeleteMarker >= 0) { int s = Field(line, fields, schema.IsDeleteMarker, out int e); current &= !Is(line, s, e, "true"); }
             return new InventoryRow(key, size, storageClass, current);
+        }
+
+        private static int Field(byte[] line, Fields fields, int index, out int end)
+        {
+            if (!fields.Escaped[index]) { end = fields.Ends[index]; return fields.Starts[index]; }
+            Unquote(line, fields.Starts[index], fields.Ends[index], out int start, out end);
+            return start;
         }
 
         /// <summary>

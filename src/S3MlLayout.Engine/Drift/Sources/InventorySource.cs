@@ -20,7 +20,7 @@ namespace S3MlLayout.Engine.Drift.Sources
     /// from the report (its findings are held until every file has checked out: they grow with the violations, never
     /// with the rows).
     /// </summary>
-    public sealed class InventorySource : IObjectSource
+    public sealed class InventorySource : IObjectSource, IFolderSnapshotSource
     {
         private const int PageSize = 1000;
         private readonly IInventoryReports _store;
@@ -39,6 +39,11 @@ namespace S3MlLayout.Engine.Drift.Sources
         public DateTime? AsOf => _manifest.Created;
         public string? Report => _manifest.Uri;
         public bool VouchesAtEnd => true;
+
+        private ReportFolders? _folders;
+
+        /// <summary>The folder walk is answered from the report too: every current row is also recorded there.</summary>
+        public void CollectFolders(ReportFolders folders) => _folders = folders;
 
         /// <summary>Rows read so far, the report's current objects and the rest (other prefixes, old versions) alike.</summary>
         public long RowsRead => Interlocked.Read(ref _rows);
@@ -111,9 +116,12 @@ namespace S3MlLayout.Engine.Drift.Sources
                 ?? throw new MlLayoutException("InventoryFileMissing", ErrorKind.ObjectNotFound, uri,
                     $"The inventory data file {uri}, named by {_manifest.Uri}, is not there (deleted, or expired by a lifecycle rule). Nothing from this report is used; wait for the next report or pass another one with -InventoryManifest.");
             var page = new List<ObjectRecord>(PageSize);
+            var folders = _folders?.NewPart();
             void OnRow(InventoryRow row)
             {
-                if (!row.IsCurrent || !prefixes.Contains(row.Key)) return;
+                if (!row.IsCurrent) return;
+                folders?.Add(row.Key, row.Size);
+                if (!prefixes.Contains(row.Key)) return;
                 page.Add(new ObjectRecord(row.Key, row.Size, storageClass: row.StorageClass, lastModified: null));
                 if (page.Count < PageSize) return;
                 // The readers call back synchronously; the page's handling completes at once unless it reads content.
@@ -133,6 +141,8 @@ namespace S3MlLayout.Engine.Drift.Sources
                 rows = InventoryCsvReader.Read(stream, file, _manifest.Schema, uri, OnRow, cancellation);
             }
             if (page.Count > 0) await onPage(page).ConfigureAwait(false);
+            // The file has checked out (size, MD5): what it showed of the folders counts.
+            if (folders != null) _folders!.Merge(folders);
             Interlocked.Add(ref _rows, rows);
         }
 
