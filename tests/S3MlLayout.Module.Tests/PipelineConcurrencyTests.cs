@@ -161,6 +161,70 @@ namespace S3MlLayout.Module.Tests
             Assert.True(withMarkers >= 2, $"{withMarkers} buckets got markers before the stop");
         }
 
+        [Fact]
+        public void The_README_pipeline_sends_no_request_after_one_whose_answer_it_does_not_need()
+        {
+            NewBuckets();
+            string trace = Path.Combine(_directory, "trace.jsonl");
+            string bucket = BucketOf("dev");
+            using (var proxy = new S3Proxy(_moto, $"--delay-ms 100 --trace \"{trace}\""))
+                Run($"Get-MlBucket -CompanyPrefix {_company} -Environment dev -TenantId a001 -Region us-east-1 @conn | Add-MlSolution churn, fraud -Template simple-ml -Confirm:$false | Out-Null",
+                    proxy.Endpoint).AssertNoErrors();
+
+            var requests = S3Proxy.ReadTrace(trace);
+            var mine = requests.Where(r => r.Bucket == bucket).ToList();
+            var waits = new List<string>();
+            void Overlaps(string what, double start, double before) { if (start >= before) waits.Add($"{what} started {start - before:0.000} s after it could have"); }
+
+            // Get-MlBucket: the bucket's declaration is read beside its settings, not after them.
+            var settingReads = mine.Where(r => r.Method == "GET" && r.Key.Length == 0 && !r.Query.Contains("location") && !r.Query.Contains("list-type")).ToList();
+            var bucketJson = mine.Single(r => r.Method == "GET" && r.Key == ".s3mllayout/declared/bucket.json");
+            Assert.Equal(7, settingReads.Count);
+            Overlaps("Get-MlBucket's read of bucket.json", bucketJson.Start, settingReads.Max(r => r.End));
+
+            // Add-MlSolution: its first reads (the declarations) go out beside its existence check, not after it.
+            var lastLocation = mine.Where(r => r.Query.Contains("location")).OrderBy(r => r.Start).Last();
+            var declarationReads = mine.Where(r => r.Method == "GET" && r.Key.StartsWith(".s3mllayout/declared/solutions/")).ToList();
+            Assert.Equal(2, declarationReads.Count);
+            Overlaps("Add-MlSolution's declaration reads", declarationReads.Min(r => r.Start), lastLocation.End);
+
+            // The contract documents go with the markers, and who the caller is (STS, the only POST) is asked while they land.
+            var markers = mine.Where(r => r.IsObjectPut && r.Key.StartsWith("solutions/")).ToList();
+            var contracts = mine.Where(r => r.IsObjectPut && r.Key.StartsWith(".s3mllayout/contracts/")).ToList();
+            var sts = requests.Where(r => r.Method == "POST" && r.Bucket.Length == 0).ToList();
+            Assert.NotEmpty(markers);
+            Assert.Equal(2, contracts.Count);
+            Assert.Single(sts);
+            Overlaps("the first contract document PUT", contracts.Min(r => r.Start), markers.Max(r => r.End));
+            Overlaps("the caller's lookup (STS)", sts[0].Start, markers.Max(r => r.End));
+            // ...and still after the declarations they describe.
+            var declared = mine.Where(r => r.IsObjectPut && r.Key.StartsWith(".s3mllayout/declared/solutions/")).Max(r => r.End);
+            Assert.True(contracts.All(r => r.Start >= declared), "a contract document was written before its solution was declared");
+            Assert.Empty(waits);
+        }
+
+        [Fact]
+        public void A_missing_bucket_read_beside_its_existence_check_is_still_BucketNotFound_and_gets_nothing_written()
+        {
+            string missing = $"{_company}-dev-z999-us-east-1";
+            ScriptResult result;
+            using (var proxy = new S3Proxy(_moto, "--delay-ms 50"))
+            {
+                result = Run($"Add-MlSolution churn -BucketName {missing} @conn -Confirm:$false\n" +
+                             $"[pscustomobject]@{{ BucketName = '{missing}' }} | Add-MlSolution churn @conn -Confirm:$false\n" +
+                             $"Get-MlBucket -CompanyPrefix {_company} -Environment dev -TenantId z999 -Region us-east-1 @conn", proxy.Endpoint);
+                Assert.Equal(0, proxy.Count("PUT_OBJECT") + proxy.Count("PUT_BUCKET") + proxy.Count("DELETE") + proxy.Count("POST"));
+            }
+            Assert.Equal(new[] { "BucketNotFound", "BucketNotFound", "BucketNotFound" }, result.ErrorIds.ToArray());
+            Assert.All(result.Errors, error =>
+            {
+                Assert.Equal(System.Management.Automation.ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+                Assert.Equal($"s3://{missing}/", error.TargetObject);
+                Assert.Equal($"The bucket 's3://{missing}/' does not exist; create it with New-MlBucket first, or check its name, -Region and -EndpointUrl.", error.Exception.Message);
+            });
+            Assert.Empty(result.Output);
+        }
+
         /// <summary>A request of Add-MlSolution's: its listing of solutions/, its declarations, its markers.</summary>
         private static bool IsAddMlSolution(TracedRequest r) =>
             r.Key.StartsWith("solutions/") || r.Key.StartsWith(".s3mllayout/declared/solutions/") || r.Query.Contains("prefix=solutions");

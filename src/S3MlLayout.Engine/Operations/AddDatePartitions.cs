@@ -75,7 +75,7 @@ namespace S3MlLayout.Engine.Operations
                         Failed = keys.Count(failed.Contains), Skipped = keys.Count(skipped.Contains),
                         CreatedKeys = keys.Where(created.Contains).ToList(), FailedKeys = keys.Where(failed.Contains).ToList(),
                     });
-            }, cancellation);
+            }, cancellation, approved);
         }
     }
 }

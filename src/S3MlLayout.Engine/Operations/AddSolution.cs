@@ -154,7 +154,8 @@ namespace S3MlLayout.Engine.Operations
         /// <summary>
         /// Declares the approved declarations first (compare-and-swap: of two runs declaring different templates at
         /// once exactly one wins, and the other's solution gets SolutionTemplateMismatch before any folder is
-        /// written), then writes the approved markers, then emits one summary per solution. Audited.
+        /// written), then writes the approved markers and contract documents together, then the tenant documents, then
+        /// emits one summary per solution. Audited.
         /// </summary>
         public Task ApplyAsync(IReadOnlyCollection<PlannedChange> approved, IOperationSink sink, CancellationToken cancellation) =>
             ApplyAsync(approved, sink, cancellation, null);
@@ -197,11 +198,14 @@ namespace S3MlLayout.Engine.Operations
                     return;
                 }
                 var folders = new FolderPlan(Folders.Missing.Where(k => !refused.Contains(Owner[k])).ToList(), Folders.Present.Where(k => !refused.Contains(Owner[k])).ToList());
-                var tally = await FolderWrites.ApplyAsync(Context, folders, markers, audit, sink, cancellation).ConfigureAwait(false);
-                // The documents describe the solutions: written once they are declared, in this run's audit record.
+                // A contract document describes its declared solution, not its folders: written beside the markers, not after them.
+                var contractWrites = TenantDocumentWrites.WriteAsync(Target, ContractChanges.Where(c => approved.Contains(c) && !refused.Contains(c.Solution!)).ToList(), audit, cancellation);
+                var markerWrites = FolderWrites.ApplyAsync(Context, folders, markers, audit, sink, cancellation);
+                await Task.WhenAll(markerWrites, contractWrites).ConfigureAwait(false);
+                var tally = markerWrites.Result;
+                // The tenant documents describe the solutions: written once they are declared, in this run's audit record.
                 if (refused.Count == 0)
                     await TenantDocumentWrites.WriteAsync(Target, DocumentChanges.Where(approved.Contains).ToList(), audit, cancellation).ConfigureAwait(false);
-                await TenantDocumentWrites.WriteAsync(Target, ContractChanges.Where(c => approved.Contains(c) && !refused.Contains(c.Solution!)).ToList(), audit, cancellation).ConfigureAwait(false);
 
                 var created = new HashSet<string>(tally.Created, StringComparer.Ordinal);
                 var failed = new HashSet<string>(tally.Failed, StringComparer.Ordinal);
@@ -220,7 +224,7 @@ namespace S3MlLayout.Engine.Operations
                         CreatedKeys = own.Where(created.Contains).ToList(), FailedKeys = work.Keys.Where(failed.Contains).ToList(),
                     });
                 }
-            }, cancellation);
+            }, cancellation, approved);
         }
     }
 }

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using S3MlLayout.Engine.Audit;
@@ -13,8 +15,14 @@ namespace S3MlLayout.Engine.Operations
     /// </summary>
     internal static class AuditedRun
     {
-        public static async Task RunAsync(OperationContext context, AuditRecord record, IOperationSink sink, Func<Task> body, CancellationToken cancellation)
+        /// <param name="approved">The changes the run applies: when any needs approval (something is about to be written),
+        /// the caller for the record is asked now, beside the first writes, instead of after the last one (once per
+        /// connection: the target caches it). Under -WhatIf, or with nothing approved, nobody is asked.</param>
+        public static async Task RunAsync(OperationContext context, AuditRecord record, IOperationSink sink, Func<Task> body, CancellationToken cancellation,
+            IReadOnlyCollection<PlannedChange>? approved = null)
         {
+            if (approved != null && approved.Any(c => c.NeedsApproval) && !cancellation.IsCancellationRequested)
+                _ = context.Target.DescribeCallerAsync(CancellationToken.None); // never fails; awaited by WriteAsync
             record.Outcome = "Failed";
             try
             {

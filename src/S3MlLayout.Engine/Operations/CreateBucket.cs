@@ -116,7 +116,7 @@ namespace S3MlLayout.Engine.Operations
                 // As the target reports them, not as requested.
                 bucket.Settings = applied.Count > 0 || bucket.Created ? await target.ReadSettingsAsync(cancellation, Desired).ConfigureAwait(false) : _actual;
                 foreach (var change in applied) sink.Verbose($"{bucket.Uri}: {change}");
-            }, cancellation).ConfigureAwait(false);
+            }, cancellation, approved).ConfigureAwait(false);
             sink.Output(bucket);
         }
     }

@@ -36,7 +36,7 @@ namespace S3MlLayout.Engine.Operations
                 var tally = await FolderWrites.ApplyAsync(Context, _folders, FolderWrites.KeysOf(approved, ChangeKind.WriteMarker), audit, sink, cancellation, sink.Output).ConfigureAwait(false);
                 if (tally.Failed.Count > 0)
                     sink.Warning($"{tally.Failed.Count} of {_folders.Missing.Count + _folders.Present.Count} folders failed; run the command again to create them.");
-            }, cancellation);
+            }, cancellation, approved);
         }
     }
 }

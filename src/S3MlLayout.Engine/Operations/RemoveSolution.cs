@@ -182,7 +182,7 @@ namespace S3MlLayout.Engine.Operations
                     Bucket = Target.Bucket.Name, Solution = Solution, Uri = Target.Describe(prefix), Removed = removed.Count,
                     DeclarationRemoved = declarationRemoved, MarkersLeft = left, DataFound = dataFound,
                 });
-            }, cancellation);
+            }, cancellation, approved);
         }
     }
 }

@@ -141,7 +141,7 @@ namespace S3MlLayout.Engine.Operations
                     sink.Verbose($"Move by hand: {finding.Uri} ({finding.Kind}: expected {finding.Expected}, actual {finding.Actual}). {finding.SuggestedFix}");
                 if (leftAlone.Count > 0)
                     sink.Warning($"{leftAlone.Count} findings left alone ({string.Join(", ", leftAlone.Select(f => f.Kind).Distinct())}): Repair-MlLayout never moves, renames or deletes data. See each result's Detail.");
-            }, cancellation);
+            }, cancellation, approved);
         }
     }
 }

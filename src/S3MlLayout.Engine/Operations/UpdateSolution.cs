@@ -172,7 +172,7 @@ namespace S3MlLayout.Engine.Operations
                     Uri = Target.Describe($"{LayoutExpander.SolutionsFolder}/{Solution}/"), Created = tally.Created.Count, Renamed = renamed,
                     RenamesSkipped = skipped, MarkersLeft = left, Failed = tally.Failed.Count,
                 });
-            }, cancellation);
+            }, cancellation, approved);
         }
     }
 }

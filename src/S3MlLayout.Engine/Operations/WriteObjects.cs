@@ -291,7 +291,7 @@ namespace S3MlLayout.Engine.Operations
                 finally { transfer?.BytesSent(Interlocked.Read(ref sent), total, files.Count, files.Count, ""); }
                 if (failed > 0)
                     sink.Warning($"{failed} of {files.Count} files failed; run the command again to send them (the ones written are kept and skipped).");
-            }, cancellation);
+            }, cancellation, approved);
         }
 
         /// <summary>Bytes sent, reported on the sending thread (Progress&lt;T&gt; would post them to a context that may not run).</summary>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Threading.Tasks;
 using S3MlLayout.Engine.Errors;
 using S3MlLayout.Engine.Provisioning;
 using S3MlLayout.Engine.Storage;
@@ -67,13 +68,16 @@ namespace S3MlLayout.PowerShell.Commands
                 {
                     using (target)
                     {
-                        await job.ReadAsync(async () =>
+                        // The settings and the declaration are read at once, and beside the existence check.
+                        var (settings, declared) = await job.ReadAsync(() => BucketJob.ReadExistingAsync(target, async reads =>
                         {
-                            await BucketJob.RequireExistsAsync(target, ct).ConfigureAwait(false);
-                            bucket.Settings = await target.ReadSettingsAsync(ct).ConfigureAwait(false);
-                            (await DeclaredBucket.ReadAsync(target, ct).ConfigureAwait(false))?.ApplyTo(bucket);
-                            return true;
-                        }, ct).ConfigureAwait(false);
+                            var settingsRead = target.ReadSettingsAsync(reads);
+                            var declaredRead = DeclaredBucket.ReadAsync(target, reads);
+                            await Task.WhenAll(settingsRead, declaredRead).ConfigureAwait(false);
+                            return (settingsRead.Result, declaredRead.Result);
+                        }, ct), ct).ConfigureAwait(false);
+                        bucket.Settings = settings;
+                        declared?.ApplyTo(bucket);
                     }
                     job.Post(() => WriteObject(bucket));
                 }, Report);

@@ -179,6 +179,32 @@ namespace S3MlLayout.PowerShell.Common
                 throw BucketErrors.NotFound(target.Bucket);
         }
 
+        /// <summary>
+        /// <paramref name="read"/> sent beside the existence check instead of after it (one round trip, not two): the
+        /// reads only read, so a missing bucket still ends in BucketNotFound (or the check's own error), whatever the
+        /// reads met, having written nothing. The reads are stopped and awaited before the check's error is thrown.
+        /// </summary>
+        public static async Task<T> ReadExistingAsync<T>(IStorageTarget target, Func<CancellationToken, Task<T>> read, CancellationToken cancellation)
+        {
+            using var readsStop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            var exists = RequireExistsAsync(target, cancellation);
+            Task<T> reads;
+            try { reads = read(readsStop.Token); }
+            catch (Exception e) { reads = System.Threading.Tasks.Task.FromException<T>(e); }
+            try
+            {
+                await exists.ConfigureAwait(false);
+            }
+            catch
+            {
+                readsStop.Cancel();
+                try { await reads.ConfigureAwait(false); }
+                catch { /* what a missing bucket's reads met is the check's error, thrown below */ }
+                throw;
+            }
+            return await reads.ConfigureAwait(false);
+        }
+
         /// <summary>As the static one, in this bucket's turn to read.</summary>
         public Task CheckExistsAsync(IStorageTarget target, CancellationToken cancellation) =>
             ReadAsync(async () => { await RequireExistsAsync(target, cancellation).ConfigureAwait(false); return true; }, cancellation);

@@ -50,8 +50,9 @@ namespace S3MlLayout.PowerShell.Common
             Buckets.Start(work, onFailure ?? Fail);
 
         /// <summary>
-        /// Starts one bucket's plan and apply (owning <paramref name="target"/>): once the bucket is known to exist, the
-        /// plan is read, then its changes are approved on the pipeline thread and applied, in the bucket's turn.
+        /// Starts one bucket's plan and apply (owning <paramref name="target"/>): the plan is read while the bucket's
+        /// existence is checked (a plan only reads), then, the bucket found, its changes are approved on the pipeline
+        /// thread and applied, in the bucket's turn.
         /// </summary>
         internal void StartPlanned<TPlan>(IStorageTarget target, Func<OperationContext, CancellationToken, Task<TPlan>> createPlan,
             Func<TPlan, Func<IReadOnlyCollection<PlannedChange>, IOperationSink, CancellationToken, Task>> apply, Action<MlLayoutException>? onFailure = null)
@@ -62,11 +63,7 @@ namespace S3MlLayout.PowerShell.Common
             {
                 using (target)
                 {
-                    var plan = await job.ReadAsync(async () =>
-                    {
-                        await BucketJob.RequireExistsAsync(target, ct).ConfigureAwait(false);
-                        return await createPlan(context, ct).ConfigureAwait(false);
-                    }, ct).ConfigureAwait(false);
+                    var plan = await job.ReadAsync(() => BucketJob.ReadExistingAsync(target, reads => createPlan(context, reads), ct), ct).ConfigureAwait(false);
                     await job.ExecuteAsync(plan, apply(plan), ct).ConfigureAwait(false);
                 }
             }, onFailure);
