@@ -100,7 +100,9 @@ def report_row(args, rows, work, harness, lib):
     _, base_wall, base_rss = pwsh(get + "$rows = @($b | Get-MlLayoutDrift -Scope Folders -Summary); $w.Stop(); " + SUMMARY)
     out, engine_wall, engine_rss = timed(["dotnet", harness, os.path.join(buckets, SOURCE), manifest])
     engine = json.loads(out.strip().splitlines()[-1])
-    assert {k: v for k, v in engine["findings"].items() if v} == {k: v for k, v in ours["findings"].items() if v}, (engine, ours)
+    # The object findings of both (the folder findings of a synthetic report, which lists no markers, are Implicit and Missing ones).
+    objects = ("FormatViolation", "UnplacedObject", "PartitionViolation")
+    assert {k: v for k, v in engine["findings"].items() if v and k in objects} == {k: v for k, v in ours["findings"].items() if v}, (engine, ours)
 
     # DuckDB: the generated findings query, then the two simple rules, over the same files.
     sql_dir = os.path.join(work, f"sql-{rows}")

@@ -49,11 +49,13 @@ namespace S3MlLayout.Engine.Drift
             if (solutions.Count == 0 && !(_source is IFolderSnapshotSource)) return;
             var byRoot = new PrefixMap<SolutionFolders>();
             var roots = new List<string>();
+            var byIndex = new List<SolutionFolders>();
             foreach (var s in solutions)
             {
                 var folders = new SolutionFolders(s.Solution, s.Nodes);
                 byRoot.Add(folders.Root.Key, folders);
                 roots.Add(folders.Root.Key);
+                byIndex.Add(folders);
             }
             await _source.ReadAsync(roots, async page =>
             {
@@ -64,11 +66,13 @@ namespace S3MlLayout.Engine.Drift
                     var record = page[i];
                     cancellation.ThrowIfCancellationRequested();
                     if (record.IsFolderMarker) continue;
-                    var folders = byRoot.FindFirst(record.Key);
+                    // The source says which prefix it read the object for; else it is looked up.
+                    int prefix = record.PrefixIndex;
+                    var folders = prefix >= 0 && prefix < byIndex.Count ? byIndex[prefix] : byRoot.FindFirst(record.Key);
                     if (folders == null) continue;
                     judged++;
                     var placement = folders.Place(record);
-                    _census?.Add(folders.Solution, folders.StageOf(placement?.Folder ?? folders.Deepest(record.Key)), record.StorageClass, record.Size);
+                    _census?.Add(folders.Solution, placement != null ? placement.Stage : folders.StageOf(folders.Deepest(record.Key)), record.StorageClass, record.Size);
                     if (placement == null) continue;
                     bool formatWrong = false;
                     for (int r = 0; r < _rules.Count; r++)

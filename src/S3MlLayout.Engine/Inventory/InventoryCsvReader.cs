@@ -165,10 +165,9 @@ namespace S3MlLayout.Engine.Inventory
                     if (closing < 0)
                     {
                         if (!atEnd) return -1;
-                        closing = limit; // an unclosed quote at the end of the data: the field runs to the end
-                        escaped = true;
+                        throw Corrupt(uri, $"row {number} ends inside a quoted field");
                     }
-                    delimiter = closing < limit ? closing + 1 : limit;
+                    delimiter = closing + 1;
                     if (delimiter < limit && buffer[delimiter] != (byte)',' && buffer[delimiter] != (byte)'\n' && buffer[delimiter] != (byte)'\r')
                         escaped = true; // text after the closing quote belongs to the field
                     if (delimiter < limit && buffer[delimiter] != (byte)',' && buffer[delimiter] != (byte)'\n')

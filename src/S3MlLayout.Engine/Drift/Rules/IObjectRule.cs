@@ -41,10 +41,13 @@ namespace S3MlLayout.Engine.Drift.Rules
         /// A placement whose date path and file name are cut out of the key only when a rule asks (a finding, or a
         /// date path the quick check cannot vouch for): most objects never need them.
         /// </summary>
-        internal ObjectPlacement(ObjectRecord record, string solution, FolderNode folder, int nameStart, SolutionFolders folders)
+        internal ObjectPlacement(ObjectRecord record, string solution, PlacedFolder folder, int nameStart, SolutionFolders folders)
         {
-            Object = record; Solution = solution; Folder = folder; Folders = folders; _nameStart = nameStart;
+            Object = record; Solution = solution; Folder = folder.Node; Folders = folders; _nameStart = nameStart; _facts = folder;
         }
+
+        // What the rules ask of the folder for every object, worked out once per folder (null for the public constructor).
+        private readonly PlacedFolder? _facts;
 
         public ObjectRecord Object { get; }
         public string Solution { get; }
@@ -57,15 +60,18 @@ namespace S3MlLayout.Engine.Drift.Rules
         /// <summary>Where the date path begins in the key (the folder's key length); the file name begins at <see cref="NameStart"/>.</summary>
         internal int DateStart => Folder.Key.Length;
         internal int NameStart => _nameStart;
+        /// <summary>The folder's census stage ("data/raw").</summary>
+        internal string Stage => _facts?.Stage ?? Folders.StageOf(Folder);
         /// <summary>The solution's declared folders, for fixes that name where the object could go.</summary>
         public SolutionFolders Folders { get; }
 
         /// <summary>Whether the folder's contract lets files lie in it (in its date leaves when partitioned).</summary>
-        public bool FolderTakesFiles => Folder.Contract?.Files == true;
+        public bool FolderTakesFiles => _facts?.TakesFiles ?? Folder.Contract?.Files == true;
 
         /// <summary>Whether <paramref name="contract"/> accepts the file name's format (as FolderContract.Accepts), read from the key in place.</summary>
         public bool NameAccepted(FolderContract contract)
         {
+            if (_facts != null && ReferenceEquals(contract, _facts.Node.Contract)) return _facts.Accepts(Object.Key, _nameStart);
             if (contract.AcceptsAnyFormat) return true;
             string key = Object.Key;
             int nameLength = key.Length - _nameStart;
@@ -93,9 +99,10 @@ namespace S3MlLayout.Engine.Drift.Rules
         private readonly Dictionary<string, FolderNode> _byKey;
         private readonly ILookup<string, FolderNode> _byParent;
         // The same folders found from a key's leading part without cutting it out: placing an object allocates nothing.
-        private readonly PrefixMap<FolderNode> _locator = new PrefixMap<FolderNode>();
+        private readonly PrefixMap<PlacedFolder> _locator = new PrefixMap<PlacedFolder>();
         private readonly int _rootHash;
-        private readonly Dictionary<FolderNode, string> _stages = new Dictionary<FolderNode, string>();
+        private readonly PlacedFolder _root;
+        private readonly Dictionary<FolderNode, PlacedFolder> _placed = new Dictionary<FolderNode, PlacedFolder>();
 
         public SolutionFolders(string solution, IEnumerable<FolderNode> nodes)
         {
@@ -106,10 +113,12 @@ namespace S3MlLayout.Engine.Drift.Rules
             Root = folders.Single(n => n.Kind == FolderKind.Solution);
             foreach (var folder in folders)
             {
-                _locator.Add(folder.Key, folder);
-                _stages[folder] = folder.Key.Length > Root.Key.Length ? folder.Key.Substring(Root.Key.Length).TrimEnd('/') : "";
+                var placed = new PlacedFolder(folder, folder.Key.Length > Root.Key.Length ? folder.Key.Substring(Root.Key.Length).TrimEnd('/') : "");
+                _locator.Add(folder.Key, placed);
+                _placed[folder] = placed;
             }
-            _rootHash = PrefixMap<FolderNode>.Extend(PrefixMap<FolderNode>.Seed, Root.Key, 0, Root.Key.Length);
+            _root = _placed[Root];
+            _rootHash = PrefixMap<PlacedFolder>.Extend(PrefixMap<PlacedFolder>.Seed, Root.Key, 0, Root.Key.Length);
         }
 
         public string Solution { get; }
@@ -118,16 +127,18 @@ namespace S3MlLayout.Engine.Drift.Rules
         public IEnumerable<FolderNode> Children(FolderNode folder) => _byParent[folder.Key];
 
         /// <summary>The census stage of a declared folder: its path below the solution root ("data/raw"), "" for the root.</summary>
-        public string StageOf(FolderNode folder) => _stages.TryGetValue(folder, out var stage) ? stage : "";
+        public string StageOf(FolderNode folder) => _placed.TryGetValue(folder, out var placed) ? placed.Stage : "";
 
         /// <summary>The deepest declared folder above a key under the solution root (the root itself when none deeper).</summary>
-        public FolderNode Deepest(string key)
+        public FolderNode Deepest(string key) => DeepestPlaced(key).Node;
+
+        internal PlacedFolder DeepestPlaced(string key)
         {
-            var folder = Root;
+            var folder = _root;
             int hash = _rootHash, done = Root.Key.Length;
             for (int slash = key.IndexOf('/', Root.Key.Length); slash >= 0; slash = key.IndexOf('/', slash + 1))
             {
-                hash = PrefixMap<FolderNode>.Extend(hash, key, done, slash + 1);
+                hash = PrefixMap<PlacedFolder>.Extend(hash, key, done, slash + 1);
                 done = slash + 1;
                 var deeper = _locator.Find(key, done, hash);
                 if (deeper == null) break;
@@ -144,12 +155,64 @@ namespace S3MlLayout.Engine.Drift.Rules
         {
             string key = record.Key;
             if (!key.StartsWith(Root.Key, StringComparison.Ordinal)) return null;
-            var folder = Deepest(key);
-            int start = folder.Key.Length;
+            var folder = DeepestPlaced(key);
+            int start = folder.Node.Key.Length;
             int last = key.LastIndexOf('/');
-            if (last >= start && folder.Partition == PartitionGranularity.None) return null;
+            if (last >= start && folder.Node.Partition == PartitionGranularity.None) return null;
             // The date path and the name stay in the key until a rule needs them as strings.
             return new ObjectPlacement(record, Solution, folder, last < start ? start : last + 1, this);
+        }
+    }
+
+    /// <summary>
+    /// A declared folder with what the object rules ask of it for every object worked out once: whether it takes
+    /// files, the formats it accepts as lower-case suffixes, its census stage.
+    /// </summary>
+    internal sealed class PlacedFolder
+    {
+        private readonly string[]? _formats; // null: any format
+
+        public PlacedFolder(FolderNode node, string stage)
+        {
+            Node = node; Stage = stage;
+            var contract = node.Contract;
+            TakesFiles = contract?.Files == true;
+            if (contract != null && !contract.AcceptsAnyFormat)
+                _formats = contract.Formats!.Select(f => f.ToLowerInvariant()).ToArray();
+            // A format outside ASCII is compared as FolderContract does (culture-free, any case), not by the quick path.
+            _ascii = _formats == null || _formats.All(f => f.All(c => c < 128));
+        }
+
+        private readonly bool _ascii;
+        public FolderNode Node { get; }
+        public string Stage { get; }
+        public bool TakesFiles { get; }
+
+        /// <summary>Whether the name that begins at <paramref name="nameStart"/> in the key ends in an accepted format (any case), read in place.</summary>
+        public bool Accepts(string key, int nameStart)
+        {
+            if (_formats == null) return true;
+            int nameLength = key.Length - nameStart;
+            for (int i = 0; i < _formats.Length; i++)
+            {
+                string format = _formats[i];
+                if (nameLength <= format.Length) continue;
+                if (_ascii ? EndsWithAsciiIgnoreCase(key, format) : key.EndsWith(format, StringComparison.OrdinalIgnoreCase)) return true;
+            }
+            return false;
+        }
+
+        private static bool EndsWithAsciiIgnoreCase(string key, string lowerSuffix)
+        {
+            int start = key.Length - lowerSuffix.Length;
+            for (int i = 0; i < lowerSuffix.Length; i++)
+            {
+                char c = key[start + i];
+                if (c >= 128) return key.EndsWith(lowerSuffix, StringComparison.OrdinalIgnoreCase); // case rules beyond ASCII
+                if (c >= 'A' && c <= 'Z') c = (char)(c | 0x20);
+                if (c != lowerSuffix[i]) return false;
+            }
+            return true;
         }
     }
 }

@@ -19,6 +19,11 @@ namespace S3MlLayout.Engine.Drift.Sources
         public string? ETag { get; }
         public string? StorageClass { get; }
         public DateTime? LastModified { get; }
+        /// <summary>
+        /// Which of the prefixes given to <see cref="IObjectSource.ReadAsync"/> the object was read for (its position
+        /// there), so the check need not look it up again; -1 when the source does not say.
+        /// </summary>
+        internal int PrefixIndex { get; set; } = -1;
         /// <summary>A zero-byte key ending in '/': a folder marker, which object rules never judge.</summary>
         public bool IsFolderMarker => Size == 0 && Key.EndsWith("/", StringComparison.Ordinal);
 

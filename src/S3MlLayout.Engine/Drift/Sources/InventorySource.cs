@@ -121,8 +121,9 @@ namespace S3MlLayout.Engine.Drift.Sources
             {
                 if (!row.IsCurrent) return;
                 folders?.Add(row.Key, row.Size);
-                if (!prefixes.Contains(row.Key)) return;
-                page.Add(new ObjectRecord(row.Key, row.Size, storageClass: row.StorageClass, lastModified: null));
+                int prefix = prefixes.IndexOf(row.Key);
+                if (prefix < 0) return;
+                page.Add(new ObjectRecord(row.Key, row.Size, storageClass: row.StorageClass, lastModified: null) { PrefixIndex = prefix });
                 if (page.Count < PageSize) return;
                 // The readers call back synchronously; the page's handling completes at once unless it reads content.
                 onPage(page).GetAwaiter().GetResult();
@@ -149,7 +150,7 @@ namespace S3MlLayout.Engine.Drift.Sources
         /// <summary>Whether a key lies under one of the prefixes: one walk of its '/' positions, not one comparison per prefix.</summary>
         private sealed class Wanted
         {
-            private readonly PrefixMap<string>? _map;
+            private readonly PrefixMap<object>? _map;
             private readonly string[] _prefixes;
 
             public Wanted(IReadOnlyCollection<string> prefixes)
@@ -158,17 +159,19 @@ namespace S3MlLayout.Engine.Drift.Sources
                 // Solution roots end in '/'; anything else is matched by a plain comparison.
                 if (_prefixes.All(p => p.EndsWith("/", StringComparison.Ordinal)))
                 {
-                    _map = new PrefixMap<string>();
-                    foreach (var prefix in _prefixes.Distinct(StringComparer.Ordinal)) _map.Add(prefix, prefix);
+                    _map = new PrefixMap<object>();
+                    for (int i = 0; i < _prefixes.Length; i++)
+                        if (Array.IndexOf(_prefixes, _prefixes[i]) == i) _map.Add(_prefixes[i], i); // the index, boxed once
                 }
             }
 
-            public bool Contains(string key)
+            /// <summary>The position of the prefix the key lies under; -1 when none.</summary>
+            public int IndexOf(string key)
             {
-                if (_map != null) return _map.FindFirst(key) != null;
-                foreach (var prefix in _prefixes)
-                    if (key.StartsWith(prefix, StringComparison.Ordinal)) return true;
-                return false;
+                if (_map != null) return _map.FindFirst(key) is int index ? index : -1;
+                for (int i = 0; i < _prefixes.Length; i++)
+                    if (key.StartsWith(_prefixes[i], StringComparison.Ordinal)) return i;
+                return -1;
             }
         }
     }

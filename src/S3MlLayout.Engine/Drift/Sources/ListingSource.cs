@@ -24,7 +24,7 @@ namespace S3MlLayout.Engine.Drift.Sources
         public bool VouchesAtEnd => false;
 
         public Task ReadAsync(IReadOnlyCollection<string> prefixes, Func<IReadOnlyList<ObjectRecord>, Task> onPage, CancellationToken cancellation) =>
-            Task.WhenAll(prefixes.Select(prefix => _target.ListObjectPagesAsync(prefix, page =>
-                onPage(page.Select(o => new ObjectRecord(o.Key, o.Size, o.ETag, o.StorageClass, o.LastModified)).ToList()), cancellation)));
+            Task.WhenAll(prefixes.Select((prefix, index) => _target.ListObjectPagesAsync(prefix, page =>
+                onPage(page.Select(o => new ObjectRecord(o.Key, o.Size, o.ETag, o.StorageClass, o.LastModified) { PrefixIndex = index }).ToList()), cancellation)));
     }
 }

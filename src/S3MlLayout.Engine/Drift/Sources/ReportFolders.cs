@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.InteropServices;
+using System.Threading;
 using S3MlLayout.Engine.Layouts;
 using S3MlLayout.Engine.Storage;
 
@@ -21,20 +23,25 @@ namespace S3MlLayout.Engine.Drift.Sources
     /// The bucket's folders as an inventory report shows them, kept to what the folder walk lists: the bucket root,
     /// solutions/, every declared folder, the date levels above a partition's leaves and the way to the reports'
     /// own folder. For each of those it keeps the marker, whether objects lie directly in it and its child prefixes;
-    /// for each child, how many objects and bytes lie under it (what -Detailed says of an undeclared prefix). Data
-    /// objects below a leaf are counted in their leaf and never kept, so memory follows the layout and the dates,
-    /// never the rows. Built from one part per data file (no lock per row), merged as each file checks out.
+    /// for each child the walk does not list, how many objects and bytes lie under it (what -Detailed says of an
+    /// undeclared prefix). Nothing below is kept, so memory follows the layout and the dates, never the rows.
+    /// Each prefix is one node, shared by the threads reading data files: found without a lock and without cutting
+    /// the key (a hash extended '/' by '/'), created under a lock the first time it is seen. Counts go to one array
+    /// per data file, added up as each file checks out, so a file that fails adds nothing.
     /// </summary>
     public sealed class ReportFolders
     {
         private readonly Dictionary<string, PartitionGranularity> _listable = new Dictionary<string, PartitionGranularity>(StringComparer.Ordinal);
-        private readonly Dictionary<string, Node> _nodes = new Dictionary<string, Node>(StringComparer.Ordinal);
+        private readonly object _lock = new object();
+        private readonly List<Node> _all = new List<Node>();
+        private readonly Node _root;
+        // Open addressing, read without a lock: a slot, once set, never changes; growing publishes a new array.
+        private Node?[] _slots = new Node?[1024];
 
         /// <param name="declared">The declared folders of every solution checked (and the bucket's own).</param>
         /// <param name="reportsFolder">Where the bucket's own inventory reports land, when in this bucket (e.g. "inventory/"); the way there is listed too.</param>
         public ReportFolders(IEnumerable<FolderNode> declared, string? reportsFolder = null)
         {
-            _listable[""] = PartitionGranularity.None;
             _listable[LayoutExpander.SolutionsFolder + "/"] = PartitionGranularity.None;
             foreach (var node in declared)
                 if (node.Kind != FolderKind.Partition && node.Key.EndsWith("/", StringComparison.Ordinal))
@@ -45,6 +52,8 @@ namespace S3MlLayout.Engine.Drift.Sources
                     string way = reportsFolder.Substring(0, slash + 1);
                     if (!_listable.ContainsKey(way)) _listable[way] = PartitionGranularity.None;
                 }
+            _root = new Node("", 0, 0, null, true, PartitionGranularity.None, NotADateLevel);
+            _all.Add(_root);
         }
 
         /// <summary>A recorder for one data file's rows (one thread); hand it to <see cref="Merge"/> once the file has checked out.</summary>
@@ -53,11 +62,11 @@ namespace S3MlLayout.Engine.Drift.Sources
         /// <summary>Adds what one data file showed.</summary>
         public void Merge(Part part)
         {
-            lock (_nodes)
-                foreach (var entry in part.Nodes)
+            lock (_lock)
+                for (int id = 0; id < part.Objects.Length && id < _all.Count; id++)
                 {
-                    if (!_nodes.TryGetValue(entry.Key, out var merged)) _nodes[entry.Key] = merged = new Node(entry.Value.Listable, entry.Value.Partition, entry.Value.Level);
-                    merged.Add(entry.Value);
+                    _all[id].Objects += part.Objects[id];
+                    _all[id].Bytes += part.Bytes[id];
                 }
         }
 
@@ -67,116 +76,193 @@ namespace S3MlLayout.Engine.Drift.Sources
         /// </summary>
         public PrefixListing List(string prefix)
         {
-            lock (_nodes)
+            var node = prefix.Length == 0 ? _root : Find(prefix, prefix.Length, HashOf(prefix, prefix.Length));
+            if (node == null) return new PrefixListing(prefix, Array.Empty<StoredObject>(), Array.Empty<string>());
+            lock (_lock)
             {
-                if (!_nodes.TryGetValue(prefix, out var node)) return new PrefixListing(prefix, Array.Empty<StoredObject>(), Array.Empty<string>());
                 var objects = new List<StoredObject>(2);
                 if (node.Marker) objects.Add(new StoredObject(prefix, 0));
                 if (node.FirstDirect != null) objects.Add(new StoredObject(node.FirstDirect, node.FirstDirectSize));
-                var children = node.Children == null ? new List<string>() : node.Children.OrderBy(c => c, StringComparer.Ordinal).ToList();
+                var children = node.Children == null ? new List<string>() : node.Children.Select(c => c.Key).OrderBy(c => c, StringComparer.Ordinal).ToList();
                 return new PrefixListing(prefix, objects, children);
             }
         }
 
-        /// <summary>How many objects (the marker left out) and bytes the report holds under <paramref name="prefix"/>; zeros when it was not recorded.</summary>
+        /// <summary>How many objects (the marker left out) and bytes the report holds under <paramref name="prefix"/>, a prefix the walk does not list; zeros when the report has none.</summary>
         public (long Objects, long Bytes) Measure(string prefix)
         {
-            lock (_nodes)
-                return _nodes.TryGetValue(prefix, out var node) ? (node.Objects, node.Bytes) : (0L, 0L);
+            var node = prefix.Length == 0 ? null : Find(prefix, prefix.Length, HashOf(prefix, prefix.Length));
+            lock (_lock)
+                return node != null ? (node.Objects, node.Bytes) : (0L, 0L);
         }
 
         private const int NotADateLevel = -1;
 
         private static int LastDateLevel(PartitionGranularity partition) => partition == PartitionGranularity.Daily ? 2 : partition == PartitionGranularity.Monthly ? 1 : 0;
 
-        internal sealed class Node
+        /// <summary>
+        /// The hash of key[0..length): four characters a step (a folder path is hashed once per object, so its cost
+        /// counts at millions of rows).
+        /// </summary>
+        private static int HashOf(string key, int length)
         {
-            public Node(bool listable, PartitionGranularity partition, int level) { Listable = listable; Partition = partition; Level = level; }
+            var words = MemoryMarshal.Cast<char, ulong>(key.AsSpan(0, length & ~3));
+            ulong hash = 14695981039346656037UL;
+            for (int i = 0; i < words.Length; i++) hash = (hash ^ words[i]) * 1099511628211UL;
+            for (int i = length & ~3; i < length; i++) hash = (hash ^ key[i]) * 1099511628211UL;
+            return (int)(hash ^ (hash >> 29));
+        }
 
+        /// <summary>The node of key[0..length), given its hash; null when not seen yet. No lock.</summary>
+        private Node? Find(string key, int length, int hash)
+        {
+            var slots = Volatile.Read(ref _slots);
+            int mask = slots.Length - 1;
+            for (int i = hash & mask; ; i = (i + 1) & mask)
+            {
+                var node = Volatile.Read(ref slots[i]);
+                if (node == null) return null;
+                if (node.Hash == hash && node.Key.Length == length && string.CompareOrdinal(node.Key, 0, key, 0, length) == 0) return node;
+            }
+        }
+
+        /// <summary>The node of key[0..length) under <paramref name="parent"/>, made the first time it is seen.</summary>
+        private Node GetOrAdd(string key, int length, int hash, Node parent)
+        {
+            lock (_lock)
+            {
+                var found = Find(key, length, hash);
+                if (found != null) return found;
+                string prefix = key.Substring(0, length);
+                Node node;
+                if (_listable.TryGetValue(prefix, out var partition)) node = new Node(prefix, hash, _all.Count, parent, true, partition, NotADateLevel);
+                else
+                {
+                    // A date level below a partitioned folder: listed down to the level above the leaves.
+                    int level = parent.Level == NotADateLevel ? (parent.Partition != PartitionGranularity.None ? 0 : NotADateLevel) : parent.Level + 1;
+                    node = level == NotADateLevel
+                        ? new Node(prefix, hash, _all.Count, parent, false, PartitionGranularity.None, NotADateLevel)
+                        : new Node(prefix, hash, _all.Count, parent, level < LastDateLevel(parent.Partition), parent.Partition, level);
+                }
+                _all.Add(node);
+                (parent.Children ??= new List<Node>()).Add(node);
+                var slots = _slots;
+                if ((_all.Count - 1) * 2 >= slots.Length)
+                {
+                    var grown = new Node?[slots.Length * 2];
+                    foreach (var existing in _all.Skip(1)) Insert(grown, existing);
+                    Volatile.Write(ref _slots, grown);
+                }
+                else Insert(slots, node);
+                return node;
+            }
+        }
+
+        private static void Insert(Node?[] slots, Node node)
+        {
+            int mask = slots.Length - 1;
+            int i = node.Hash & mask;
+            while (slots[i] != null) i = (i + 1) & mask;
+            Volatile.Write(ref slots[i], node);
+        }
+
+        private void Direct(Node node, string key, long size)
+        {
+            lock (_lock)
+                if (node.FirstDirect == null) { node.FirstDirect = key; node.FirstDirectSize = size; }
+        }
+
+        private sealed class Node
+        {
+            public Node(string key, int hash, int id, Node? parent, bool listable, PartitionGranularity partition, int level)
+            {
+                Key = key; Hash = hash; Id = id; Listable = listable; Partition = partition; Level = level;
+            }
+
+            public readonly string Key;
+            public readonly int Hash;
+            public readonly int Id;
             /// <summary>Whether the walk lists this prefix (so its children are kept); else only its counts are.</summary>
             public readonly bool Listable;
             /// <summary>The partition of the declared folder this prefix is, or lies in as a date level.</summary>
             public readonly PartitionGranularity Partition;
             /// <summary>Its date level below a partitioned folder (0 for the year); <see cref="NotADateLevel"/> for a declared folder or another prefix.</summary>
             public readonly int Level;
-            public bool Marker;
-            public string? FirstDirect;
+            public volatile bool Marker;
+            public volatile string? FirstDirect;
             public long FirstDirectSize;
             public long Objects;
             public long Bytes;
-            public HashSet<string>? Children;
-
-            public void Add(Node other)
-            {
-                Marker |= other.Marker;
-                if (FirstDirect == null && other.FirstDirect != null) { FirstDirect = other.FirstDirect; FirstDirectSize = other.FirstDirectSize; }
-                Objects += other.Objects;
-                Bytes += other.Bytes;
-                if (other.Children != null)
-                {
-                    Children ??= new HashSet<string>(StringComparer.Ordinal);
-                    Children.UnionWith(other.Children);
-                }
-            }
+            public List<Node>? Children;
         }
 
-        /// <summary>
-        /// One data file's share. Each key is walked once, '/' by '/', its prefixes found by a hash extended as it goes
-        /// (no substring per level, per row); a prefix is cut out of the key once, when first seen.
-        /// </summary>
+        /// <summary>One data file's counts, by node.</summary>
         public sealed class Part
         {
             private readonly ReportFolders _owner;
-            private readonly PrefixMap<Node> _map = new PrefixMap<Node>();
-            private readonly Node _root;
 
-            internal Part(ReportFolders owner)
-            {
-                _owner = owner;
-                _root = new Node(true, PartitionGranularity.None, NotADateLevel);
-                Nodes[""] = _root;
-            }
+            internal Part(ReportFolders owner) { _owner = owner; }
 
-            internal Dictionary<string, Node> Nodes { get; } = new Dictionary<string, Node>(StringComparer.Ordinal);
+            internal long[] Objects = new long[256];
+            internal long[] Bytes = new long[256];
 
-            /// <summary>Records one current object of the report.</summary>
+            /// <summary>
+            /// Records one current object of the report. The usual object lies directly in a prefix already seen: one
+            /// hash of its folder part and one lookup. Anything else walks the key from the root.
+            /// </summary>
             public void Add(string key, long size)
             {
-                var parent = _root;
-                _root.Objects++;
-                _root.Bytes += size;
-                int hash = PrefixMap<Node>.Seed, done = 0;
+                int last = key.LastIndexOf('/');
+                if (last < 0) { Direct(_owner._root, key, size); return; }
+                if (last < key.Length - 1)
+                {
+                    var folder = _owner.Find(key, last + 1, HashOf(key, last + 1));
+                    if (folder != null)
+                    {
+                        // A listed prefix has the object directly in it; one the walk does not list counts what lies under it.
+                        if (folder.Listable) Direct(folder, key, size);
+                        else Count(folder, 1, size);
+                        return;
+                    }
+                }
+                Walk(key, size);
+            }
+
+            private void Walk(string key, long size)
+            {
+                var parent = _owner._root;
                 for (int slash = key.IndexOf('/'); slash >= 0; slash = key.IndexOf('/', slash + 1))
                 {
-                    hash = PrefixMap<Node>.Extend(hash, key, done, slash + 1);
-                    done = slash + 1;
-                    var node = _map.Find(key, done, hash);
-                    if (node == null)
-                    {
-                        string prefix = key.Substring(0, done);
-                        node = NodeFor(prefix, parent);
-                        _map.Add(prefix, node);
-                        Nodes[prefix] = node;
-                        (parent.Children ??= new HashSet<string>(StringComparer.Ordinal)).Add(prefix);
-                    }
+                    int done = slash + 1, hash = HashOf(key, done);
+                    var node = _owner.Find(key, done, hash) ?? _owner.GetOrAdd(key, done, hash, parent);
                     bool itself = done == key.Length;
                     if (itself) node.Marker = true; // a key that ends in '/' is the prefix's marker, listed in it
-                    else node.Objects++;
-                    node.Bytes += size;
-                    if (!node.Listable) return; // nothing below is listed: only this prefix's counts matter
+                    if (!node.Listable)
+                    {
+                        Count(node, itself ? 0 : 1, size); // nothing below is listed: only this prefix's counts matter
+                        return;
+                    }
                     if (itself) return;
                     parent = node;
                 }
-                if (parent.FirstDirect == null) { parent.FirstDirect = key; parent.FirstDirectSize = size; }
+                Direct(parent, key, size);
             }
 
-            private Node NodeFor(string prefix, Node parent)
+            private void Direct(Node node, string key, long size)
             {
-                if (_owner._listable.TryGetValue(prefix, out var partition)) return new Node(true, partition, NotADateLevel);
-                // A date level below a partitioned folder: listed down to the level above the leaves.
-                int level = parent.Level == NotADateLevel ? (parent.Partition != PartitionGranularity.None ? 0 : NotADateLevel) : parent.Level + 1;
-                if (level == NotADateLevel) return new Node(false, PartitionGranularity.None, NotADateLevel);
-                return new Node(level < LastDateLevel(parent.Partition), parent.Partition, level);
+                if (node.FirstDirect == null) _owner.Direct(node, key, size);
+            }
+
+            private void Count(Node node, long objects, long size)
+            {
+                if (node.Id >= Objects.Length)
+                {
+                    int length = Math.Max(Objects.Length * 2, node.Id + 1);
+                    Array.Resize(ref Objects, length);
+                    Array.Resize(ref Bytes, length);
+                }
+                Objects[node.Id] += objects;
+                Bytes[node.Id] += size;
             }
         }
     }
