@@ -61,6 +61,8 @@ namespace S3MlLayout.Engine.Drift
             {
                 List<Task>? reads = null;
                 long judged = 0;
+                // One placement for the page's objects unless content is read (a read holds on to its placement).
+                ObjectPlacement? reused = null;
                 for (int i = 0; i < page.Count; i++)
                 {
                     var record = page[i];
@@ -71,7 +73,8 @@ namespace S3MlLayout.Engine.Drift
                     var folders = prefix >= 0 && prefix < byIndex.Count ? byIndex[prefix] : byRoot.FindFirst(record.Key);
                     if (folders == null) continue;
                     judged++;
-                    var placement = folders.Place(record);
+                    var placement = folders.Place(record, reused);
+                    if (_content == null) reused = placement ?? reused;
                     _census?.Add(folders.Solution, placement != null ? placement.Stage : folders.StageOf(folders.Deepest(record.Key)), record.StorageClass, record.Size);
                     if (placement == null) continue;
                     bool formatWrong = false;

@@ -29,7 +29,7 @@ namespace S3MlLayout.Engine.Drift.Rules
     {
         private IReadOnlyList<string>? _datePath;
         private string? _fileName;
-        private readonly int _nameStart;
+        private int _nameStart;
 
         public ObjectPlacement(ObjectRecord record, string solution, FolderNode folder, IReadOnlyList<string> datePath, string fileName, SolutionFolders folders)
         {
@@ -46,13 +46,25 @@ namespace S3MlLayout.Engine.Drift.Rules
             Object = record; Solution = solution; Folder = folder.Node; Folders = folders; _nameStart = nameStart; _facts = folder;
         }
 
-        // What the rules ask of the folder for every object, worked out once per folder (null for the public constructor).
-        private readonly PlacedFolder? _facts;
+        /// <summary>
+        /// Makes this placement that of another object: the check places millions of objects one after another on a
+        /// thread and the rules keep nothing of a placement, so one object serves them all (not when content is read
+        /// later, which holds on to its placement).
+        /// </summary>
+        internal ObjectPlacement Reuse(ObjectRecord record, string solution, PlacedFolder folder, int nameStart, SolutionFolders folders)
+        {
+            Object = record; Solution = solution; Folder = folder.Node; Folders = folders; _nameStart = nameStart; _facts = folder;
+            _datePath = null; _fileName = null;
+            return this;
+        }
 
-        public ObjectRecord Object { get; }
-        public string Solution { get; }
+        // What the rules ask of the folder for every object, worked out once per folder (null for the public constructor).
+        private PlacedFolder? _facts;
+
+        public ObjectRecord Object { get; private set; }
+        public string Solution { get; private set; }
         /// <summary>The deepest declared folder the object lies in (the solution root when none deeper).</summary>
-        public FolderNode Folder { get; }
+        public FolderNode Folder { get; private set; }
         /// <summary>For a date-partitioned folder, the levels between the folder and the file name (may be empty); else empty.</summary>
         public IReadOnlyList<string> DatePath => _datePath ??= CutDatePath();
         /// <summary>The last segment of the key.</summary>
@@ -63,7 +75,7 @@ namespace S3MlLayout.Engine.Drift.Rules
         /// <summary>The folder's census stage ("data/raw").</summary>
         internal string Stage => _facts?.Stage ?? Folders.StageOf(Folder);
         /// <summary>The solution's declared folders, for fixes that name where the object could go.</summary>
-        public SolutionFolders Folders { get; }
+        public SolutionFolders Folders { get; private set; }
 
         /// <summary>Whether the folder's contract lets files lie in it (in its date leaves when partitioned).</summary>
         public bool FolderTakesFiles => _facts?.TakesFiles ?? Folder.Contract?.Files == true;
@@ -151,7 +163,10 @@ namespace S3MlLayout.Engine.Drift.Rules
         /// Places a key: the deepest declared folder above it. Null when the key lies in an undeclared prefix below a
         /// folder that is not date-partitioned (the folder rules report that prefix once: Unexpected, NamingViolation).
         /// </summary>
-        public ObjectPlacement? Place(ObjectRecord record)
+        public ObjectPlacement? Place(ObjectRecord record) => Place(record, null);
+
+        /// <summary>As <see cref="Place(ObjectRecord)"/>, into <paramref name="reuse"/> when given (see <see cref="ObjectPlacement.Reuse"/>).</summary>
+        internal ObjectPlacement? Place(ObjectRecord record, ObjectPlacement? reuse)
         {
             string key = record.Key;
             if (!key.StartsWith(Root.Key, StringComparison.Ordinal)) return null;
@@ -160,7 +175,8 @@ namespace S3MlLayout.Engine.Drift.Rules
             int last = key.LastIndexOf('/');
             if (last >= start && folder.Node.Partition == PartitionGranularity.None) return null;
             // The date path and the name stay in the key until a rule needs them as strings.
-            return new ObjectPlacement(record, Solution, folder, last < start ? start : last + 1, this);
+            int nameStart = last < start ? start : last + 1;
+            return reuse != null ? reuse.Reuse(record, Solution, folder, nameStart, this) : new ObjectPlacement(record, Solution, folder, nameStart, this);
         }
     }
 
