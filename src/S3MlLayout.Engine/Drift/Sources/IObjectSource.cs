@@ -14,11 +14,21 @@ namespace S3MlLayout.Engine.Drift.Sources
         }
 
         /// <summary>The key relative to the bucket root, decoded (never URL-encoded).</summary>
-        public string Key { get; }
-        public long Size { get; }
+        public string Key { get; private set; }
+        public long Size { get; private set; }
         public string? ETag { get; }
-        public string? StorageClass { get; }
+        public string? StorageClass { get; private set; }
         public DateTime? LastModified { get; }
+
+        /// <summary>
+        /// Makes this record another object's: a source that reads millions of rows hands the same records out page
+        /// after page (a record is the source's again once its page's handling has completed).
+        /// </summary>
+        internal ObjectRecord Reuse(string key, long size, string? storageClass, int prefixIndex)
+        {
+            Key = key; Size = size; StorageClass = storageClass; PrefixIndex = prefixIndex;
+            return this;
+        }
         /// <summary>
         /// Which of the prefixes given to <see cref="IObjectSource.ReadAsync"/> the object was read for (its position
         /// there), so the check need not look it up again; -1 when the source does not say.
@@ -55,7 +65,8 @@ namespace S3MlLayout.Engine.Drift.Sources
 
         /// <summary>
         /// Hands every object whose key starts with one of <paramref name="prefixes"/> to <paramref name="onPage"/>, a
-        /// page at a time; pages may come from several threads at once.
+        /// page at a time; pages may come from several threads at once. A page and its records are the handler's only
+        /// until its task completes (a source may fill them again for its next page): keep what is needed, not them.
         /// </summary>
         Task ReadAsync(IReadOnlyCollection<string> prefixes, Func<IReadOnlyList<ObjectRecord>, Task> onPage, CancellationToken cancellation);
     }

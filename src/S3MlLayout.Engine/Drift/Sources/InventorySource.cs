@@ -115,7 +115,9 @@ namespace S3MlLayout.Engine.Drift.Sources
             using var stream = await _store.OpenReadAsync(_manifest.DestinationBucket, file.Key, cancellation).ConfigureAwait(false)
                 ?? throw new MlLayoutException("InventoryFileMissing", ErrorKind.ObjectNotFound, uri,
                     $"The inventory data file {uri}, named by {_manifest.Uri}, is not there (deleted, or expired by a lifecycle rule). Nothing from this report is used; wait for the next report or pass another one with -InventoryManifest.");
+            // One page and its records serve the whole file: each page is handled before the next is filled.
             var page = new List<ObjectRecord>(PageSize);
+            var records = new ObjectRecord[PageSize];
             var folders = _folders?.NewPart();
             void OnRow(InventoryRow row)
             {
@@ -123,11 +125,14 @@ namespace S3MlLayout.Engine.Drift.Sources
                 folders?.Add(row.Key, row.Size);
                 int prefix = prefixes.IndexOf(row.Key);
                 if (prefix < 0) return;
-                page.Add(new ObjectRecord(row.Key, row.Size, storageClass: row.StorageClass, lastModified: null) { PrefixIndex = prefix });
+                int n = page.Count;
+                page.Add(records[n] == null
+                    ? records[n] = new ObjectRecord(row.Key, row.Size, storageClass: row.StorageClass, lastModified: null) { PrefixIndex = prefix }
+                    : records[n].Reuse(row.Key, row.Size, row.StorageClass, prefix));
                 if (page.Count < PageSize) return;
                 // The readers call back synchronously; the page's handling completes at once unless it reads content.
                 onPage(page).GetAwaiter().GetResult();
-                page = new List<ObjectRecord>(PageSize);
+                page.Clear();
             }
             long rows;
             if (_manifest.Format == InventoryFileFormat.Parquet)
