@@ -107,6 +107,36 @@ namespace S3MlLayout.Module.Tests
         }
 
         [Fact]
+        public void New_MlBucket_hands_each_bucket_on_before_its_audit_record_is_written_and_every_bucket_still_gets_one()
+        {
+            string trace = Path.Combine(_directory, "trace.jsonl");
+            string specs = "'dev', 'staging', 'prod' | ForEach-Object { [pscustomobject]@{ CompanyPrefix = '" + _company + "'; Environment = $_; TenantId = 'a001'; Region = 'us-east-1' } }";
+            ScriptResult result;
+            using (var proxy = new S3Proxy(_moto, $"--delay-ms 150 --trace \"{trace}\""))
+                result = Run(specs + " | New-MlBucket @conn -WarningAction SilentlyContinue | Add-MlSolution churn -Template simple-ml -Confirm:$false", proxy.Endpoint).AssertNoErrors();
+            // Output order per bucket kept: one result per bucket, in arrival order.
+            Assert.Equal(Environments.Select(BucketOf).ToArray(), result.Output.Select(o => (string)Prop(o, "Bucket")!).ToArray());
+
+            var requests = S3Proxy.ReadTrace(trace);
+            foreach (var environment in Environments)
+            {
+                string bucket = BucketOf(environment);
+                var records = AuditRecords(bucket);
+                // Every bucket still has New-MlBucket's record (and Add-MlSolution's), written before the command ended.
+                var made = Assert.Single(records, r => r.GetProperty("cmdlet").GetString() == "New-MlBucket");
+                Assert.Single(records, r => r.GetProperty("cmdlet").GetString() == "Add-MlSolution");
+                Assert.Equal("Completed", made.GetProperty("outcome").GetString());
+                // AuditRecords reads them in the listing's (key) order.
+                string madeKey = _moto.Keys(bucket, ".s3mllayout/audit/")[records.IndexOf(made)];
+                var auditPut = Assert.Single(requests, r => r.Bucket == bucket && r.IsObjectPut && r.Key == madeKey);
+                // Add-MlSolution's first request for the bucket goes out while New-MlBucket's audit PUT is on its way.
+                var firstAdded = requests.Where(r => r.Bucket == bucket && IsAddMlSolution(r)).Min(r => r.Start);
+                Assert.True(firstAdded < auditPut.End,
+                    $"{bucket}: Add-MlSolution's first request started {firstAdded - auditPut.End:0.000} s after New-MlBucket's audit PUT ended ({auditPut.Start:0.000}-{auditPut.End:0.000})");
+            }
+        }
+
+        [Fact]
         public void WhatIf_over_piped_buckets_writes_nothing_and_shows_every_bucket()
         {
             NewBuckets();

@@ -109,15 +109,23 @@ namespace S3MlLayout.Engine.Operations
                     await AuditedRun.DocumentAsync(audit, DeclaredBucket.Key, () => declaration.DeclareAsync(target, _read, cancellation), cancellation).ConfigureAwait(false);
                 }
                 declared?.Invoke();
-                if (!target.HasSettings) { settled?.Invoke(); return; }
-                var applied = settings.Count == 0 ? settings : await target.ApplySettingsAsync(Desired, _actual, settings, cancellation).ConfigureAwait(false);
-                settled?.Invoke();
-                lock (audit) audit.SettingsChanged.AddRange(applied.Select(c => c.ToString()));
-                // As the target reports them, not as requested.
-                bucket.Settings = applied.Count > 0 || bucket.Created ? await target.ReadSettingsAsync(cancellation, Desired).ConfigureAwait(false) : _actual;
-                foreach (var change in applied) sink.Verbose($"{bucket.Uri}: {change}");
+                if (!target.HasSettings)
+                {
+                    settled?.Invoke();
+                }
+                else
+                {
+                    var applied = settings.Count == 0 ? settings : await target.ApplySettingsAsync(Desired, _actual, settings, cancellation).ConfigureAwait(false);
+                    settled?.Invoke();
+                    lock (audit) audit.SettingsChanged.AddRange(applied.Select(c => c.ToString()));
+                    // As the target reports them, not as requested.
+                    bucket.Settings = applied.Count > 0 || bucket.Created ? await target.ReadSettingsAsync(cancellation, Desired).ConfigureAwait(false) : _actual;
+                    foreach (var change in applied) sink.Verbose($"{bucket.Uri}: {change}");
+                }
+                // Handed on once made and its settings read back: the next command (Add-MlSolution downstream) starts
+                // on it while this run's audit record is written. The run, and the command, still end only after it.
+                sink.Output(bucket);
             }, cancellation, approved).ConfigureAwait(false);
-            sink.Output(bucket);
         }
     }
 }

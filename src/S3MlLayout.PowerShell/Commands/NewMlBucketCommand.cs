@@ -165,7 +165,9 @@ namespace S3MlLayout.PowerShell.Commands
                     using (target)
                     {
                         var plan = await job.ReadAsync(() => CreateBucketPlan.CreateAsync(context, desired, ct), ct).ConfigureAwait(false);
-                        await job.ExecuteAsync(plan, plan.ApplyAsync, ct).ConfigureAwait(false);
+                        // The bucket is its one output, emitted once its settings are read back: from then on the next
+                        // bucket's output need not wait for this one's audit record.
+                        await job.ExecuteAsync(plan, (approved, sink, token) => plan.ApplyAsync(approved, job.HandingOnAfterOutput(sink), token), ct).ConfigureAwait(false);
                     }
                 });
             }

@@ -27,6 +27,11 @@ namespace S3MlLayout.PowerShell.Common
         private readonly CancellationTokenSource _stopping;
         /// <summary>Buckets not yet done, in arrival order (pipeline thread only).</summary>
         private readonly List<BucketJob> _jobs = new List<BucketJob>();
+        /// <summary>
+        /// Buckets whose output is all out (<see cref="BucketJob.HandOn"/>) but whose work goes on (its audit record),
+        /// pipeline thread only: they no longer hold up the next bucket's output, and are still awaited and finished.
+        /// </summary>
+        private readonly List<BucketJob> _finishing = new List<BucketJob>();
         /// <summary>Every bucket's task, for a stop from another thread to wait on.</summary>
         private readonly List<Task> _running = new List<Task>();
         private readonly ManualResetEventSlim _wake = new ManualResetEventSlim(false);
@@ -77,17 +82,34 @@ namespace S3MlLayout.PowerShell.Common
                     // its turn to write output still applies what was approved.
                     foreach (var job in _jobs.ToList())
                         while (job.Asks.TryDequeue(out var ask)) { ask(); progressed = true; }
+                    foreach (var job in _finishing.ToList())
+                    {
+                        while (job.Output.TryDequeue(out var item)) { item(); progressed = true; }
+                        if (!job.Task!.IsCompleted) continue;
+                        while (job.Output.TryDequeue(out var item)) item();
+                        _finishing.Remove(job);
+                        progressed = true;
+                        Finish(job);
+                    }
                     while (_jobs.Count > 0)
                     {
                         var head = _jobs[0];
                         while (head.Output.TryDequeue(out var item)) { item(); progressed = true; }
-                        if (!head.Task!.IsCompleted) break;
+                        if (!head.Task!.IsCompleted)
+                        {
+                            if (!head.HandedOn) break;
+                            // Its output is out: what it still does (its audit record) does not hold up the next bucket's.
+                            _jobs.RemoveAt(0);
+                            _finishing.Add(head);
+                            progressed = true;
+                            continue;
+                        }
                         while (head.Output.TryDequeue(out var item)) item();
                         _jobs.RemoveAt(0);
                         progressed = true;
                         Finish(head);
                     }
-                    if (_jobs.Count == 0 || !untilDone) return;
+                    if ((_jobs.Count == 0 && _finishing.Count == 0) || !untilDone) return;
                     if (!progressed) _wake.Wait();
                 }
             }
@@ -146,6 +168,33 @@ namespace S3MlLayout.PowerShell.Common
         {
             Output.Enqueue(write);
             _scheduler.Wake();
+        }
+
+        /// <summary>Set on the pipeline thread once the bucket's last output object is written (<see cref="HandOn"/>).</summary>
+        internal bool HandedOn { get; private set; }
+
+        /// <summary>
+        /// Says the bucket will write no more output objects: once what it queued so far is written, the next bucket's
+        /// output may go out while this one finishes (its audit record; a verbose line or a warning about it may then
+        /// come after the next bucket's output).
+        /// </summary>
+        public void HandOn() => Post(() => HandedOn = true);
+
+        /// <summary>A sink that hands the bucket on (<see cref="HandOn"/>) right after its one output object.</summary>
+        public IOperationSink HandingOnAfterOutput(IOperationSink sink) => new HandOnSink(sink, this);
+
+        private sealed class HandOnSink : IOperationSink
+        {
+            private readonly IOperationSink _inner;
+            private readonly BucketJob _job;
+
+            public HandOnSink(IOperationSink inner, BucketJob job) { _inner = inner; _job = job; }
+
+            public void Output(object item) { _inner.Output(item); _job.HandOn(); }
+            public void Error(MlLayoutException error) => _inner.Error(error);
+            public void Warning(string message) => _inner.Warning(message);
+            public void Verbose(string message) => _inner.Verbose(message);
+            public void FolderWritten(Engine.Provisioning.FolderResult result, int done, int total) => _inner.FolderWritten(result, done, total);
         }
 
         /// <summary>Runs <paramref name="ask"/> on the pipeline thread (ShouldProcess may only be called there) and returns its answer.</summary>
