@@ -31,7 +31,7 @@ namespace S3MlLayout.Engine.Drift.Sources
     /// </summary>
     public sealed class ReportFolders
     {
-        private readonly Dictionary<string, PartitionGranularity> _listable = new Dictionary<string, PartitionGranularity>(StringComparer.Ordinal);
+        private readonly Dictionary<string, (PartitionGranularity Partition, PartitionStyle Style)> _listable = new Dictionary<string, (PartitionGranularity, PartitionStyle)>(StringComparer.Ordinal);
         private readonly object _lock = new object();
         private readonly List<Node> _all = new List<Node>();
         private readonly Node _root;
@@ -42,32 +42,61 @@ namespace S3MlLayout.Engine.Drift.Sources
         /// <param name="reportsFolder">Where the bucket's own inventory reports land, when in this bucket (e.g. "inventory/"); the way there is listed too.</param>
         public ReportFolders(IEnumerable<FolderNode> declared, string? reportsFolder = null)
         {
-            _listable[LayoutExpander.SolutionsFolder + "/"] = PartitionGranularity.None;
+            _listable[LayoutExpander.SolutionsFolder + "/"] = (PartitionGranularity.None, PartitionStyle.Ymd);
             foreach (var node in declared)
                 if (node.Kind != FolderKind.Partition && node.Key.EndsWith("/", StringComparison.Ordinal))
-                    _listable[node.Key] = node.Partition;
+                    _listable[node.Key] = (node.Partition, node.PartitionStyle);
             if (!string.IsNullOrEmpty(reportsFolder))
                 for (int slash = reportsFolder!.IndexOf('/'); slash >= 0; slash = reportsFolder.IndexOf('/', slash + 1))
                 {
                     string way = reportsFolder.Substring(0, slash + 1);
-                    if (!_listable.ContainsKey(way)) _listable[way] = PartitionGranularity.None;
+                    if (!_listable.ContainsKey(way)) _listable[way] = (PartitionGranularity.None, PartitionStyle.Ymd);
                 }
-            _root = new Node("", 0, 0, null, true, PartitionGranularity.None, NotADateLevel);
+            _root = new Node("", 0, 0, null, true, PartitionGranularity.None, PartitionStyle.Ymd, NotADateLevel);
             _all.Add(_root);
         }
 
+        /// <summary>Prefixes kept as nodes (a partition's leaves are bits of their parents, not counted here).</summary>
+        internal int NodeCount { get { lock (_lock) return _all.Count; } }
+
         /// <summary>A recorder for one data file's rows (one thread); hand it to <see cref="Merge"/> once the file has checked out.</summary>
-        public Part NewPart() => new Part(this);
+        public Part NewPart()
+        {
+            var part = new Part(this);
+            lock (_lock)
+            {
+                // A merged file's counters serve the next one (sized to the folders seen so far, not grown from scratch
+                // for every file: they outlive a young collection and would pile up until a full one).
+                if (_spare.Count > 0)
+                {
+                    var (objects, bytes) = _spare.Pop();
+                    part.Objects = objects; part.Bytes = bytes;
+                }
+                else if (_all.Count > part.Objects.Length)
+                {
+                    part.Objects = new long[_all.Count * 2];
+                    part.Bytes = new long[_all.Count * 2];
+                }
+            }
+            return part;
+        }
+
+        private readonly Stack<(long[], long[])> _spare = new Stack<(long[], long[])>();
 
         /// <summary>Adds what one data file showed.</summary>
         public void Merge(Part part)
         {
             lock (_lock)
+            {
                 for (int id = 0; id < part.Objects.Length && id < _all.Count; id++)
                 {
                     _all[id].Objects += part.Objects[id];
                     _all[id].Bytes += part.Bytes[id];
                 }
+                Array.Clear(part.Objects, 0, part.Objects.Length);
+                Array.Clear(part.Bytes, 0, part.Bytes.Length);
+                _spare.Push((part.Objects, part.Bytes));
+            }
         }
 
         /// <summary>
@@ -83,7 +112,8 @@ namespace S3MlLayout.Engine.Drift.Sources
                 var objects = new List<StoredObject>(2);
                 if (node.Marker) objects.Add(new StoredObject(prefix, 0));
                 if (node.FirstDirect != null) objects.Add(new StoredObject(node.FirstDirect, node.FirstDirectSize));
-                var children = node.Children == null ? new List<string>() : node.Children.Select(c => c.Key).OrderBy(c => c, StringComparer.Ordinal).ToList();
+                var children = (node.Children == null ? Enumerable.Empty<string>() : node.Children.Select(c => c.Key))
+                    .Concat(LeafNames(node).Select(name => prefix + name + "/")).OrderBy(c => c, StringComparer.Ordinal).ToList();
                 return new PrefixListing(prefix, objects, children);
             }
         }
@@ -135,14 +165,14 @@ namespace S3MlLayout.Engine.Drift.Sources
                 if (found != null) return found;
                 string prefix = key.Substring(0, length);
                 Node node;
-                if (_listable.TryGetValue(prefix, out var partition)) node = new Node(prefix, hash, _all.Count, parent, true, partition, NotADateLevel);
+                if (_listable.TryGetValue(prefix, out var declared)) node = new Node(prefix, hash, _all.Count, parent, true, declared.Partition, declared.Style, NotADateLevel);
                 else
                 {
                     // A date level below a partitioned folder: listed down to the level above the leaves.
                     int level = parent.Level == NotADateLevel ? (parent.Partition != PartitionGranularity.None ? 0 : NotADateLevel) : parent.Level + 1;
                     node = level == NotADateLevel
-                        ? new Node(prefix, hash, _all.Count, parent, false, PartitionGranularity.None, NotADateLevel)
-                        : new Node(prefix, hash, _all.Count, parent, level < LastDateLevel(parent.Partition), parent.Partition, level);
+                        ? new Node(prefix, hash, _all.Count, parent, false, PartitionGranularity.None, PartitionStyle.Ymd, NotADateLevel)
+                        : new Node(prefix, hash, _all.Count, parent, level < LastDateLevel(parent.Partition), parent.Partition, parent.Style, level);
                 }
                 _all.Add(node);
                 (parent.Children ??= new List<Node>()).Add(node);
@@ -166,6 +196,42 @@ namespace S3MlLayout.Engine.Drift.Sources
             Volatile.Write(ref slots[i], node);
         }
 
+        /// <summary>The leaves kept as bits, as names ("05", or "day=05" in Hive style).</summary>
+        private static IEnumerable<string> LeafNames(Node node)
+        {
+            int bits = Volatile.Read(ref node.LeafBits);
+            string label = node.Style == PartitionStyle.Hive ? (node.Partition == PartitionGranularity.Daily ? "day=" : "month=") : "";
+            for (int n = 1; n <= 31; n++)
+                if ((bits & (1 << n)) != 0) yield return label + n.ToString("00", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>
+        /// The leaf key[start..end) as a bit of <paramref name="parent"/> when it is written as the partition writes its
+        /// leaves ("05" or "day=05", 01 to 31; months 01 to 12); 0 for any other name, which gets a node of its own
+        /// (and, being no date, a finding).
+        /// </summary>
+        private static int LeafBit(Node parent, string key, int start, int end)
+        {
+            if (parent.Style == PartitionStyle.Hive)
+            {
+                string label = parent.Partition == PartitionGranularity.Daily ? "day=" : "month=";
+                if (end - start != label.Length + 2 || string.CompareOrdinal(key, start, label, 0, label.Length) != 0) return 0;
+                start += label.Length;
+            }
+            if (end - start != 2) return 0;
+            int tens = key[start] - '0', ones = key[start + 1] - '0';
+            if (tens < 0 || tens > 9 || ones < 0 || ones > 9) return 0;
+            int value = tens * 10 + ones;
+            int most = parent.Partition == PartitionGranularity.Daily ? 31 : 12;
+            return value >= 1 && value <= most ? 1 << value : 0;
+        }
+
+        private void SetLeaf(Node node, int bit)
+        {
+            if ((Volatile.Read(ref node.LeafBits) & bit) != 0) return;
+            lock (_lock) node.LeafBits |= bit;
+        }
+
         private void Direct(Node node, string key, long size)
         {
             lock (_lock)
@@ -174,10 +240,18 @@ namespace S3MlLayout.Engine.Drift.Sources
 
         private sealed class Node
         {
-            public Node(string key, int hash, int id, Node? parent, bool listable, PartitionGranularity partition, int level)
+            public Node(string key, int hash, int id, Node? parent, bool listable, PartitionGranularity partition, PartitionStyle style, int level)
             {
-                Key = key; Hash = hash; Id = id; Listable = listable; Partition = partition; Level = level;
+                Key = key; Hash = hash; Id = id; Listable = listable; Partition = partition; Style = style; Level = level;
+                // The level above the leaves (a month of a daily partition, a year of a monthly one) keeps its leaves as bits.
+                LeafParent = listable && level != NotADateLevel && level == LastDateLevel(partition) - 1;
             }
+
+            public readonly PartitionStyle Style;
+            /// <summary>Its children are a partition's leaves (days, or months): their well-formed names are kept as <see cref="LeafBits"/>.</summary>
+            public readonly bool LeafParent;
+            /// <summary>Bit n set: the leaf n (01 to 31) is there. Leaves are most of a report's folders, so they are bits, not nodes.</summary>
+            public int LeafBits;
 
             public readonly string Key;
             public readonly int Hash;
@@ -214,6 +288,17 @@ namespace S3MlLayout.Engine.Drift.Sources
             {
                 int last = key.LastIndexOf('/');
                 if (last < 0) { Direct(_owner._root, key, size); return; }
+                if (last < key.Length - 1 && last > 0)
+                {
+                    // Most objects lie in a partition's leaf (a day): its parent is found and the leaf is a bit there.
+                    int before = key.LastIndexOf('/', last - 1);
+                    if (before >= 0 && last - before <= 9)
+                    {
+                        var parent = _owner.Find(key, before + 1, HashOf(key, before + 1));
+                        int bit = parent != null && parent.LeafParent ? LeafBit(parent, key, before + 1, last) : 0;
+                        if (bit != 0) { _owner.SetLeaf(parent!, bit); return; }
+                    }
+                }
                 if (last < key.Length - 1)
                 {
                     var folder = _owner.Find(key, last + 1, HashOf(key, last + 1));
@@ -231,9 +316,16 @@ namespace S3MlLayout.Engine.Drift.Sources
             private void Walk(string key, long size)
             {
                 var parent = _owner._root;
-                for (int slash = key.IndexOf('/'); slash >= 0; slash = key.IndexOf('/', slash + 1))
+                for (int slash = key.IndexOf('/'), from = 0; slash >= 0; from = slash + 1, slash = key.IndexOf('/', slash + 1))
                 {
-                    int done = slash + 1, hash = HashOf(key, done);
+                    int done = slash + 1;
+                    if (parent.LeafParent)
+                    {
+                        // A leaf written as the partition writes it is a bit of its parent, and nothing below it is kept.
+                        int bit = LeafBit(parent, key, from, slash);
+                        if (bit != 0) { _owner.SetLeaf(parent, bit); return; }
+                    }
+                    int hash = HashOf(key, done);
                     var node = _owner.Find(key, done, hash) ?? _owner.GetOrAdd(key, done, hash, parent);
                     bool itself = done == key.Length;
                     if (itself) node.Marker = true; // a key that ends in '/' is the prefix's marker, listed in it
