@@ -106,7 +106,7 @@ namespace S3MlLayout.Engine.S3
         }
 
         /// <summary>The body of a GET, which closes the response (and its connection) when disposed.</summary>
-        private sealed class ResponseStream : Stream
+        private sealed class ResponseStream : ForwardReadStream
         {
             private readonly GetObjectResponse _response;
             private readonly Stream _body;
@@ -122,15 +122,6 @@ namespace S3MlLayout.Engine.S3
                 base.Dispose(disposing);
             }
 
-            public override bool CanRead => true;
-            public override bool CanSeek => false;
-            public override bool CanWrite => false;
-            public override long Length => throw new NotSupportedException();
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-            public override void Flush() { }
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-            public override void SetLength(long value) => throw new NotSupportedException();
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         }
     }
 }

@@ -7,6 +7,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using S3MlLayout.Engine.Errors;
+using S3MlLayout.Engine.Storage;
 
 namespace S3MlLayout.Engine.Inventory
 {
@@ -279,7 +280,7 @@ namespace S3MlLayout.Engine.Inventory
         }
 
         /// <summary>Passes the compressed bytes through while counting and hashing them.</summary>
-        private sealed class HashingStream : Stream
+        private sealed class HashingStream : ForwardReadStream
         {
             private readonly Stream _inner;
             private readonly MD5 _md5 = MD5.Create();
@@ -315,14 +316,7 @@ namespace S3MlLayout.Engine.Inventory
             }
 
             public override long Length => _length;
-            public override bool CanRead => true;
-            public override bool CanSeek => false;
-            public override bool CanWrite => false;
             public override long Position { get => _length; set => throw new NotSupportedException(); }
-            public override void Flush() { }
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-            public override void SetLength(long value) => throw new NotSupportedException();
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         }
     }
 

@@ -6,6 +6,7 @@ using S3MlLayout.Engine.Tests.Support;
 namespace S3MlLayout.Engine.Tests.Drift;
 
 /// <summary>What -Scope Folders and -Scope Objects cost, and that object checking holds one page, never the keys.</summary>
+[Collection(nameof(S3MlLayout.Engine.Tests.Layouts.TimingCollection))] // measures the managed heap
 public sealed class ObjectScopeCostTests
 {
     private readonly Xunit.Abstractions.ITestOutputHelper _output;

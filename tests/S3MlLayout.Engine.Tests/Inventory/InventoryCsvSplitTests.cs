@@ -56,21 +56,12 @@ public sealed class InventoryCsvSplitTests
     }
 
     /// <summary>Hands out at most a few bytes a read: the reader must not rely on a read filling its buffer.</summary>
-    private sealed class Trickle : Stream
+    private sealed class Trickle : S3MlLayout.Engine.Storage.ForwardReadStream
     {
         private readonly Stream _inner;
         private readonly Random _random;
         public Trickle(Stream inner, int seed) { _inner = inner; _random = new Random(seed); }
         public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, Math.Min(count, 1 + _random.Next(700)));
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     [Theory]

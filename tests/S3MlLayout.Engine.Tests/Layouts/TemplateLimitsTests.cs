@@ -6,7 +6,10 @@ using S3MlLayout.Engine.Tests.Support;
 
 namespace S3MlLayout.Engine.Tests.Layouts;
 
-/// <summary>Runs alone, so that the timings of the limit tests are not disturbed by the tests running beside them.</summary>
+/// <summary>
+/// Runs alone, so that timings and managed-heap measurements (GC.GetTotalMemory counts every test's objects) are not
+/// disturbed by the tests running beside them.
+/// </summary>
 [CollectionDefinition(nameof(TimingCollection), DisableParallelization = true)]
 public sealed class TimingCollection { }
 
