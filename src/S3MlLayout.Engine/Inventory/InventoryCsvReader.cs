@@ -75,7 +75,7 @@ namespace S3MlLayout.Engine.Inventory
             bool atEnd = false;
             long rows = 0;
             var fields = new Fields(schema.Columns);
-            var classes = new Dictionary<string, string>(StringComparer.Ordinal);
+            var classes = new List<string>();
             while (true)
             {
                 // Every row that lies whole in the buffer is split where it lies: no copy, no byte-by-byte scan.
@@ -203,7 +203,7 @@ namespace S3MlLayout.Engine.Inventory
             (delimiter >= limit || buffer[delimiter] == (byte)'\n') && delimiter > start && buffer[delimiter - 1] == (byte)'\r' ? delimiter - 1 : delimiter;
 
         /// <summary>Builds the row from the fields it needs (an escaped one is unquoted in place first).</summary>
-        private static InventoryRow Row(byte[] line, Fields fields, InventorySchema schema, Dictionary<string, string> classes, string uri, long number)
+        private static InventoryRow Row(byte[] line, Fields fields, InventorySchema schema, List<string> classes, string uri, long number)
         {
             int keyStart = Field(line, fields, schema.Key, out int keyEnd);
             string key = InventoryKey.Decode(line, keyStart, keyEnd - keyStart);
@@ -249,12 +249,13 @@ namespace S3MlLayout.Engine.Inventory
         }
 
         /// <summary>The storage class field as one shared string per distinct value (a handful), found without a string per row.</summary>
-        private static string StorageClass(byte[] line, int start, int end, Dictionary<string, string> classes)
+        private static string StorageClass(byte[] line, int start, int end, List<string> classes)
         {
-            foreach (var known in classes.Values)
-                if (Is(line, start, end, known, exact: true)) return known;
+            for (int i = 0; i < classes.Count; i++)
+                if (Is(line, start, end, classes[i], exact: true)) return classes[i];
             string text = Encoding.ASCII.GetString(line, start, end - start);
-            classes[text] = text;
+            // S3 has a dozen classes; a report with hundreds of values is not to be searched through row after row.
+            if (classes.Count < 32) classes.Add(text);
             return text;
         }
 
