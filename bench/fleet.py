@@ -31,6 +31,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from run import ROOT, free_port, wait_for, proxy_stats, proxy_reset  # noqa: E402
+import boto3_bucket  # noqa: E402
 
 ENVIRONMENTS = ["dev", "staging", "prod"]
 SIX = ["customer-churn", "demand-forecasting", "fraud-detection", "master-solution", "recommendation-engine", "sentiment-analysis"]
@@ -103,14 +104,7 @@ def main():
         def boto3_same(buckets, keys):
             """The same writes with 64 threads: per bucket, create and settings in order; then every marker and record."""
             def settle(bucket):
-                client.create_bucket(Bucket=bucket, ObjectOwnership="BucketOwnerEnforced")
-                client.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={k: True for k in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")})
-                client.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
-                client.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-                client.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": "managed-by", "Value": "S3MlLayout"}]})
-                client.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [{"ID": "abort", "Status": "Enabled", "Filter": {"Prefix": ""},
-                                                                                                            "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}}]})
-                client.put_object(Bucket=bucket, Key=".s3mllayout/declared/bucket.json", Body=b"{}")
+                boto3_bucket.settle(client, bucket)
             proxy_reset(proxy)
             start = time.perf_counter()
             with concurrent.futures.ThreadPoolExecutor(64) as pool:

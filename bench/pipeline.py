@@ -37,17 +37,12 @@ import concurrent.futures, json, sys
 import boto3
 from botocore.config import Config
 job = json.load(open(sys.argv[1]))
+sys.path.insert(0, job["bench"])
+import boto3_bucket
 client = boto3.client("s3", endpoint_url=job["endpoint"], region_name="us-east-1", config=Config(max_pool_connections=64, retries={"mode": "standard"}))
 
 def settle(bucket):
-    client.create_bucket(Bucket=bucket, ObjectOwnership="BucketOwnerEnforced")
-    client.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={k: True for k in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")})
-    client.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
-    client.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-    client.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": "managed-by", "Value": "S3MlLayout"}]})
-    client.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [{"ID": "abort", "Status": "Enabled", "Filter": {"Prefix": ""},
-                                                                                                "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}}]})
-    client.put_object(Bucket=bucket, Key=".s3mllayout/declared/bucket.json", Body=b"{}")
+    boto3_bucket.settle(client, bucket)
 
 with concurrent.futures.ThreadPoolExecutor(64) as pool:
     if job["create"]:
@@ -87,7 +82,7 @@ def boto3_process(job, env, work):
     """A fresh python that imports boto3 and sends the job's requests with 64 threads: seconds from start to exit."""
     job_file, script_file = os.path.join(work, "job.json"), os.path.join(work, "boto3_side.py")
     with open(job_file, "w") as f:
-        json.dump(job, f)
+        json.dump(dict(job, bench=os.path.dirname(os.path.abspath(__file__))), f)
     with open(script_file, "w") as f:
         f.write(BOTO3_SCRIPT)
     cpu, start = child_cpu(), time.perf_counter()

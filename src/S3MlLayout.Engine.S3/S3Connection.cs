@@ -93,7 +93,7 @@ namespace S3MlLayout.Engine.S3
         private AmazonS3Client CreateClient(bool transfer = false) =>
             new BoundedS3Client(Credentials, ClientConfig(transfer), this, transfer ? TransferTimeout : (TimeSpan?)null);
 
-        /// <summary>The configuration of this connection's clients (also what <see cref="StartupWarmUp"/> initialises).</summary>
+        /// <summary>The configuration of this connection's clients.</summary>
         internal AmazonS3Config ClientConfig(bool transfer = false)
         {
             var config = new AmazonS3Config

@@ -68,8 +68,6 @@ namespace S3MlLayout.PowerShell.Common
             // The core is the module's public surface: in the default context from now on, so that its types resolve
             // by name ([S3MlLayout.Engine.Storage.MlBucket], Get-Command -Syntax) before any cmdlet has run.
             LoadCore();
-            // The first S3 request's one-time cost, paid on a spare core while PowerShell parses and binds.
-            ModuleWarmUp.Start();
         }
 
         /// <summary>Remove-Module: the last import gone, the resolver is removed. The private context and what is loaded stay (the runtime cannot unload them).</summary>
