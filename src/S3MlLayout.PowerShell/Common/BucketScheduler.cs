@@ -84,30 +84,19 @@ namespace S3MlLayout.PowerShell.Common
                         while (job.Asks.TryDequeue(out var ask)) { ask(); progressed = true; }
                     foreach (var job in _finishing.ToList())
                     {
-                        while (job.Output.TryDequeue(out var item)) { item(); progressed = true; }
-                        if (!job.Task!.IsCompleted) continue;
-                        while (job.Output.TryDequeue(out var item)) item();
+                        if (!WriteOutput(job, ref progressed)) continue;
                         _finishing.Remove(job);
-                        progressed = true;
                         Finish(job);
                     }
                     while (_jobs.Count > 0)
                     {
                         var head = _jobs[0];
-                        while (head.Output.TryDequeue(out var item)) { item(); progressed = true; }
-                        if (!head.Task!.IsCompleted)
-                        {
-                            if (!head.HandedOn) break;
-                            // Its output is out: what it still does (its audit record) does not hold up the next bucket's.
-                            _jobs.RemoveAt(0);
-                            _finishing.Add(head);
-                            progressed = true;
-                            continue;
-                        }
-                        while (head.Output.TryDequeue(out var item)) item();
+                        bool done = WriteOutput(head, ref progressed);
+                        if (!done && !head.HandedOn) break;
                         _jobs.RemoveAt(0);
-                        progressed = true;
-                        Finish(head);
+                        if (done) Finish(head);
+                        // Its output is out: what it still does (its audit record) does not hold up the next bucket's.
+                        else { _finishing.Add(head); progressed = true; }
                     }
                     if ((_jobs.Count == 0 && _finishing.Count == 0) || !untilDone) return;
                     if (!progressed) _wake.Wait();
@@ -118,6 +107,16 @@ namespace S3MlLayout.PowerShell.Common
                 StopAll();
                 throw;
             }
+        }
+
+        /// <summary>Writes what the bucket queued; once its task is done, the rest too (true: it is to be finished).</summary>
+        private static bool WriteOutput(BucketJob job, ref bool progressed)
+        {
+            while (job.Output.TryDequeue(out var item)) { item(); progressed = true; }
+            if (!job.Task!.IsCompleted) return false;
+            while (job.Output.TryDequeue(out var item)) item();
+            progressed = true;
+            return true;
         }
 
         private void Finish(BucketJob job)
