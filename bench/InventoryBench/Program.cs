@@ -19,7 +19,7 @@ string directory = Path.GetFullPath(args[0]);
 var bucket = new MlBucket { Name = Path.GetFileName(directory), Kind = StorageKind.Local, LocalPath = directory };
 bucket.Uri = directory + Path.DirectorySeparatorChar;
 var watch = Stopwatch.StartNew();
-// INVENTORY_BENCH_PART=gunzip|parse: only that much of the work, one file at a time, to see where the time goes.
+// INVENTORY_BENCH_PART=gunzip|parse|source: only that much of the work, to see where the time goes (steps and rules: below).
 string? part = Environment.GetEnvironmentVariable("INVENTORY_BENCH_PART");
 if (part == "gunzip" || part == "parse" || part == "source")
 {
@@ -91,6 +91,53 @@ if (part == "rules")
     }
     watch.Restart();
 }
+// INVENTORY_BENCH_PART=steps: single thread, the first 3 data files, once per step added (CPU time each): where a row's time goes.
+if (part == "steps")
+{
+    var (files, only) = LocalInventoryReports.Open(Path.GetFullPath(args[1]));
+    var names = DriftDetector.DeclaredSolutionsAsync(target, CancellationToken.None).GetAwaiter().GetResult();
+    var byIndex = new List<SolutionFolders>(); var roots = new List<string>(); var allNodes = new List<S3MlLayout.Engine.Layouts.FolderNode>();
+    foreach (var name in names)
+    {
+        var declared = S3MlLayout.Engine.Provisioning.DeclaredLayout.ReadAsync(target, name, CancellationToken.None).GetAwaiter().GetResult()!;
+        var nodes = S3MlLayout.Engine.Layouts.LayoutExpander.Expand(new S3MlLayout.Engine.Layouts.LayoutRequest(declared.ToTemplate()) { Solution = declared.Solution, Include = declared.Include }).ToList();
+        allNodes.AddRange(nodes);
+        var f = new SolutionFolders(declared.Solution, nodes); byIndex.Add(f); roots.Add(f.Root.Key);
+    }
+    var map = new PrefixMap<object>();
+    for (int i = 0; i < roots.Count; i++) map.Add(roots[i], i);
+    var factory = new S3MlLayout.Engine.Drift.Rules.FindingFactory(target);
+    var rules = ObjectRules.All.ToArray();
+    for (int step = 0; step <= 5; step++)
+    {
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var folders = new ReportFolders(allNodes);
+        var record = new ObjectRecord("", 0);
+        ObjectPlacement? reused = null;
+        long n = 0;
+        foreach (var file in only.Manifest.Files.Take(3))
+        {
+            using var stream = files.OpenReadAsync("", file.Key, CancellationToken.None).GetAwaiter().GetResult()!;
+            var partRec = folders.NewPart();
+            InventoryCsvReader.Read(stream, file, only.Manifest.Schema, file.Key, row =>
+            {
+                record.Reuse(row);
+                if (step >= 1) partRec.Add(record.KeySpan, row.Size);
+                if (step < 2) return;
+                int prefix = map.FindFirst(record.KeySpan) is int p ? p : -1;
+                if (prefix < 0 || step < 3) return;
+                if (record.IsFolderMarker) return;
+                var placement = byIndex[prefix].Place(record, reused);
+                reused = placement ?? reused;
+                if (placement == null || step < 4) return;
+                for (int r = 0; r < rules.Length; r++) if (rules[r].Check(placement, factory) != null) n++;
+            }, CancellationToken.None);
+            folders.Merge(partRec);
+        }
+        Console.Error.WriteLine($"step {step} (0 parse, 1 +folders, 2 +prefix, 3 +place, 4 +rules, 5 again): {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds:0} ms CPU, {n} findings");
+    }
+    return 0;
+}
 // INVENTORY_BENCH_PART=folders: the folder check alone (what the object check adds to).
 bool foldersOnly = part == "folders";
 var detector = new DriftDetector(target, new DriftOptions { Scope = foldersOnly ? DriftScope.Folders : DriftScope.Objects, ObjectSource = foldersOnly ? null : checkedSource }, finding =>
@@ -109,7 +156,7 @@ Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
     findings = findings.OrderBy(f => f.Key).ToDictionary(f => f.Key, f => f.Value),
     peak_working_set_mb = Math.Round(self.PeakWorkingSet64 / 1048576.0),
     gc_heap_mb = Math.Round(GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0),
-    gen0 = GC.CollectionCount(0), gen2 = GC.CollectionCount(2),
+    gen0 = GC.CollectionCount(0), gen2 = GC.CollectionCount(2), allocated_mb = Math.Round(GC.GetTotalAllocatedBytes(true) / 1048576.0),
 }));
 return 0;
 

@@ -61,38 +61,7 @@ namespace S3MlLayout.Engine.Drift
             }
             await _source.ReadAsync(roots, async page =>
             {
-                List<Task>? reads = null;
-                long judged = 0;
-                // One placement for the page's objects unless content is read (a read holds on to its placement).
-                ObjectPlacement? reused = null;
-                for (int i = 0; i < page.Count; i++)
-                {
-                    var record = page[i];
-                    cancellation.ThrowIfCancellationRequested();
-                    if (record.IsFolderMarker) continue;
-                    // The source says which prefix it read the object for; else it is looked up.
-                    int prefix = record.PrefixIndex;
-                    var folders = prefix >= 0 && prefix < byIndex.Count ? byIndex[prefix] : byRoot.FindFirst(record.Key);
-                    if (folders == null) continue;
-                    judged++;
-                    var placement = folders.Place(record, reused);
-                    if (_content == null) reused = placement ?? reused;
-                    _census?.Add(folders.Solution, placement != null ? placement.Stage : folders.StageOf(folders.Deepest(record.Key)), record.StorageClass, record.Size);
-                    if (placement == null) continue;
-                    bool formatWrong = false;
-                    for (int r = 0; r < _rules.Length; r++)
-                    {
-                        var finding = _rules[r].Check(placement, _findings);
-                        if (finding == null) continue;
-                        formatWrong |= finding.Kind == DriftCategory.FormatViolation;
-                        Emit(finding);
-                    }
-                    // A file of the wrong format is already reported; its bytes would only say so again.
-                    if (_content != null && !formatWrong && ContentMismatchRule.Applies(placement))
-                        (reads ??= new List<Task>()).Add(Verify(placement, cancellation));
-                }
-                // Counted once per page: pages from several data files arrive at once, and a shared counter per object would have them queue on it.
-                Interlocked.Add(ref _objects, judged);
+                var reads = Judge(page, byIndex, byRoot, cancellation);
                 // The page's reads run at once (each through the drift's gate) and end before the next page is read: memory stays one page.
                 if (reads != null) await Task.WhenAll(reads).ConfigureAwait(false);
                 _pageDone?.Invoke();
@@ -100,6 +69,44 @@ namespace S3MlLayout.Engine.Drift
             // The source has vouched for everything it handed over: what was held goes out, in the order it was found.
             if (_held != null)
                 while (_held.TryDequeue(out var finding)) _emit(finding);
+        }
+
+        /// <summary>Places and judges one page of objects; returns the content reads it started (-VerifyContent), or null.</summary>
+        private List<Task>? Judge(IReadOnlyList<ObjectRecord> page, List<SolutionFolders> byIndex, PrefixMap<SolutionFolders> byRoot, CancellationToken cancellation)
+        {
+            List<Task>? reads = null;
+            long judged = 0;
+            // One placement for the page's objects unless content is read (a read holds on to its placement).
+            ObjectPlacement? reused = null;
+            for (int i = 0; i < page.Count; i++)
+            {
+                var record = page[i];
+                cancellation.ThrowIfCancellationRequested();
+                if (record.IsFolderMarker) continue;
+                // The source says which prefix it read the object for; else it is looked up.
+                int prefix = record.PrefixIndex;
+                var folders = prefix >= 0 && prefix < byIndex.Count ? byIndex[prefix] : byRoot.FindFirst(record.KeySpan);
+                if (folders == null) continue;
+                judged++;
+                var placement = folders.Place(record, reused);
+                if (_content == null) reused = placement ?? reused;
+                _census?.Add(folders.Solution, placement != null ? placement.Stage : folders.DeepestPlaced(record.KeySpan).Stage, record.StorageClass, record.Size);
+                if (placement == null) continue;
+                bool formatWrong = false;
+                for (int r = 0; r < _rules.Length; r++)
+                {
+                    var finding = _rules[r].Check(placement, _findings);
+                    if (finding == null) continue;
+                    formatWrong |= finding.Kind == DriftCategory.FormatViolation;
+                    Emit(finding);
+                }
+                // A file of the wrong format is already reported; its bytes would only say so again.
+                if (_content != null && !formatWrong && ContentMismatchRule.Applies(placement))
+                    (reads ??= new List<Task>()).Add(Verify(placement, cancellation));
+            }
+            // Counted once per page: pages from several data files arrive at once, and a shared counter per object would have them queue on it.
+            Interlocked.Add(ref _objects, judged);
+            return reads;
         }
 
         private void Emit(DriftFinding finding)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 
 namespace S3MlLayout.Engine.Drift
 {
@@ -26,7 +27,11 @@ namespace S3MlLayout.Engine.Drift
         public const int Seed = 17;
 
         /// <summary>The hash of <paramref name="hash"/>'s prefix followed by key[from..to).</summary>
-        public static int Extend(int hash, string key, int from, int to)
+        public static int Extend(int hash, string key, int from, int to) => Extend(hash, key.AsSpan(), from, to);
+
+        /// <summary>As <see cref="Extend(int, string, int, int)"/>, over a key that is not a string (a reused record's chars).</summary>
+        [MethodImpl(HotPath.Optimized)]
+        public static int Extend(int hash, ReadOnlySpan<char> key, int from, int to)
         {
             unchecked
             {
@@ -35,20 +40,27 @@ namespace S3MlLayout.Engine.Drift
             return hash;
         }
 
-        /// <summary>The value of the prefix key[0..length), given its hash (from <see cref="Extend"/>); null when not declared.</summary>
-        public T? Find(string key, int length, int hash)
+        /// <summary>The value of the prefix key[0..length), given its hash (from <see cref="Extend(int, string, int, int)"/>); null when not declared.</summary>
+        public T? Find(string key, int length, int hash) => Find(key.AsSpan(), length, hash);
+
+        [MethodImpl(HotPath.Optimized)]
+        public T? Find(ReadOnlySpan<char> key, int length, int hash)
         {
             if (!_byHash.TryGetValue(hash, out var list)) return null;
-            foreach (var (prefix, value) in list)
-                if (prefix.Length == length && string.CompareOrdinal(prefix, 0, key, 0, length) == 0) return value;
+            var wanted = key.Slice(0, length);
+            for (int i = 0; i < list.Count; i++)
+                if (list[i].Prefix.AsSpan().SequenceEqual(wanted)) return list[i].Value;
             return null;
         }
 
         /// <summary>The value of the shortest declared prefix of <paramref name="key"/> (ending at a '/'); null when none.</summary>
-        public T? FindFirst(string key)
+        public T? FindFirst(string key) => FindFirst(key.AsSpan());
+
+        [MethodImpl(HotPath.Optimized)]
+        public T? FindFirst(ReadOnlySpan<char> key)
         {
             int hash = Seed, done = 0;
-            for (int slash = key.IndexOf('/'); slash >= 0; slash = key.IndexOf('/', slash + 1))
+            for (int slash = key.IndexOf('/'); slash >= 0; slash = IndexOfSlash(key, slash + 1))
             {
                 hash = Extend(hash, key, done, slash + 1);
                 done = slash + 1;
@@ -56,6 +68,13 @@ namespace S3MlLayout.Engine.Drift
                 if (found != null) return found;
             }
             return null;
+        }
+
+        /// <summary>The next '/' at or after <paramref name="from"/>, -1 when none (string.IndexOf(char, int) for a span).</summary>
+        internal static int IndexOfSlash(ReadOnlySpan<char> key, int from)
+        {
+            int found = key.Slice(from).IndexOf('/');
+            return found < 0 ? -1 : from + found;
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
@@ -11,15 +12,28 @@ using S3MlLayout.Engine.Storage;
 
 namespace S3MlLayout.Engine.Inventory
 {
-    /// <summary>One object of an inventory report, its key URL-decoded.</summary>
+    /// <summary>
+    /// One object of an inventory report, its key URL-decoded. For the check, a row of a CSV report holds its key as
+    /// UTF-8 bytes in the reader's buffer, valid only while the row is handled: the check copies them into a record it
+    /// reuses (<see cref="CopyKey"/>) and so makes no string per row; <see cref="Key"/> then makes one on each call.
+    /// </summary>
     public readonly struct InventoryRow
     {
+        private readonly string? _key;
+        private readonly byte[]? _buffer;
+        private readonly int _start, _count;
+
         public InventoryRow(string key, long size, string? storageClass, bool isCurrent = true)
         {
-            Key = key; Size = size; StorageClass = storageClass; IsCurrent = isCurrent;
+            _key = key; _buffer = null; _start = _count = 0; Size = size; StorageClass = storageClass; IsCurrent = isCurrent;
         }
 
-        public string Key { get; }
+        internal InventoryRow(byte[] buffer, int start, int count, long size, string? storageClass, bool isCurrent)
+        {
+            _key = null; _buffer = buffer; _start = start; _count = count; Size = size; StorageClass = storageClass; IsCurrent = isCurrent;
+        }
+
+        public string Key => _key ?? Encoding.UTF8.GetString(_buffer!, _start, _count);
         public long Size { get; }
         /// <summary>STANDARD, GLACIER ...; null when the report has no StorageClass field.</summary>
         public string? StorageClass { get; }
@@ -28,6 +42,23 @@ namespace S3MlLayout.Engine.Inventory
         /// so the object rules never see it.
         /// </summary>
         public bool IsCurrent { get; }
+
+        /// <summary>The key as a string when the row holds one (a Parquet report); null when it is bytes to <see cref="CopyKey"/>.</summary>
+        internal string? KeyString => _key;
+
+        /// <summary>Decodes the key's UTF-8 bytes into <paramref name="chars"/> (grown when short); returns its length in chars.</summary>
+        internal int CopyKey(ref char[] chars)
+        {
+            if (_key != null)
+            {
+                if (chars.Length < _key.Length) chars = new char[Math.Max(_key.Length, chars.Length * 2)];
+                _key.CopyTo(0, chars, 0, _key.Length);
+                return _key.Length;
+            }
+            // UTF-8 never gives more chars than it has bytes.
+            if (chars.Length < _count) chars = new char[Math.Max(_count, chars.Length * 2)];
+            return Encoding.UTF8.GetChars(_buffer!, _start, _count, chars, 0);
+        }
     }
 
     /// <summary>
@@ -42,14 +73,21 @@ namespace S3MlLayout.Engine.Inventory
         private const int BufferSize = 1 << 16;
 
         /// <summary>Reads every row of the file; returns the number of rows. The stream is read to its end.</summary>
-        public static long Read(Stream compressed, InventoryDataFile file, InventorySchema schema, string uri, Action<InventoryRow> onRow, CancellationToken cancellation)
+        public static long Read(Stream compressed, InventoryDataFile file, InventorySchema schema, string uri, Action<InventoryRow> onRow, CancellationToken cancellation) =>
+            Read(compressed, file, schema, uri, onRow, keysInBuffer: false, cancellation);
+
+        /// <param name="keysInBuffer">
+        /// Rows hold their keys as bytes in the reader's buffer, valid only during <paramref name="onRow"/>
+        /// (<see cref="InventoryRow.CopyKey"/>): no string per row. Else each row's key is a string of its own.
+        /// </param>
+        internal static long Read(Stream compressed, InventoryDataFile file, InventorySchema schema, string uri, Action<InventoryRow> onRow, bool keysInBuffer, CancellationToken cancellation)
         {
             using var hashing = new HashingStream(compressed);
             long rows = 0;
             try
             {
                 using (var gzip = new GZipStream(hashing, CompressionMode.Decompress, leaveOpen: true))
-                    rows = Parse(gzip, schema, uri, onRow, cancellation);
+                    rows = Parse(gzip, schema, uri, onRow, keysInBuffer, cancellation);
             }
             catch (InvalidDataException e)
             {
@@ -68,7 +106,7 @@ namespace S3MlLayout.Engine.Inventory
             new MlLayoutException("InventoryFileCorrupt", ErrorKind.InvalidData, uri,
                 $"The inventory data file does not match its manifest: {problem}. Nothing from this report is used; wait for the next report or pass another one with -InventoryManifest.", inner);
 
-        private static long Parse(Stream text, InventorySchema schema, string uri, Action<InventoryRow> onRow, CancellationToken cancellation)
+        private static long Parse(Stream text, InventorySchema schema, string uri, Action<InventoryRow> onRow, bool keysInBuffer, CancellationToken cancellation)
         {
             var buffer = new byte[BufferSize];
             int start = 0, filled = 0;
@@ -85,7 +123,7 @@ namespace S3MlLayout.Engine.Inventory
                     if (next < 0) break; // the row goes on past the buffer
                     if (fields.Count > 0)
                     {
-                        onRow(Row(buffer, fields, schema, classes, uri, rows + 1));
+                        onRow(Row(buffer, fields, schema, classes, keysInBuffer));
                         rows++;
                     }
                     start = next;
@@ -134,6 +172,7 @@ namespace S3MlLayout.Engine.Inventory
         /// Returns where the next row begins, or -1 when the row goes on past <paramref name="limit"/> and more data is to
         /// come. An empty line gives no fields.
         /// </summary>
+        [MethodImpl(HotPath.Optimized)]
         private static int Split(byte[] buffer, int start, int limit, bool atEnd, Fields fields, InventorySchema schema, string uri, long number)
         {
             fields.Count = 0;
@@ -199,14 +238,16 @@ namespace S3MlLayout.Engine.Inventory
         }
 
         /// <summary>A field's end, less the '\r' of a CRLF line end.</summary>
+        [MethodImpl(HotPath.Optimized)]
         private static int TrimReturn(byte[] buffer, int start, int delimiter, int limit) =>
             (delimiter >= limit || buffer[delimiter] == (byte)'\n') && delimiter > start && buffer[delimiter - 1] == (byte)'\r' ? delimiter - 1 : delimiter;
 
         /// <summary>Builds the row from the fields it needs (an escaped one is unquoted in place first).</summary>
-        private static InventoryRow Row(byte[] line, Fields fields, InventorySchema schema, List<string> classes, string uri, long number)
+        [MethodImpl(HotPath.Optimized)]
+        private static InventoryRow Row(byte[] line, Fields fields, InventorySchema schema, List<string> classes, bool keyInBuffer)
         {
             int keyStart = Field(line, fields, schema.Key, out int keyEnd);
-            string key = InventoryKey.Decode(line, keyStart, keyEnd - keyStart);
+            int keyLength = InventoryKey.DecodeInPlace(line, keyStart, keyEnd - keyStart);
             long size = 0;
             if (schema.Size >= 0) { int s = Field(line, fields, schema.Size, out int e); size = ParseLong(line, s, e); }
             string? storageClass = null;
@@ -214,9 +255,12 @@ namespace S3MlLayout.Engine.Inventory
             bool current = true;
             if (schema.IsLatest >= 0) { int s = Field(line, fields, schema.IsLatest, out int e); current &= !Is(line, s, e, "false"); }
             if (schema.IsDeleteMarker >= 0) { int s = Field(line, fields, schema.IsDeleteMarker, out int e); current &= !Is(line, s, e, "true"); }
-            return new InventoryRow(key, size, storageClass, current);
+            return keyInBuffer
+                ? new InventoryRow(line, keyStart, keyLength, size, storageClass, current)
+                : new InventoryRow(Encoding.UTF8.GetString(line, keyStart, keyLength), size, storageClass, current);
         }
 
+        [MethodImpl(HotPath.Optimized)]
         private static int Field(byte[] line, Fields fields, int index, out int end)
         {
             if (!fields.Escaped[index]) { end = fields.Ends[index]; return fields.Starts[index]; }
@@ -249,6 +293,7 @@ namespace S3MlLayout.Engine.Inventory
         }
 
         /// <summary>The storage class field as one shared string per distinct value (a handful), found without a string per row.</summary>
+        [MethodImpl(HotPath.Optimized)]
         private static string StorageClass(byte[] line, int start, int end, List<string> classes)
         {
             for (int i = 0; i < classes.Count; i++)
@@ -260,6 +305,7 @@ namespace S3MlLayout.Engine.Inventory
         }
 
         /// <summary>Whether a field holds <paramref name="word"/> (ASCII, any case unless <paramref name="exact"/>).</summary>
+        [MethodImpl(HotPath.Optimized)]
         private static bool Is(byte[] line, int start, int end, string word, bool exact = false)
         {
             if (end - start != word.Length) return false;
@@ -268,6 +314,7 @@ namespace S3MlLayout.Engine.Inventory
             return true;
         }
 
+        [MethodImpl(HotPath.Optimized)]
         private static long ParseLong(byte[] line, int start, int end)
         {
             long value = 0;
@@ -331,12 +378,15 @@ namespace S3MlLayout.Engine.Inventory
         }
 
         /// <summary>Decodes in place into the same buffer (the result is never longer), then reads it as UTF-8.</summary>
-        public static string Decode(byte[] buffer, int start, int count)
+        public static string Decode(byte[] buffer, int start, int count) => Encoding.UTF8.GetString(buffer, start, DecodeInPlace(buffer, start, count));
+
+        /// <summary>Decodes in place into the same buffer; returns the decoded length in bytes (UTF-8).</summary>
+        [MethodImpl(HotPath.Optimized)]
+        internal static int DecodeInPlace(byte[] buffer, int start, int count)
         {
             int write = start, end = start + count;
-            // Most keys have nothing encoded: read them as they are.
-            if (new ReadOnlySpan<byte>(buffer, start, count).IndexOfAny((byte)'%', (byte)'+') < 0)
-                return Encoding.UTF8.GetString(buffer, start, count);
+            // Most keys have nothing encoded: they stay as they are.
+            if (new ReadOnlySpan<byte>(buffer, start, count).IndexOfAny((byte)'%', (byte)'+') < 0) return count;
             for (int i = start; i < end; i++)
             {
                 byte b = buffer[i];
@@ -348,7 +398,7 @@ namespace S3MlLayout.Engine.Inventory
                 }
                 else buffer[write++] = b;
             }
-            return Encoding.UTF8.GetString(buffer, start, write - start);
+            return write - start;
         }
 
         private static int Hex(byte b) =>

@@ -81,6 +81,14 @@ public sealed class InventoryCsvSplitTests
         Assert.Equal(expected.Select(r => r.Key), rows.Select(r => r.Key));
         Assert.Equal(expected.Select(r => r.Size), rows.Select(r => r.Size));
         Assert.Equal(expected.Select(r => r.Class), rows.Select(r => r.StorageClass));
+
+        // As the check reads them: each key left in the reader's buffer and copied into one reused char array.
+        var copied = new List<string>();
+        var chars = new char[1];
+        source = new MemoryStream(gzip);
+        if (trickle) source = new Trickle(source, seed);
+        InventoryCsvReader.Read(source, file, InventorySchema.Parse(Schema, "m"), "d", row => { int length = row.CopyKey(ref chars); copied.Add(new string(chars, 0, length)); }, keysInBuffer: true, CancellationToken.None);
+        Assert.Equal(expected.Select(r => r.Key), copied);
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using S3MlLayout.Engine.Layouts;
 
 namespace S3MlLayout.Engine.Drift.Rules
@@ -11,10 +12,17 @@ namespace S3MlLayout.Engine.Drift.Rules
 
         public DriftCategory Category => DriftCategory.FormatViolation;
 
+        [MethodImpl(HotPath.Optimized)]
         public DriftFinding? Check(ObjectPlacement placement, FindingFactory findings)
         {
             var contract = placement.Folder.Contract;
             if (!placement.FolderTakesFiles || contract == null || placement.NameAccepted(contract)) return null;
+            return Violation(placement, contract, findings);
+        }
+
+        // Apart from Check: its lambdas capture the placement, and a closure is made on entry to the method that holds them, for every object.
+        private DriftFinding Violation(ObjectPlacement placement, FolderContract contract, FindingFactory findings)
+        {
             string format = FormatOf(placement.FileName);
             var homes = placement.Folders.All.Where(f => f.Contract?.Files == true && !f.Contract.AcceptsAnyFormat && f.Contract.Accepts(placement.FileName))
                 .OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => findings.Describe(f.Key)).Take(3).ToList();

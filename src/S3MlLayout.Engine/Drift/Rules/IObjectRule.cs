@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using S3MlLayout.Engine.Drift.Sources;
 using S3MlLayout.Engine.Layouts;
 
@@ -51,6 +52,7 @@ namespace S3MlLayout.Engine.Drift.Rules
         /// thread and the rules keep nothing of a placement, so one object serves them all (not when content is read
         /// later, which holds on to its placement).
         /// </summary>
+        [MethodImpl(HotPath.Optimized)]
         internal ObjectPlacement Reuse(ObjectRecord record, string solution, PlacedFolder folder, int nameStart, SolutionFolders folders)
         {
             Object = record; Solution = solution; Folder = folder.Node; Folders = folders; _nameStart = nameStart; _facts = folder;
@@ -81,9 +83,10 @@ namespace S3MlLayout.Engine.Drift.Rules
         public bool FolderTakesFiles => _facts?.TakesFiles ?? Folder.Contract?.Files == true;
 
         /// <summary>Whether <paramref name="contract"/> accepts the file name's format (as FolderContract.Accepts), read from the key in place.</summary>
+        [MethodImpl(HotPath.Optimized)]
         public bool NameAccepted(FolderContract contract)
         {
-            if (_facts != null && ReferenceEquals(contract, _facts.Node.Contract)) return _facts.Accepts(Object.Key, _nameStart);
+            if (_facts != null && ReferenceEquals(contract, _facts.Node.Contract)) return _facts.Accepts(Object.KeySpan, _nameStart);
             if (contract.AcceptsAnyFormat) return true;
             string key = Object.Key;
             int nameLength = key.Length - _nameStart;
@@ -142,13 +145,14 @@ namespace S3MlLayout.Engine.Drift.Rules
         public string StageOf(FolderNode folder) => _placed.TryGetValue(folder, out var placed) ? placed.Stage : "";
 
         /// <summary>The deepest declared folder above a key under the solution root (the root itself when none deeper).</summary>
-        public FolderNode Deepest(string key) => DeepestPlaced(key).Node;
+        public FolderNode Deepest(string key) => DeepestPlaced(key.AsSpan()).Node;
 
-        internal PlacedFolder DeepestPlaced(string key)
+        [MethodImpl(HotPath.Optimized)]
+        internal PlacedFolder DeepestPlaced(ReadOnlySpan<char> key)
         {
             var folder = _root;
             int hash = _rootHash, done = Root.Key.Length;
-            for (int slash = key.IndexOf('/', Root.Key.Length); slash >= 0; slash = key.IndexOf('/', slash + 1))
+            for (int slash = PrefixMap<PlacedFolder>.IndexOfSlash(key, done); slash >= 0; slash = PrefixMap<PlacedFolder>.IndexOfSlash(key, slash + 1))
             {
                 hash = PrefixMap<PlacedFolder>.Extend(hash, key, done, slash + 1);
                 done = slash + 1;
@@ -166,10 +170,11 @@ namespace S3MlLayout.Engine.Drift.Rules
         public ObjectPlacement? Place(ObjectRecord record) => Place(record, null);
 
         /// <summary>As <see cref="Place(ObjectRecord)"/>, into <paramref name="reuse"/> when given (see <see cref="ObjectPlacement.Reuse"/>).</summary>
+        [MethodImpl(HotPath.Optimized)]
         internal ObjectPlacement? Place(ObjectRecord record, ObjectPlacement? reuse)
         {
-            string key = record.Key;
-            if (!key.StartsWith(Root.Key, StringComparison.Ordinal)) return null;
+            var key = record.KeySpan;
+            if (!key.StartsWith(Root.Key.AsSpan())) return null;
             var folder = DeepestPlaced(key);
             int start = folder.Node.Key.Length;
             int last = key.LastIndexOf('/');
@@ -205,7 +210,8 @@ namespace S3MlLayout.Engine.Drift.Rules
         public bool TakesFiles { get; }
 
         /// <summary>Whether the name that begins at <paramref name="nameStart"/> in the key ends in an accepted format (any case), read in place.</summary>
-        public bool Accepts(string key, int nameStart)
+        [MethodImpl(HotPath.Optimized)]
+        public bool Accepts(ReadOnlySpan<char> key, int nameStart)
         {
             if (_formats == null) return true;
             int nameLength = key.Length - nameStart;
@@ -213,18 +219,19 @@ namespace S3MlLayout.Engine.Drift.Rules
             {
                 string format = _formats[i];
                 if (nameLength <= format.Length) continue;
-                if (_ascii ? EndsWithAsciiIgnoreCase(key, format) : key.EndsWith(format, StringComparison.OrdinalIgnoreCase)) return true;
+                if (_ascii ? EndsWithAsciiIgnoreCase(key, format) : key.EndsWith(format.AsSpan(), StringComparison.OrdinalIgnoreCase)) return true;
             }
             return false;
         }
 
-        private static bool EndsWithAsciiIgnoreCase(string key, string lowerSuffix)
+        [MethodImpl(HotPath.Optimized)]
+        private static bool EndsWithAsciiIgnoreCase(ReadOnlySpan<char> key, string lowerSuffix)
         {
             int start = key.Length - lowerSuffix.Length;
             for (int i = 0; i < lowerSuffix.Length; i++)
             {
                 char c = key[start + i];
-                if (c >= 128) return key.EndsWith(lowerSuffix, StringComparison.OrdinalIgnoreCase); // case rules beyond ASCII
+                if (c >= 128) return key.EndsWith(lowerSuffix.AsSpan(), StringComparison.OrdinalIgnoreCase); // case rules beyond ASCII
                 if (c >= 'A' && c <= 'Z') c = (char)(c | 0x20);
                 if (c != lowerSuffix[i]) return false;
             }

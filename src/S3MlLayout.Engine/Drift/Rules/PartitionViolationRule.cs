@@ -1,5 +1,7 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using S3MlLayout.Engine.Layouts;
 
 namespace S3MlLayout.Engine.Drift.Rules
@@ -13,6 +15,7 @@ namespace S3MlLayout.Engine.Drift.Rules
     {
         public DriftCategory Category => DriftCategory.PartitionViolation;
 
+        [MethodImpl(HotPath.Optimized)]
         public DriftFinding? Check(ObjectPlacement placement, FindingFactory findings)
         {
             var folder = placement.Folder;
@@ -31,9 +34,10 @@ namespace S3MlLayout.Engine.Drift.Rules
         /// year=/month=/day= in Hive style), a real date. True only when <see cref="Problem"/> would find nothing; any
         /// doubt goes to <see cref="Problem"/>, which has the words for what is wrong.
         /// </summary>
+        [MethodImpl(HotPath.Optimized)]
         private static bool ValidInKey(ObjectPlacement placement, FolderNode folder)
         {
-            string key = placement.Object.Key;
+            var key = placement.Object.KeySpan;
             int at = placement.DateStart, end = placement.NameStart;
             bool hive = folder.PartitionStyle == PartitionStyle.Hive;
             int levels = folder.Partition == PartitionGranularity.Daily ? 3 : 2;
@@ -43,7 +47,7 @@ namespace S3MlLayout.Engine.Drift.Rules
                 if (hive)
                 {
                     string prefix = level == 0 ? "year=" : level == 1 ? "month=" : "day=";
-                    if (string.CompareOrdinal(key, at, prefix, 0, prefix.Length) != 0) return false;
+                    if (at + prefix.Length > key.Length || !key.Slice(at, prefix.Length).SequenceEqual(prefix.AsSpan())) return false;
                     at += prefix.Length;
                 }
                 int width = level == 0 ? 4 : 2, value = 0;

@@ -1,4 +1,5 @@
 using System.Linq;
+using System.Runtime.CompilerServices;
 
 namespace S3MlLayout.Engine.Drift.Rules
 {
@@ -10,9 +11,16 @@ namespace S3MlLayout.Engine.Drift.Rules
     {
         public DriftCategory Category => DriftCategory.UnplacedObject;
 
+        [MethodImpl(HotPath.Optimized)]
         public DriftFinding? Check(ObjectPlacement placement, FindingFactory findings)
         {
             if (placement.FolderTakesFiles) return null;
+            return Violation(placement, findings);
+        }
+
+        // Apart from Check: its lambda captures the placement, and a closure is made on entry to the method that holds it, for every object.
+        private DriftFinding Violation(ObjectPlacement placement, FindingFactory findings)
+        {
             var folder = placement.Folder;
             var homes = placement.Folders.Children(folder).Where(c => c.Contract?.Files == true && c.Contract.Accepts(placement.FileName))
                 .Select(c => findings.Describe(c.Key)).Take(3).ToList();

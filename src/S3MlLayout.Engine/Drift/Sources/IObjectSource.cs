@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using S3MlLayout.Engine.Inventory;
 
 namespace S3MlLayout.Engine.Drift.Sources
 {
@@ -10,11 +11,18 @@ namespace S3MlLayout.Engine.Drift.Sources
     {
         public ObjectRecord(string key, long size, string? eTag = null, string? storageClass = null, DateTime? lastModified = null)
         {
-            Key = key; Size = size; ETag = eTag; StorageClass = storageClass; LastModified = lastModified;
+            _key = key; Size = size; ETag = eTag; StorageClass = storageClass; LastModified = lastModified;
         }
 
+        private string? _key;
+        // A record a source reuses holds its key as chars, made a string only when asked for (a finding, a content read).
+        private char[]? _chars;
+        private int _length;
+
         /// <summary>The key relative to the bucket root, decoded (never URL-encoded).</summary>
-        public string Key { get; private set; }
+        public string Key => _key ??= new string(_chars!, 0, _length);
+        /// <summary>The key without making it a string: what placing and judging millions of objects read.</summary>
+        internal ReadOnlySpan<char> KeySpan => _key != null ? _key.AsSpan() : new ReadOnlySpan<char>(_chars, 0, _length);
         public long Size { get; private set; }
         public string? ETag { get; }
         public string? StorageClass { get; private set; }
@@ -22,20 +30,37 @@ namespace S3MlLayout.Engine.Drift.Sources
 
         /// <summary>
         /// Makes this record another object's: a source that reads millions of rows hands the same records out page
-        /// after page (a record is the source's again once its page's handling has completed).
+        /// after page (a record is the source's again once its page's handling has completed). The key is copied into
+        /// the record's own chars, so a row of a report makes no string.
         /// </summary>
-        internal ObjectRecord Reuse(string key, long size, string? storageClass, int prefixIndex)
+        internal ObjectRecord Reuse(in InventoryRow row)
         {
-            Key = key; Size = size; StorageClass = storageClass; PrefixIndex = prefixIndex;
+            if (row.KeyString is string key) _key = key;
+            else
+            {
+                _chars ??= new char[256];
+                _length = row.CopyKey(ref _chars);
+                _key = null;
+            }
+            Size = row.Size; StorageClass = row.StorageClass; PrefixIndex = -1;
             return this;
         }
+
         /// <summary>
         /// Which of the prefixes given to <see cref="IObjectSource.ReadAsync"/> the object was read for (its position
         /// there), so the check need not look it up again; -1 when the source does not say.
         /// </summary>
         internal int PrefixIndex { get; set; } = -1;
         /// <summary>A zero-byte key ending in '/': a folder marker, which object rules never judge.</summary>
-        public bool IsFolderMarker => Size == 0 && Key.EndsWith("/", StringComparison.Ordinal);
+        public bool IsFolderMarker
+        {
+            get
+            {
+                if (Size != 0) return false;
+                var key = KeySpan;
+                return key.Length > 0 && key[key.Length - 1] == '/';
+            }
+        }
 
         public override string ToString() => Key;
     }

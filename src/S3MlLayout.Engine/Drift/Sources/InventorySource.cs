@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -122,13 +123,15 @@ namespace S3MlLayout.Engine.Drift.Sources
             void OnRow(InventoryRow row)
             {
                 if (!row.IsCurrent) return;
-                folders?.Add(row.Key, row.Size);
-                int prefix = prefixes.IndexOf(row.Key);
-                if (prefix < 0) return;
+                // The row goes into the next free record (its key as chars, no string); it joins the page only when wanted.
                 int n = page.Count;
-                page.Add(records[n] == null
-                    ? records[n] = new ObjectRecord(row.Key, row.Size, storageClass: row.StorageClass, lastModified: null) { PrefixIndex = prefix }
-                    : records[n].Reuse(row.Key, row.Size, row.StorageClass, prefix));
+                var record = (records[n] ??= new ObjectRecord("", 0)).Reuse(row);
+                var key = record.KeySpan;
+                folders?.Add(key, row.Size);
+                int prefix = prefixes.IndexOf(key);
+                if (prefix < 0) return;
+                record.PrefixIndex = prefix;
+                page.Add(record);
                 if (page.Count < PageSize) return;
                 // The readers call back synchronously; the page's handling completes at once unless it reads content.
                 onPage(page).GetAwaiter().GetResult();
@@ -144,7 +147,7 @@ namespace S3MlLayout.Engine.Drift.Sources
             }
             else
             {
-                rows = InventoryCsvReader.Read(stream, file, _manifest.Schema, uri, OnRow, cancellation);
+                rows = InventoryCsvReader.Read(stream, file, _manifest.Schema, uri, OnRow, keysInBuffer: true, cancellation);
             }
             if (page.Count > 0) await onPage(page).ConfigureAwait(false);
             // The file has checked out (size, MD5): what it showed of the folders counts.
@@ -171,11 +174,12 @@ namespace S3MlLayout.Engine.Drift.Sources
             }
 
             /// <summary>The position of the prefix the key lies under; -1 when none.</summary>
-            public int IndexOf(string key)
+            [MethodImpl(HotPath.Optimized)]
+            public int IndexOf(ReadOnlySpan<char> key)
             {
                 if (_map != null) return _map.FindFirst(key) is int index ? index : -1;
                 for (int i = 0; i < _prefixes.Length; i++)
-                    if (key.StartsWith(_prefixes[i], StringComparison.Ordinal)) return i;
+                    if (key.StartsWith(_prefixes[i].AsSpan())) return i;
                 return -1;
             }
         }

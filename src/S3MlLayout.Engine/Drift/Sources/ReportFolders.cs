@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
 using S3MlLayout.Engine.Layouts;
@@ -105,7 +106,7 @@ namespace S3MlLayout.Engine.Drift.Sources
         /// </summary>
         public PrefixListing List(string prefix)
         {
-            var node = prefix.Length == 0 ? _root : Find(prefix, prefix.Length, HashOf(prefix, prefix.Length));
+            var node = prefix.Length == 0 ? _root : Find(prefix.AsSpan(), prefix.Length, HashOf(prefix.AsSpan(), prefix.Length));
             if (node == null) return new PrefixListing(prefix, Array.Empty<StoredObject>(), Array.Empty<string>());
             lock (_lock)
             {
@@ -121,7 +122,7 @@ namespace S3MlLayout.Engine.Drift.Sources
         /// <summary>How many objects (the marker left out) and bytes the report holds under <paramref name="prefix"/>, a prefix the walk does not list; zeros when the report has none.</summary>
         public (long Objects, long Bytes) Measure(string prefix)
         {
-            var node = prefix.Length == 0 ? null : Find(prefix, prefix.Length, HashOf(prefix, prefix.Length));
+            var node = prefix.Length == 0 ? null : Find(prefix.AsSpan(), prefix.Length, HashOf(prefix.AsSpan(), prefix.Length));
             lock (_lock)
                 return node != null ? (node.Objects, node.Bytes) : (0L, 0L);
         }
@@ -134,9 +135,10 @@ namespace S3MlLayout.Engine.Drift.Sources
         /// The hash of key[0..length): four characters a step (a folder path is hashed once per object, so its cost
         /// counts at millions of rows).
         /// </summary>
-        private static int HashOf(string key, int length)
+        [MethodImpl(HotPath.Optimized)]
+        private static int HashOf(ReadOnlySpan<char> key, int length)
         {
-            var words = MemoryMarshal.Cast<char, ulong>(key.AsSpan(0, length & ~3));
+            var words = MemoryMarshal.Cast<char, ulong>(key.Slice(0, length & ~3));
             ulong hash = 14695981039346656037UL;
             for (int i = 0; i < words.Length; i++) hash = (hash ^ words[i]) * 1099511628211UL;
             for (int i = length & ~3; i < length; i++) hash = (hash ^ key[i]) * 1099511628211UL;
@@ -144,7 +146,8 @@ namespace S3MlLayout.Engine.Drift.Sources
         }
 
         /// <summary>The node of key[0..length), given its hash; null when not seen yet. No lock.</summary>
-        private Node? Find(string key, int length, int hash)
+        [MethodImpl(HotPath.Optimized)]
+        private Node? Find(ReadOnlySpan<char> key, int length, int hash)
         {
             var slots = Volatile.Read(ref _slots);
             int mask = slots.Length - 1;
@@ -152,18 +155,18 @@ namespace S3MlLayout.Engine.Drift.Sources
             {
                 var node = Volatile.Read(ref slots[i]);
                 if (node == null) return null;
-                if (node.Hash == hash && node.Key.Length == length && string.CompareOrdinal(node.Key, 0, key, 0, length) == 0) return node;
+                if (node.Hash == hash && node.Key.Length == length && node.Key.AsSpan().SequenceEqual(key.Slice(0, length))) return node;
             }
         }
 
         /// <summary>The node of key[0..length) under <paramref name="parent"/>, made the first time it is seen.</summary>
-        private Node GetOrAdd(string key, int length, int hash, Node parent)
+        private Node GetOrAdd(ReadOnlySpan<char> key, int length, int hash, Node parent)
         {
             lock (_lock)
             {
                 var found = Find(key, length, hash);
                 if (found != null) return found;
-                string prefix = key.Substring(0, length);
+                string prefix = key.Slice(0, length).ToString();
                 Node node;
                 if (_listable.TryGetValue(prefix, out var declared)) node = new Node(prefix, hash, _all.Count, parent, true, declared.Partition, declared.Style, NotADateLevel);
                 else
@@ -210,12 +213,13 @@ namespace S3MlLayout.Engine.Drift.Sources
         /// leaves ("05" or "day=05", 01 to 31; months 01 to 12); 0 for any other name, which gets a node of its own
         /// (and, being no date, a finding).
         /// </summary>
-        private static int LeafBit(Node parent, string key, int start, int end)
+        [MethodImpl(HotPath.Optimized)]
+        private static int LeafBit(Node parent, ReadOnlySpan<char> key, int start, int end)
         {
             if (parent.Style == PartitionStyle.Hive)
             {
                 string label = parent.Partition == PartitionGranularity.Daily ? "day=" : "month=";
-                if (end - start != label.Length + 2 || string.CompareOrdinal(key, start, label, 0, label.Length) != 0) return 0;
+                if (end - start != label.Length + 2 || !key.Slice(start, label.Length).SequenceEqual(label.AsSpan())) return 0;
                 start += label.Length;
             }
             if (end - start != 2) return 0;
@@ -226,16 +230,17 @@ namespace S3MlLayout.Engine.Drift.Sources
             return value >= 1 && value <= most ? 1 << value : 0;
         }
 
+        [MethodImpl(HotPath.Optimized)]
         private void SetLeaf(Node node, int bit)
         {
             if ((Volatile.Read(ref node.LeafBits) & bit) != 0) return;
             lock (_lock) node.LeafBits |= bit;
         }
 
-        private void Direct(Node node, string key, long size)
+        private void Direct(Node node, ReadOnlySpan<char> key, long size)
         {
             lock (_lock)
-                if (node.FirstDirect == null) { node.FirstDirect = key; node.FirstDirectSize = size; }
+                if (node.FirstDirect == null) { node.FirstDirect = key.ToString(); node.FirstDirectSize = size; }
         }
 
         private sealed class Node
@@ -284,14 +289,18 @@ namespace S3MlLayout.Engine.Drift.Sources
             /// Records one current object of the report. The usual object lies directly in a prefix already seen: one
             /// hash of its folder part and one lookup. Anything else walks the key from the root.
             /// </summary>
-            public void Add(string key, long size)
+            public void Add(string key, long size) => Add(key.AsSpan(), size);
+
+            /// <summary>As <see cref="Add(string, long)"/>, for a key that is not a string (a reused record's chars).</summary>
+            [MethodImpl(HotPath.Optimized)]
+            internal void Add(ReadOnlySpan<char> key, long size)
             {
                 int last = key.LastIndexOf('/');
                 if (last < 0) { Direct(_owner._root, key, size); return; }
                 if (last < key.Length - 1 && last > 0)
                 {
                     // Most objects lie in a partition's leaf (a day): its parent is found and the leaf is a bit there.
-                    int before = key.LastIndexOf('/', last - 1);
+                    int before = key.Slice(0, last).LastIndexOf('/');
                     if (before >= 0 && last - before <= 9)
                     {
                         var parent = _owner.Find(key, before + 1, HashOf(key, before + 1));
@@ -313,10 +322,11 @@ namespace S3MlLayout.Engine.Drift.Sources
                 Walk(key, size);
             }
 
-            private void Walk(string key, long size)
+            [MethodImpl(HotPath.Optimized)]
+            private void Walk(ReadOnlySpan<char> key, long size)
             {
                 var parent = _owner._root;
-                for (int slash = key.IndexOf('/'), from = 0; slash >= 0; from = slash + 1, slash = key.IndexOf('/', slash + 1))
+                for (int slash = key.IndexOf('/'), from = 0; slash >= 0; from = slash + 1, slash = PrefixMap<object>.IndexOfSlash(key, slash + 1))
                 {
                     int done = slash + 1;
                     if (parent.LeafParent)
@@ -340,11 +350,13 @@ namespace S3MlLayout.Engine.Drift.Sources
                 Direct(parent, key, size);
             }
 
-            private void Direct(Node node, string key, long size)
+            [MethodImpl(HotPath.Optimized)]
+            private void Direct(Node node, ReadOnlySpan<char> key, long size)
             {
                 if (node.FirstDirect == null) _owner.Direct(node, key, size);
             }
 
+            [MethodImpl(HotPath.Optimized)]
             private void Count(Node node, long objects, long size)
             {
                 if (node.Id >= Objects.Length)
