@@ -12,17 +12,39 @@ namespace S3MlLayout.Engine.Drift
     /// </summary>
     internal sealed class PrefixMap<T> where T : class
     {
-        private readonly Dictionary<int, List<(string Prefix, T Value)>> _byHash = new Dictionary<int, List<(string, T)>>();
+        // Open addressing, at most a quarter full: a lookup (several per object) is one slot read and, on a hit, one
+        // comparison; most misses stop at the first empty slot. A prefix added twice is found as first added.
+        private int[] _hashes = new int[16];
+        private string?[] _prefixes = new string?[16];
+        private T?[] _values = new T?[16];
 
         public int Count { get; private set; }
 
         public void Add(string prefix, T value)
         {
-            int hash = Extend(Seed, prefix, 0, prefix.Length);
-            if (!_byHash.TryGetValue(hash, out var list)) _byHash[hash] = list = new List<(string, T)>(1);
-            list.Add((prefix, value));
+            if ((Count + 1) * 4 > _prefixes.Length) Grow();
+            Insert(Extend(Seed, prefix, 0, prefix.Length), prefix, value);
             Count++;
         }
+
+        private void Insert(int hash, string prefix, T value)
+        {
+            int mask = _prefixes.Length - 1;
+            int i = Slot(hash, mask);
+            while (_prefixes[i] != null) i = (i + 1) & mask;
+            _hashes[i] = hash; _prefixes[i] = prefix; _values[i] = value;
+        }
+
+        private void Grow()
+        {
+            var (hashes, prefixes, values) = (_hashes, _prefixes, _values);
+            _hashes = new int[hashes.Length * 2]; _prefixes = new string?[prefixes.Length * 2]; _values = new T?[values.Length * 2];
+            // In slot order from each run's start, so a prefix added twice keeps its order along the probe.
+            for (int i = 0; i < prefixes.Length; i++)
+                if (prefixes[i] != null) Insert(hashes[i], prefixes[i]!, values[i]!);
+        }
+
+        private static int Slot(int hash, int mask) => (int)((uint)(hash * -1640531535) >> 7) & mask;
 
         public const int Seed = 17;
 
@@ -46,11 +68,14 @@ namespace S3MlLayout.Engine.Drift
         [MethodImpl(HotPath.Optimized)]
         public T? Find(ReadOnlySpan<char> key, int length, int hash)
         {
-            if (!_byHash.TryGetValue(hash, out var list)) return null;
-            var wanted = key.Slice(0, length);
-            for (int i = 0; i < list.Count; i++)
-                if (list[i].Prefix.AsSpan().SequenceEqual(wanted)) return list[i].Value;
-            return null;
+            var prefixes = _prefixes;
+            int mask = prefixes.Length - 1;
+            for (int i = Slot(hash, mask); ; i = (i + 1) & mask)
+            {
+                var prefix = prefixes[i];
+                if (prefix == null) return null;
+                if (_hashes[i] == hash && prefix.Length == length && prefix.AsSpan().SequenceEqual(key.Slice(0, length))) return _values[i];
+            }
         }
 
         /// <summary>The value of the shortest declared prefix of <paramref name="key"/> (ending at a '/'); null when none.</summary>
