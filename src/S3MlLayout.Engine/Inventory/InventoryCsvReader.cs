@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -108,7 +109,14 @@ namespace S3MlLayout.Engine.Inventory
 
         private static long Parse(Stream text, InventorySchema schema, string uri, Action<InventoryRow> onRow, bool keysInBuffer, CancellationToken cancellation)
         {
-            var buffer = new byte[BufferSize];
+            // From the shared pool: a report has a buffer's worth of work per data file, and thousands of files.
+            var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+            try { return Parse(text, schema, uri, onRow, keysInBuffer, ref buffer, cancellation); }
+            finally { ArrayPool<byte>.Shared.Return(buffer); }
+        }
+
+        private static long Parse(Stream text, InventorySchema schema, string uri, Action<InventoryRow> onRow, bool keysInBuffer, ref byte[] buffer, CancellationToken cancellation)
+        {
             int start = 0, filled = 0;
             bool atEnd = false;
             long rows = 0;
@@ -140,7 +148,10 @@ namespace S3MlLayout.Engine.Inventory
                 if (filled == buffer.Length)
                 {
                     if (buffer.Length >= 1 << 20) throw Corrupt(uri, $"row {rows + 1} is longer than 1 MiB");
-                    Array.Resize(ref buffer, buffer.Length * 2);
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    Buffer.BlockCopy(buffer, 0, larger, 0, filled);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
                 }
                 cancellation.ThrowIfCancellationRequested();
                 int read = text.Read(buffer, filled, buffer.Length - filled);
@@ -347,8 +358,9 @@ namespace S3MlLayout.Engine.Inventory
             /// <summary>Reads what the decompressor left (gzip trailer padding, or anything after it) into the hash.</summary>
             public void Drain()
             {
-                var rest = new byte[BufferSize];
-                while (Read(rest, 0, rest.Length) > 0) { }
+                var rest = ArrayPool<byte>.Shared.Rent(BufferSize);
+                try { while (Read(rest, 0, rest.Length) > 0) { } }
+                finally { ArrayPool<byte>.Shared.Return(rest); }
             }
 
             public string Md5Hex()

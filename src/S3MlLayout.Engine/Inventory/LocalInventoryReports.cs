@@ -121,7 +121,8 @@ namespace S3MlLayout.Engine.Inventory
             if (!File.Exists(path)) return Task.FromResult<Stream?>(null);
             // Streamed, not read whole: refused unless regular, so a FIFO cannot hang the check nor a device feed it forever.
             BoundedFile.RequireRegular(path, "an inventory data file");
-            return Task.FromResult<Stream?>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan));
+            // 64 KiB: the decompressor reads 8 KiB at a time; a larger buffer per file would land on the large-object heap.
+            return Task.FromResult<Stream?>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan));
         }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
@@ -42,6 +43,8 @@ namespace S3MlLayout.Engine.Drift.Sources
         public bool VouchesAtEnd => true;
 
         private ReportFolders? _folders;
+        private readonly ConcurrentBag<(List<ObjectRecord> Page, ObjectRecord[] Records)> _pages =
+            new ConcurrentBag<(List<ObjectRecord>, ObjectRecord[])>();
 
         /// <summary>The folder walk is answered from the report too: every current row is also recorded there.</summary>
         public void CollectFolders(ReportFolders folders) => _folders = folders;
@@ -116,9 +119,10 @@ namespace S3MlLayout.Engine.Drift.Sources
             using var stream = await _store.OpenReadAsync(_manifest.DestinationBucket, file.Key, cancellation).ConfigureAwait(false)
                 ?? throw new MlLayoutException("InventoryFileMissing", ErrorKind.ObjectNotFound, uri,
                     $"The inventory data file {uri}, named by {_manifest.Uri}, is not there (deleted, or expired by a lifecycle rule). Nothing from this report is used; wait for the next report or pass another one with -InventoryManifest.");
-            // One page and its records serve the whole file: each page is handled before the next is filled.
-            var page = new List<ObjectRecord>(PageSize);
-            var records = new ObjectRecord[PageSize];
+            // One page and its records serve the whole file (each page is handled before the next is filled), and then
+            // the next file: a report can have thousands of data files.
+            if (!_pages.TryTake(out var pooled)) pooled = (new List<ObjectRecord>(PageSize), new ObjectRecord[PageSize]);
+            var (page, records) = pooled;
             var folders = _folders?.NewPart();
             void OnRow(InventoryRow row)
             {
@@ -150,6 +154,8 @@ namespace S3MlLayout.Engine.Drift.Sources
                 rows = InventoryCsvReader.Read(stream, file, _manifest.Schema, uri, OnRow, keysInBuffer: true, cancellation);
             }
             if (page.Count > 0) await onPage(page).ConfigureAwait(false);
+            page.Clear();
+            _pages.Add(pooled);
             // The file has checked out (size, MD5): what it showed of the folders counts.
             if (folders != null) _folders!.Merge(folders);
             Interlocked.Add(ref _rows, rows);
