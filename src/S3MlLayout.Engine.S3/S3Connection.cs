@@ -90,11 +90,7 @@ namespace S3MlLayout.Engine.S3
         public TimeSpan TransferAttemptTimeout => AttemptTimeout > TimeSpan.FromMinutes(2) ? AttemptTimeout : TimeSpan.FromMinutes(2);
         public TimeSpan TransferTimeout => Timeout > TimeSpan.FromMinutes(10) ? Timeout : TimeSpan.FromMinutes(10);
 
-        private AmazonS3Client CreateClient(bool transfer = false) =>
-            new BoundedS3Client(Credentials, ClientConfig(transfer), this, transfer ? TransferTimeout : (TimeSpan?)null);
-
-        /// <summary>The configuration of this connection's clients.</summary>
-        internal AmazonS3Config ClientConfig(bool transfer = false)
+        private AmazonS3Client CreateClient(bool transfer = false)
         {
             var config = new AmazonS3Config
             {
@@ -127,7 +123,7 @@ namespace S3MlLayout.Engine.S3
             {
                 config.RegionEndpoint = RegionEndpoint.GetBySystemName(Region);
             }
-            return config;
+            return new BoundedS3Client(Credentials, config, this, transfer ? TransferTimeout : (TimeSpan?)null);
         }
 
         /// <summary>Timeouts, certificate handling and transport errors, for every client of this connection (S3, STS).</summary>

@@ -23,7 +23,7 @@ namespace S3MlLayout.Engine.Drift
         public void Add(string prefix, T value)
         {
             if ((Count + 1) * 4 > _prefixes.Length) Grow();
-            Insert(Extend(Seed, prefix, 0, prefix.Length), prefix, value);
+            Insert(PrefixMap.Extend(PrefixMap.Seed, prefix, 0, prefix.Length), prefix, value);
             Count++;
         }
 
@@ -46,23 +46,7 @@ namespace S3MlLayout.Engine.Drift
 
         private static int Slot(int hash, int mask) => (int)((uint)(hash * -1640531535) >> 7) & mask;
 
-        public const int Seed = 17;
-
-        /// <summary>The hash of <paramref name="hash"/>'s prefix followed by key[from..to).</summary>
-        public static int Extend(int hash, string key, int from, int to) => Extend(hash, key.AsSpan(), from, to);
-
-        /// <summary>As <see cref="Extend(int, string, int, int)"/>, over a key that is not a string (a reused record's chars).</summary>
-        [MethodImpl(HotPath.Optimized)]
-        public static int Extend(int hash, ReadOnlySpan<char> key, int from, int to)
-        {
-            unchecked
-            {
-                for (int i = from; i < to; i++) hash = hash * 31 + key[i];
-            }
-            return hash;
-        }
-
-        /// <summary>The value of the prefix key[0..length), given its hash (from <see cref="Extend(int, string, int, int)"/>); null when not declared.</summary>
+        /// <summary>The value of the prefix key[0..length), given its hash (from <see cref="PrefixMap.Extend(int, string, int, int)"/>); null when not declared.</summary>
         public T? Find(string key, int length, int hash) => Find(key.AsSpan(), length, hash);
 
         [MethodImpl(HotPath.Optimized)]
@@ -84,15 +68,35 @@ namespace S3MlLayout.Engine.Drift
         [MethodImpl(HotPath.Optimized)]
         public T? FindFirst(ReadOnlySpan<char> key)
         {
-            int hash = Seed, done = 0;
-            for (int slash = key.IndexOf('/'); slash >= 0; slash = IndexOfSlash(key, slash + 1))
+            int hash = PrefixMap.Seed, done = 0;
+            for (int slash = key.IndexOf('/'); slash >= 0; slash = PrefixMap.IndexOfSlash(key, slash + 1))
             {
-                hash = Extend(hash, key, done, slash + 1);
+                hash = PrefixMap.Extend(hash, key, done, slash + 1);
                 done = slash + 1;
                 var found = Find(key, done, hash);
                 if (found != null) return found;
             }
             return null;
+        }
+    }
+
+    /// <summary>The hash <see cref="PrefixMap{T}"/> files prefixes under, extended a key's part at a time, and the slash walk over a key.</summary>
+    internal static class PrefixMap
+    {
+        public const int Seed = 17;
+
+        /// <summary>The hash of <paramref name="hash"/>'s prefix followed by key[from..to).</summary>
+        public static int Extend(int hash, string key, int from, int to) => Extend(hash, key.AsSpan(), from, to);
+
+        /// <summary>As <see cref="Extend(int, string, int, int)"/>, over a key that is not a string (a reused record's chars).</summary>
+        [MethodImpl(HotPath.Optimized)]
+        public static int Extend(int hash, ReadOnlySpan<char> key, int from, int to)
+        {
+            unchecked
+            {
+                for (int i = from; i < to; i++) hash = hash * 31 + key[i];
+            }
+            return hash;
         }
 
         /// <summary>The next '/' at or after <paramref name="from"/>, -1 when none (string.IndexOf(char, int) for a span).</summary>

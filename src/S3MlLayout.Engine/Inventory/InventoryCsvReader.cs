@@ -44,9 +44,6 @@ namespace S3MlLayout.Engine.Inventory
         /// </summary>
         public bool IsCurrent { get; }
 
-        /// <summary>The key as a string when the row holds one (a Parquet report); null when it is bytes to <see cref="CopyKey"/>.</summary>
-        internal string? KeyString => _key;
-
         /// <summary>Decodes the key's UTF-8 bytes into <paramref name="chars"/> (grown when short); returns its length in chars.</summary>
         internal int CopyKey(ref char[] chars)
         {

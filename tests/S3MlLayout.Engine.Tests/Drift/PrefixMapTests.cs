@@ -23,10 +23,10 @@ public sealed class PrefixMapTests
             string key = prefix + "2024/01/05/part-0.parquet";
             key.CopyTo(0, buffer, 0, key.Length);
             var span = new ReadOnlySpan<char>(buffer, 0, key.Length);
-            int hash = PrefixMap<string>.Extend(PrefixMap<string>.Seed, span, 0, prefix.Length);
+            int hash = PrefixMap.Extend(PrefixMap.Seed, span, 0, prefix.Length);
             Assert.Equal("value " + prefix, map.Find(span, prefix.Length, hash));
             Assert.Equal("value " + prefix, map.FindFirst(span));
-            Assert.Equal(hash, PrefixMap<string>.Extend(PrefixMap<string>.Seed, prefix, 0, prefix.Length));
+            Assert.Equal(hash, PrefixMap.Extend(PrefixMap.Seed, prefix, 0, prefix.Length));
         }
         Assert.Null(map.FindFirst("solutions/s1/data/"));
         Assert.Null(map.FindFirst("solutions/s1/data/f1000/x.csv"));
@@ -43,7 +43,7 @@ public sealed class PrefixMapTests
         map.Add("a/", "second");
         for (int i = 0; i < 100; i++) map.Add($"z{i}/", "filler"); // grows the table past the duplicates
         Assert.Equal("first", map.FindFirst("a/b/c.csv"));
-        Assert.Equal("first", map.Find("a/", 2, PrefixMap<string>.Extend(PrefixMap<string>.Seed, "a/", 0, 2)));
-        Assert.Equal("deeper", map.Find("a/b/c.csv", 4, PrefixMap<string>.Extend(PrefixMap<string>.Seed, "a/b/", 0, 4)));
+        Assert.Equal("first", map.Find("a/", 2, PrefixMap.Extend(PrefixMap.Seed, "a/", 0, 2)));
+        Assert.Equal("deeper", map.Find("a/b/c.csv", 4, PrefixMap.Extend(PrefixMap.Seed, "a/b/", 0, 4)));
     }
 }

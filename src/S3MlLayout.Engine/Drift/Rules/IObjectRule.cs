@@ -133,7 +133,7 @@ namespace S3MlLayout.Engine.Drift.Rules
                 _placed[folder] = placed;
             }
             _root = _placed[Root];
-            _rootHash = PrefixMap<PlacedFolder>.Extend(PrefixMap<PlacedFolder>.Seed, Root.Key, 0, Root.Key.Length);
+            _rootHash = PrefixMap.Extend(PrefixMap.Seed, Root.Key, 0, Root.Key.Length);
         }
 
         public string Solution { get; }
@@ -152,9 +152,9 @@ namespace S3MlLayout.Engine.Drift.Rules
         {
             var folder = _root;
             int hash = _rootHash, done = Root.Key.Length;
-            for (int slash = PrefixMap<PlacedFolder>.IndexOfSlash(key, done); slash >= 0; slash = PrefixMap<PlacedFolder>.IndexOfSlash(key, slash + 1))
+            for (int slash = PrefixMap.IndexOfSlash(key, done); slash >= 0; slash = PrefixMap.IndexOfSlash(key, slash + 1))
             {
-                hash = PrefixMap<PlacedFolder>.Extend(hash, key, done, slash + 1);
+                hash = PrefixMap.Extend(hash, key, done, slash + 1);
                 done = slash + 1;
                 var deeper = _locator.Find(key, done, hash);
                 if (deeper == null) break;

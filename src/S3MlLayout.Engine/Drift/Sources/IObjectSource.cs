@@ -35,13 +35,9 @@ namespace S3MlLayout.Engine.Drift.Sources
         /// </summary>
         internal ObjectRecord Reuse(in InventoryRow row)
         {
-            if (row.KeyString is string key) _key = key;
-            else
-            {
-                _chars ??= new char[256];
-                _length = row.CopyKey(ref _chars);
-                _key = null;
-            }
+            _chars ??= new char[256];
+            _length = row.CopyKey(ref _chars);
+            _key = null;
             Size = row.Size; StorageClass = row.StorageClass; PrefixIndex = -1;
             return this;
         }

@@ -326,7 +326,7 @@ namespace S3MlLayout.Engine.Drift.Sources
             private void Walk(ReadOnlySpan<char> key, long size)
             {
                 var parent = _owner._root;
-                for (int slash = key.IndexOf('/'), from = 0; slash >= 0; from = slash + 1, slash = PrefixMap<object>.IndexOfSlash(key, slash + 1))
+                for (int slash = key.IndexOf('/'), from = 0; slash >= 0; from = slash + 1, slash = PrefixMap.IndexOfSlash(key, slash + 1))
                 {
                     int done = slash + 1;
                     if (parent.LeafParent)
