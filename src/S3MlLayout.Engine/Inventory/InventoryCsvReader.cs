@@ -80,7 +80,7 @@ namespace S3MlLayout.Engine.Inventory
         /// </param>
         internal static long Read(Stream compressed, InventoryDataFile file, InventorySchema schema, string uri, Action<InventoryRow> onRow, bool keysInBuffer, CancellationToken cancellation)
         {
-            using var hashing = new HashingStream(compressed);
+            using var hashing = new HashingStream(compressed, file.Size, uri);
             long rows = 0;
             try
             {
@@ -99,6 +99,9 @@ namespace S3MlLayout.Engine.Inventory
                 throw Corrupt(uri, $"its MD5 is {md5} where the manifest says {file.Md5}");
             return rows;
         }
+
+        /// <summary>A data file that goes on past the size its manifest gives: refused as soon as it does, not read to its end.</summary>
+        internal static MlLayoutException LongerThanManifest(string uri, long size) => Corrupt(uri, $"it holds more than the {size} bytes the manifest says");
 
         internal static MlLayoutException Corrupt(string uri, string problem, Exception? inner = null) =>
             new MlLayoutException("InventoryFileCorrupt", ErrorKind.InvalidData, uri,
@@ -335,20 +338,23 @@ namespace S3MlLayout.Engine.Inventory
             return value;
         }
 
-        /// <summary>Passes the compressed bytes through while counting and hashing them.</summary>
+        /// <summary>Passes the compressed bytes through while counting and hashing them, no further than the manifest's size.</summary>
         private sealed class HashingStream : ForwardReadStream
         {
             private readonly Stream _inner;
+            private readonly long _size;
+            private readonly string _uri;
             private readonly MD5 _md5 = MD5.Create();
             private long _length;
             private bool _done;
 
-            public HashingStream(Stream inner) { _inner = inner; }
+            public HashingStream(Stream inner, long size, string uri) { _inner = inner; _size = size; _uri = uri; }
 
             public override int Read(byte[] buffer, int offset, int count)
             {
                 int read = _inner.Read(buffer, offset, count);
                 if (read > 0) { _md5.TransformBlock(buffer, offset, read, null, 0); _length += read; }
+                if (_length > _size) throw LongerThanManifest(_uri, _size);
                 return read;
             }
 

@@ -45,7 +45,7 @@ namespace S3MlLayout.Engine.Inventory
                     md5.TransformBlock(buffer, 0, read, null, 0);
                     length += read;
                     // A file longer than the manifest says is refused without filling the disk with it.
-                    if (length > file.Size) throw InventoryCsvReader.Corrupt(uri, $"it holds more than the {file.Size} bytes the manifest says");
+                    if (length > file.Size) throw InventoryCsvReader.LongerThanManifest(uri, file.Size);
                     await temp.WriteAsync(buffer, 0, read, cancellation).ConfigureAwait(false);
                 }
                 md5.TransformFinalBlock(Array.Empty<byte>(), 0, 0);

@@ -104,6 +104,30 @@ public sealed class InventoryReaderTests : IDisposable
     /// versions, delete markers and optional fields, fields quoted and not, keys with '+', %20, %2B and unicode.
     /// </summary>
     [Fact]
+    public void A_data_file_longer_than_its_manifest_says_is_refused_without_being_read_to_its_end()
+    {
+        var (manifestKey, _, _) = InventoryFixtureTool.Run("--synthetic", "5000", "--source", "s", "--to-dir", _temp.Root);
+        var manifest = Load(_temp.Root, manifestKey);
+        var file = manifest.Files[0];
+        var bytes = File.ReadAllBytes(Path.Combine(_temp.Root, file.Key)).Concat(new byte[64 << 20]).ToArray();
+        var source = new CountingStream(new MemoryStream(bytes));
+
+        var error = Assert.Throws<MlLayoutException>(() => InventoryCsvReader.Read(source, file, manifest.Schema, file.Key, _ => { }, CancellationToken.None));
+        Assert.Equal("InventoryFileCorrupt", error.ErrorId);
+        Assert.Contains($"more than the {file.Size} bytes", error.Message);
+        // Stopped within a read or two of the manifest's size, not after the 64 MiB behind it.
+        Assert.InRange(source.BytesRead, file.Size + 1, file.Size + (1 << 20));
+    }
+
+    private sealed class CountingStream : S3MlLayout.Engine.Storage.ForwardReadStream
+    {
+        private readonly Stream _inner;
+        public CountingStream(Stream inner) { _inner = inner; }
+        public long BytesRead { get; private set; }
+        public override int Read(byte[] buffer, int offset, int count) { int n = _inner.Read(buffer, offset, count); BytesRead += n; return n; }
+    }
+
+    [Fact]
     public void Column_order_comes_from_fileSchema_and_keys_decode_plus_percent_and_unicode()
     {
         const string schema = "Bucket, Key, VersionId, IsLatest, IsDeleteMarker, Size, LastModifiedDate, ETag, StorageClass, IsMultipartUploaded, ReplicationStatus, EncryptionStatus";
