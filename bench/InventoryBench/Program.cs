@@ -13,7 +13,7 @@ using S3MlLayout.Engine.Storage;
 // Usage: InventoryBench <bucket directory> <manifest.json>
 // Runs what Get-MlLayoutDrift -Scope Objects -InventoryManifest <manifest.json> runs on a local bucket (the folder
 // check, then every row of the report through the object rules) and prints one JSON line: the time, the findings per
-// kind, and the process's peak working set.
+// kind, and the process's peak working set. INVENTORY_BENCH_FILES=N reads N data files at once (default: the engine's).
 if (args.Length != 2) { Console.Error.WriteLine("usage: InventoryBench <bucket directory> <manifest.json>"); return 2; }
 string directory = Path.GetFullPath(args[0]);
 var bucket = new MlBucket { Name = Path.GetFileName(directory), Kind = StorageKind.Local, LocalPath = directory };
@@ -46,7 +46,7 @@ if (part == "gunzip" || part == "parse" || part == "source")
 }
 using var target = new LocalDirectoryTarget(bucket);
 var (store, report) = LocalInventoryReports.Open(Path.GetFullPath(args[1]));
-var source = new InventorySource(store, report.Manifest);
+var source = new InventorySource(store, report.Manifest, int.TryParse(Environment.GetEnvironmentVariable("INVENTORY_BENCH_FILES"), out var parallel) ? parallel : 0);
 var findings = new Dictionary<string, int>();
 // INVENTORY_BENCH_PART=rules: the rows read into memory first, then the check times only the placing and the rules (one thread).
 IObjectSource checkedSource = source;
