@@ -12,7 +12,8 @@ Rows, each measured once in one run on one moto_server behind the loopback laten
      in a fresh pwsh, against a fresh python that sends the same requests with boto3 and 64 threads (per bucket:
      create and settings in order, then its markers and declaration), and against the same pipeline of the build
      given with --before (today's main) at the same delay.
-Both sides are timed from process start to exit (the module import and boto3's import included). Buckets are new
+Both sides are timed from process start to exit (the module import and boto3's import included); pwsh is started as an
+installed pwsh starts, from $PSHOME (bench/run.py pwsh_executable), not through `dotnet pwsh`. Buckets are new
 for every run. Prints a Markdown table with the machine's load; writes bench/results/pipeline.md. Only 127.0.0.1.
 """
 import argparse
@@ -25,7 +26,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run import ROOT, start_moto_and_proxy, bench_env, wait_for, proxy_stats, proxy_reset  # noqa: E402
+from run import ROOT, start_moto_and_proxy, bench_env, wait_for, proxy_stats, proxy_reset, pwsh_executable  # noqa: E402
 
 ENVIRONMENTS = ["dev", "staging", "prod"]
 SIX = ["customer-churn", "demand-forecasting", "fraud-detection", "master-solution", "recommendation-engine", "sentiment-analysis"]
@@ -54,11 +55,17 @@ with concurrent.futures.ThreadPoolExecutor(64) as pool:
 '''
 
 
+PWSH = None
+
+
 def pwsh_process(script, env, module):
-    """A fresh pwsh (the repository's .NET tool) that imports the module and runs the script: seconds from start to exit."""
+    """A fresh pwsh ($PSHOME's pwsh of the repository's .NET tool, as an installed pwsh starts) that imports the module
+    and runs the script: seconds from start to exit."""
+    global PWSH
+    PWSH = PWSH or pwsh_executable()
     command = f"Import-Module '{module}'; {CONNECTION}{script}"
     cpu, start = child_cpu(), time.perf_counter()
-    done = subprocess.run(["dotnet", "pwsh", "-NoProfile", "-NonInteractive", "-Command", command], capture_output=True, text=True, env=env, cwd=ROOT)
+    done = subprocess.run(PWSH + ["-NoProfile", "-NonInteractive", "-Command", command], capture_output=True, text=True, env=env, cwd=ROOT)
     seconds = time.perf_counter() - start
     if done.returncode != 0 or done.stderr.strip():
         raise SystemExit(f"pwsh failed:\n{done.stdout}\n{done.stderr}")
@@ -194,7 +201,7 @@ def main():
     load = os.getloadavg()
     uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     lines = [
-        f"Pipeline benchmark, whole processes on both sides (a fresh `dotnet pwsh` importing the module; a fresh python importing boto3, 64 threads); "
+        f"Pipeline benchmark, whole processes on both sides (a fresh `{'dotnet pwsh' if (PWSH or ['dotnet'])[0] == 'dotnet' else '$PSHOME/pwsh'}` importing the module; a fresh python importing boto3, 64 threads); "
         f"load average at the end {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} on {os.cpu_count()} cores (`{uptime}`).",
         "",
         "| pipeline | S3MlLayout (s) | CPU (s) | requests | boto3, 64 threads (s) | CPU (s) | requests | ratio |",

@@ -56,6 +56,16 @@ def start_moto_and_proxy(delay_ms):
     return moto, proxy_process, upstream, proxy
 
 
+def pwsh_executable():
+    """The pwsh that users start: the apphost in $PSHOME of the repository's PowerShell tool. `dotnet pwsh` first starts
+    the dotnet CLI (a .NET program of its own) to find the tool in the manifest, then pwsh as its child: about 0.2 s
+    that an installed pwsh does not pay (bench/startup.py measures both). Falls back to the launcher when there is no
+    apphost."""
+    home = subprocess.run(["dotnet", "pwsh", "-NoProfile", "-NonInteractive", "-Command", "$PSHOME"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    apphost = os.path.join(home, "pwsh.exe" if os.name == "nt" else "pwsh")
+    return [apphost] if os.access(apphost, os.X_OK) else ["dotnet", "pwsh"]
+
+
 def bench_env():
     """The environment of a benchmarked process: no ambient AWS settings, fixed test credentials, no instance metadata."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}

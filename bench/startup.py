@@ -2,8 +2,10 @@
 """Start-up of a fresh process (issue 18): how long from starting pwsh to the module's first S3 request, and what it
 is made of.
 
-Each row is the median of --runs fresh processes (`dotnet pwsh`, PowerShell 7.6.9 from the repository's tool manifest):
+Each row is the median of --runs fresh processes of PowerShell 7.6.9 from the repository's tool manifest, started as an
+installed pwsh starts ($PSHOME/pwsh); the first row starts it through the tool's launcher (`dotnet pwsh`) instead:
 
+  bare `dotnet pwsh`   dotnet pwsh -NoProfile -Command exit (the dotnet CLI finds the tool, then starts pwsh)
   bare pwsh            pwsh -NoProfile -Command exit
   + Import-Module      the same, importing S3MlLayout.psd1
   + a local command    Import-Module, then Get-MlBucketName (engine loaded and jitted, no AWSSDK)
@@ -28,19 +30,22 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run import ROOT, bench_env, free_port, wait_for  # noqa: E402
+from run import ROOT, bench_env, free_port, wait_for, pwsh_executable  # noqa: E402
 
 MANIFEST = os.path.join(ROOT, "S3MlLayout.psd1")
 BUCKET = "startup-dev-a001-us-east-1"
 
 
-def pwsh(command):
-    return ["dotnet", "pwsh", "-NoProfile", "-NonInteractive", "-Command", command]
+PWSH = None
 
 
-def timed(command, env):
+def pwsh(command, launcher=False):
+    return (["dotnet", "pwsh"] if launcher else PWSH) + ["-NoProfile", "-NonInteractive", "-Command", command]
+
+
+def timed(command, env, launcher=False):
     start = time.monotonic()
-    done = subprocess.run(pwsh(command), cwd=ROOT, env=env, capture_output=True, text=True)
+    done = subprocess.run(pwsh(command, launcher), cwd=ROOT, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"pwsh failed: {command}\n{done.stdout}\n{done.stderr}")
     return start, time.monotonic() - start, done.stdout
@@ -61,6 +66,8 @@ def main():
     args = parser.parse_args()
 
     subprocess.run(["dotnet", "tool", "restore"], cwd=ROOT, check=True, capture_output=True)
+    global PWSH
+    PWSH = pwsh_executable()
     moto_port, proxy_port = free_port(), free_port()
     upstream, proxy = f"http://127.0.0.1:{moto_port}", f"http://127.0.0.1:{proxy_port}"
     trace = tempfile.NamedTemporaryFile(prefix="startup-trace-", suffix=".jsonl", delete=False)
@@ -77,9 +84,11 @@ def main():
         boto3.client("s3", endpoint_url=upstream, region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b").create_bucket(Bucket=BUCKET)
 
         get = f"Get-MlBucket -BucketName {BUCKET} -EndpointUrl {proxy} -ForcePathStyle"
-        rows = {"bare pwsh": [], "+ Import-Module": [], "+ a local command": [], "first S3 request": []}
+        launcher = "bare `dotnet pwsh` (the .NET tool's launcher, for comparison)"
+        rows = {launcher: [], "bare pwsh": [], "+ Import-Module": [], "+ a local command": [], "first S3 request": []}
         first_calls, second_calls = [], []
         for _ in range(args.runs):
+            rows[launcher].append(timed("exit", env, launcher=True)[1])
             rows["bare pwsh"].append(timed("exit", env)[1])
             rows["+ Import-Module"].append(timed(f"Import-Module '{MANIFEST}'", env)[1])
             rows["+ a local command"].append(timed(f"Import-Module '{MANIFEST}'; $null = Get-MlBucketName -CompanyPrefix s -Environment dev -TenantId a001 -Region us-east-1", env)[1])
@@ -105,8 +114,9 @@ def main():
     print("| --- | ---: | ---: |")
     previous = 0.0
     for name, seconds in median.items():
-        print(f"| {name} | {seconds:.3f} | {seconds - previous:+.3f} |")
-        previous = seconds
+        print(f"| {name} | {seconds:.3f} | {'' if name == launcher else f'{seconds - previous:+.3f}'} |")
+        if name != launcher:
+            previous = seconds
     f, s = statistics.median(first_calls), statistics.median(second_calls)
     print(f"\nIn one process: first Get-MlBucket {f:.3f} s, second {s:.3f} s: the first pays {f - s:.3f} s once "
           "(AWSSDK loaded and jitted, connection and credentials resolved, client built, first connection).")

@@ -377,7 +377,7 @@ namespace S3MlLayout.Engine.S3
         {
             if (Owner != null) return Owner;
             Task<string> lookup;
-            lock (_connection) lookup = _connection.CallerLookup ??= CallerIdentity.DescribeAsync(_connection, CancellationToken.None);
+            lookup = _connection.LookUpCaller();
             string arn = await lookup.ConfigureAwait(false);
             var parts = arn.Split(':');
             string? account = arn.StartsWith("arn:", StringComparison.Ordinal) && parts.Length > 4 && parts[4].Length > 0 ? parts[4] : null;

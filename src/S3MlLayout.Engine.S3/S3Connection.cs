@@ -55,8 +55,28 @@ namespace S3MlLayout.Engine.S3
         public bool IsPlainHttp => EndpointUrl != null && EndpointUrl.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
         internal AWSCredentials Credentials { get; }
 
-        /// <summary>Who the caller is (STS), looked up once per connection; null until first asked.</summary>
-        internal System.Threading.Tasks.Task<string>? CallerLookup { get; set; }
+        private System.Threading.Tasks.Task<string>? _callerLookup;
+        private DateTime _callerAskedUtc;
+
+        /// <summary>
+        /// Who the caller is (STS GetCallerIdentity), asked once per connection and shared by every bucket and command
+        /// that uses it; an answer that could not be had ("unknown (...)") is asked again after a minute, so one failed
+        /// lookup does not name every later audit record of the session "unknown".
+        /// </summary>
+        internal System.Threading.Tasks.Task<string> LookUpCaller()
+        {
+            lock (_gate)
+            {
+                bool failed = _callerLookup != null && _callerLookup.IsCompleted &&
+                              (_callerLookup.Status != System.Threading.Tasks.TaskStatus.RanToCompletion || _callerLookup.Result.StartsWith("unknown", StringComparison.Ordinal));
+                if (_callerLookup == null || (failed && DateTime.UtcNow - _callerAskedUtc > TimeSpan.FromMinutes(1)))
+                {
+                    _callerAskedUtc = DateTime.UtcNow;
+                    _callerLookup = CallerIdentity.DescribeAsync(this, System.Threading.CancellationToken.None);
+                }
+                return _callerLookup;
+            }
+        }
 
         /// <summary>Whether the endpoint honours If-Match on DeleteObject; learned once per connection (null: not yet known).</summary>
         internal bool? ConditionalDeletes { get; set; }

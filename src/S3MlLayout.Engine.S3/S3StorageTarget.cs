@@ -89,7 +89,7 @@ namespace S3MlLayout.Engine.S3
         /// <summary>Asked once per connection and shared by every bucket of a run (a fleet's audit records all name the same caller).</summary>
         public Task<string> DescribeCallerAsync(CancellationToken cancellation)
         {
-            lock (_connection) return _connection.CallerLookup ??= CallerIdentity.DescribeAsync(_connection, CancellationToken.None);
+            return _connection.LookUpCaller();
         }
 
         public string CallerWithoutRequest => $"unknown ({_connection.CredentialSource}; run stopped)";

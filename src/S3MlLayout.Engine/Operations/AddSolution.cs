@@ -90,19 +90,17 @@ namespace S3MlLayout.Engine.Operations
             request.Check();
             var plan = new AddSolutionPlan(context, request);
             var target = context.Target;
-            // The folders as requested are listed while the declarations are read (one round trip, not two); optional
+            // The folders as requested are listed while the records are read (one round trip, not two); optional
             // folders that only a declaration includes are listed after, when there are any.
             var listing = bucketExists
                 ? FolderWrites.PlanAsync(target, request.Solutions.SelectMany(s => ExpandKeys(request, s, request.Include)).ToList(), cancellation)
                 : Task.FromResult(FolderWrites.AllMissing(Array.Empty<string>()));
-            var reads = bucketExists
-                ? Task.WhenAll(request.Solutions.Select(s => DeclaredLayout.ReadStoredAsync(target, s, cancellation)))
-                : Task.FromResult(request.Solutions.Select(_ => ((DeclaredLayout?)null, (StoredContent?)null)).ToArray());
-            // The documents this run may write (the spec's client_config/, each solution's contract document) are read
-            // in the same round trip.
-            var documentReads = TenantDocumentWrites.ReadAsync(target, request.Documents.Keys.Concat(request.Solutions.Select(ContractDocument.KeyOf)), bucketExists, cancellation);
-            await Task.WhenAll(listing, reads, documentReads).ConfigureAwait(false);
-            var declarations = reads.Result;
+            // The declarations, the documents this run may write (the spec's client_config/, each solution's contract
+            // document) are read in the same round trip, a folder of them with one listing.
+            var recordKeys = request.Solutions.Select(DeclaredLayout.KeyFor).Concat(request.Documents.Keys).Concat(request.Solutions.Select(ContractDocument.KeyOf));
+            var recordReads = TenantDocumentWrites.ReadAsync(target, recordKeys, bucketExists, cancellation);
+            await Task.WhenAll(listing, recordReads).ConfigureAwait(false);
+            var declarations = request.Solutions.Select(s => DeclaredLayout.FromStored(target, s, recordReads.Result[DeclaredLayout.KeyFor(s)])).ToArray();
             for (int i = 0; i < request.Solutions.Count; i++)
             {
                 string solution = request.Solutions[i];
@@ -126,12 +124,12 @@ namespace S3MlLayout.Engine.Operations
             plan.Folders = bucketExists ? await ListedAsync(target, plan.Owner.Keys, listing.Result, cancellation).ConfigureAwait(false) : FolderWrites.AllMissing(plan.Owner.Keys);
             plan.Notes.Add($"{string.Join(", ", plan.Solutions.Select(s => s.Solution))}: {plan.Folders.Present.Count} of {plan.Folders.Missing.Count + plan.Folders.Present.Count} folders already present ({target.Requests}).");
             plan.Changes.AddRange(FolderWrites.Changes(target, plan.Folders, key => plan.Owner[key]));
-            plan.DocumentChanges = TenantDocumentWrites.Plan(target, request.Documents, documentReads.Result);
+            plan.DocumentChanges = TenantDocumentWrites.Plan(target, request.Documents, recordReads.Result);
             plan.Changes.AddRange(plan.DocumentChanges);
             // The bucket documents itself: each solution's contracts as Markdown, under .s3mllayout/ where no reader of
             // a data prefix meets it; written after the declaration it describes.
             var contracts = plan.Solutions.ToDictionary(w => ContractDocument.KeyOf(w.Solution), w => ContractDocument.Bytes(template, w.Solution, w.Declaration.Include), StringComparer.Ordinal);
-            plan.ContractChanges = TenantDocumentWrites.Plan(target, contracts, documentReads.Result, "Write contract document", ContractDocument.SolutionOf);
+            plan.ContractChanges = TenantDocumentWrites.Plan(target, contracts, recordReads.Result, "Write contract document", ContractDocument.SolutionOf);
             plan.Changes.AddRange(plan.ContractChanges);
             plan.AddAuditChange();
             return plan;

@@ -23,11 +23,10 @@ namespace S3MlLayout.Engine.Operations
         /// <summary>What the bucket holds at each key, all read at once (nothing for a bucket that does not exist yet): started beside a plan's other reads.</summary>
         public static async Task<IReadOnlyDictionary<string, StoredContent?>> ReadAsync(IStorageTarget target, IEnumerable<string> keys, bool exists, CancellationToken cancellation)
         {
-            var distinct = keys.Distinct(StringComparer.Ordinal).ToList();
-            var reads = await Task.WhenAll(distinct.Select(k => exists ? target.ReadObjectWithETagAsync(k, cancellation) : Task.FromResult<StoredContent?>(null))).ConfigureAwait(false);
-            var byKey = new Dictionary<string, StoredContent?>(StringComparer.Ordinal);
-            for (int i = 0; i < distinct.Count; i++) byKey[distinct[i]] = reads[i];
-            return byKey;
+            if (exists) return await StoredReads.ReadAsync(target, keys, cancellation).ConfigureAwait(false);
+            var none = new Dictionary<string, StoredContent?>(StringComparer.Ordinal);
+            foreach (var key in keys) none[key] = null;
+            return none;
         }
 
         /// <summary>One write per document whose content differs from what was read, in key order.</summary>

@@ -75,8 +75,12 @@ namespace S3MlLayout.Engine.Provisioning
         public static async Task<(DeclaredLayout? Layout, StoredContent? Read)> ReadStoredAsync(IStorageTarget target, string solution, CancellationToken cancellation)
         {
             var read = await target.ReadObjectWithETagAsync(KeyFor(solution), cancellation).ConfigureAwait(false);
-            return read == null ? (null, null) : (Parse(target, read, solution), read);
+            return FromStored(target, solution, read);
         }
+
+        /// <summary>The declaration in what was read at <see cref="KeyFor"/> (read with others, StoredReads), and that read.</summary>
+        public static (DeclaredLayout? Layout, StoredContent? Read) FromStored(IStorageTarget target, string solution, StoredContent? read) =>
+            read == null ? (null, null) : (Parse(target, read, solution), read);
 
         private DeclaredLayout? Parse(IStorageTarget target, StoredContent read) => Parse(target, read, Solution);
 

@@ -34,7 +34,8 @@ namespace S3MlLayout.PowerShell.Common
         private readonly List<BucketJob> _finishing = new List<BucketJob>();
         /// <summary>Every bucket's task, for a stop from another thread to wait on.</summary>
         private readonly List<Task> _running = new List<Task>();
-        private readonly ManualResetEventSlim _wake = new ManualResetEventSlim(false);
+        /// <summary>Set whenever a bucket queues something; waited on without spinning (a spinning pipeline thread takes a core from the requests).</summary>
+        private readonly ManualResetEventSlim _wake = new ManualResetEventSlim(false, spinCount: 0);
 
         public BucketScheduler(MlCmdlet cmdlet, CancellationTokenSource stopping, int requestsAtOnce)
         {

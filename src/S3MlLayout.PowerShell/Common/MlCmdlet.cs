@@ -179,18 +179,16 @@ namespace S3MlLayout.PowerShell.Common
 
         private void Reconnect(MlBucket bucket, BucketConnection described)
         {
-            var connection = S3ConnectionResolver.Resolve(WithSessionDefaults(new S3ConnectionSettings
+            var connection = S3ConnectionCache.Resolve(WithSessionDefaults(new S3ConnectionSettings
             {
                 Region = described.Region.Length == 0 ? null : described.Region, ProfileName = described.ProfileName,
                 EndpointUrl = described.EndpointUrl, ForcePathStyle = described.ForcePathStyle, ExpectedBucketOwner = described.ExpectedBucketOwner,
                 SkipCertificateCheck = described.SkipCertificateCheck,
                 TimeoutSec = described.Timeout > TimeSpan.Zero ? (int)Math.Ceiling(described.Timeout.TotalSeconds) : (int?)null,
-            }), debug: WriteVerbose); // -Verbose, not -Debug: -Debug prompts per line in pwsh 7 and fails under -NonInteractive
+            }), RequestsInFlight, debug: WriteVerbose); // -Verbose, not -Debug: -Debug prompts per line in pwsh 7 and fails under -NonInteractive
             S3Buckets.Attach(bucket, connection);
             bucket.Region = connection.Region;
         }
-
-        private readonly Dictionary<string, S3Connection> _connections = new Dictionary<string, S3Connection>(StringComparer.Ordinal);
 
         /// <summary>The bucket object for a name on the target the connection settings name (nothing is sent yet).</summary>
         /// <summary>The most requests this command keeps in flight on one connection (a fleet's -ThrottleLimit).</summary>
@@ -223,17 +221,9 @@ namespace S3MlLayout.PowerShell.Common
                 TimeoutSec = location.TimeoutSec ?? S3Connection.DefaultTimeoutSec, KeySource = location.KeySource,
             };
             WithSessionDefaults(settings);
-            // One connection (one client, one caller lookup) per distinct setting in a command's run, however many
-            // buckets use it: a pipeline of tenants or a fleet does not resolve and connect once per bucket.
-            string key = string.Join("\n", settings.Region, settings.ProfileName, settings.ProfileLocation, settings.AccessKey, settings.SecretKey, settings.SessionToken,
-                settings.KeySource, settings.SessionRegion, settings.SessionProfileName, settings.SessionAccessKey, settings.SessionSecretKey, settings.SessionSessionToken,
-                settings.EndpointUrl, settings.ForcePathStyle, settings.ExpectedBucketOwner, settings.SkipCertificateCheck, settings.TimeoutSec);
-            if (!_connections.TryGetValue(key, out var connection))
-            {
-                _connections[key] = connection = S3ConnectionResolver.Resolve(settings, debug: WriteVerbose); // -Verbose, not -Debug: -Debug prompts per line in pwsh 7 and fails under -NonInteractive
-                // Enough connections for the requests the command keeps in flight, or its -ThrottleLimit would be capped by them.
-                connection.MaxConnections = Math.Max(connection.MaxConnections, RequestsInFlight);
-            }
+            // One connection (one client, one caller lookup) per distinct setting, shared by every bucket of a run and
+            // by the commands after it in this session while the environment and profile files are unchanged.
+            var connection = S3ConnectionCache.Resolve(settings, RequestsInFlight, debug: WriteVerbose); // -Verbose, not -Debug: -Debug prompts per line in pwsh 7 and fails under -NonInteractive
             S3Buckets.Attach(bucket, connection);
             bucket.Region = connection.Region;
             return bucket;
