@@ -234,6 +234,70 @@ namespace S3MlLayout.Module.Tests
         }
 
         [Fact]
+        public void A_bucket_New_MlBucket_just_made_upstream_is_provisioned_without_being_read_again()
+        {
+            string trace = Path.Combine(_directory, "trace.jsonl");
+            string bucket = BucketOf("dev");
+            ScriptResult result;
+            using (var proxy = new S3Proxy(_moto, $"--delay-ms 20 --trace \"{trace}\""))
+                result = Run($"New-MlBucket -CompanyPrefix {_company} -Environment dev -TenantId a001 -Region us-east-1 @conn -WarningAction SilentlyContinue | Add-MlSolution churn, fraud -Template simple-ml -Confirm:$false",
+                    proxy.Endpoint).AssertNoErrors();
+
+            // Add-MlSolution sends no existence check, no listing and no read of declarations or contracts: the
+            // bucket was made moments ago by this pipeline, as a fleet plans a bucket it creates.
+            var requests = S3Proxy.ReadTrace(trace).Where(r => r.Bucket == bucket).OrderBy(r => r.Start).ToList();
+            var created = requests.First(r => r.Method == "PUT" && r.Key.Length == 0 && r.Query.Length == 0);
+            var reads = requests.Where(r => r.Start > created.End && (r.Method == "GET" || r.Method == "HEAD")).ToList();
+            Assert.DoesNotContain(reads, r => r.Query.Contains("list-type") || r.Query.Contains("location") || r.Key.StartsWith(".s3mllayout/declared/solutions/") || r.Key.StartsWith(".s3mllayout/contracts/"));
+            // ...and provisions it all the same.
+            var keys = _moto.Keys(bucket);
+            Assert.Contains(".s3mllayout/declared/solutions/churn.json", keys);
+            Assert.Contains(".s3mllayout/contracts/fraud.md", keys);
+            int createdFolders = result.Output.Sum(o => (int)Prop(o, "Created")!);
+            Assert.True(createdFolders > 10, $"{createdFolders} folders created");
+            Assert.Equal(createdFolders, keys.Count(k => k.StartsWith("solutions/")));
+        }
+
+        [Fact]
+        public void What_lands_in_a_new_bucket_before_Add_MlSolution_reaches_it_is_found_and_never_overwritten()
+        {
+            string bucket = BucketOf("dev");
+            // Between New-MlBucket and Add-MlSolution someone else writes data at a folder's key: the unread plan
+            // takes the bucket as empty, and the conditional write finds the object instead of replacing it.
+            string writer = "python3 -c \"import sys, boto3; boto3.client('s3', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='a', aws_secret_access_key='b')" +
+                            ".put_object(Bucket=sys.argv[2], Key='solutions/churn/', Body=b'someone else')\" $endpoint " + bucket;
+            var result = Run($"$b = New-MlBucket -CompanyPrefix {_company} -Environment dev -TenantId a001 -Region us-east-1 @conn -WarningAction SilentlyContinue\n" +
+                             writer + "\nif ($LASTEXITCODE) { throw 'writer failed' }\n" +
+                             "$b | Add-MlSolution churn -Template simple-ml -Confirm:$false").AssertNoErrors();
+
+            string file = Path.Combine(_directory, "object");
+            _moto.Aws($"s3api get-object --bucket {bucket} --key solutions/churn/ {file}");
+            Assert.Equal("someone else", File.ReadAllText(file));
+            var summary = result.Output.Single();
+            Assert.True((int)Prop(summary, "AlreadyPresent")! >= 1, $"AlreadyPresent {Prop(summary, "AlreadyPresent")}");
+            Assert.Equal(0, (int)Prop(summary, "Failed")!);
+            Assert.Contains(".s3mllayout/declared/solutions/churn.json", _moto.Keys(bucket));
+        }
+
+        [Fact]
+        public void A_bucket_object_provisioned_once_is_read_as_usual_the_next_time()
+        {
+            string trace = Path.Combine(_directory, "trace.jsonl");
+            string bucket = BucketOf("dev");
+            using (var proxy = new S3Proxy(_moto, $"--delay-ms 0 --trace \"{trace}\""))
+                Run($"$b = New-MlBucket -CompanyPrefix {_company} -Environment dev -TenantId a001 -Region us-east-1 @conn -WarningAction SilentlyContinue\n" +
+                    "$b | Add-MlSolution churn -Template simple-ml -Confirm:$false | Out-Null\n" +
+                    "$b | Add-MlSolution churn -Template simple-ml -Confirm:$false -WhatIf", proxy.Endpoint).AssertNoErrors();
+
+            // The first run reads nothing; the second reads the bucket (its listing) after the first run's markers.
+            var requests = S3Proxy.ReadTrace(trace).Where(r => r.Bucket == bucket).ToList();
+            var listings = requests.Where(r => r.Query.Contains("prefix=solutions")).ToList();
+            double firstRunEnd = requests.Where(r => r.IsObjectPut && r.Key.StartsWith("solutions/")).Max(r => r.End);
+            Assert.NotEmpty(listings);
+            Assert.All(listings, l => Assert.True(l.Start > firstRunEnd, "the first run listed the bucket it had just created"));
+        }
+
+        [Fact]
         public void A_missing_bucket_read_beside_its_existence_check_is_still_BucketNotFound_and_gets_nothing_written()
         {
             string missing = $"{_company}-dev-z999-us-east-1";

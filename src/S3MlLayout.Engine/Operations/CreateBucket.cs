@@ -98,6 +98,7 @@ namespace S3MlLayout.Engine.Operations
                     bucket.Created = await target.CreateBucketAsync(Desired, cancellation).ConfigureAwait(false);
                     audit.BucketCreated = bucket.Created;
                     bucket.CreatedUtc = DateTime.UtcNow;
+                    if (bucket.Created) bucket.MarkFresh();
                 }
                 _declared?.ApplyTo(bucket);
                 bool declare = !target.HasSettings ? create : approved.Any(c => c.Kind == ChangeKind.RecordDeclaration) && (bucket.Created || settings.Count > 0 || _declared == null);

@@ -67,6 +67,26 @@ namespace S3MlLayout.Engine.Storage
         /// <summary>True when this run created the bucket; false when it was already there.</summary>
         public bool Created { get; internal set; }
 
+        /// <summary>When this process created the bucket (ticks, UTC; 0: it did not, or a command has taken it since).</summary>
+        private long _freshTicks;
+
+        /// <summary>How long after its creation a bucket is still taken as empty by the next command that provisions it.</summary>
+        internal static readonly TimeSpan FreshFor = TimeSpan.FromMinutes(5);
+
+        /// <summary>Called by the command of this process that created the bucket (never carried to another process).</summary>
+        internal void MarkFresh() => System.Threading.Interlocked.Exchange(ref _freshTicks, DateTime.UtcNow.Ticks);
+
+        /// <summary>
+        /// Whether this process created the bucket moments ago and no command has provisioned it since: the next one
+        /// (New-MlBucket | Add-MlSolution) may then plan it as empty without reading it, as a fleet plans a bucket it
+        /// creates; its writes stay conditional, so whatever appeared meanwhile is found, never overwritten. True once.
+        /// </summary>
+        internal bool TakeFresh()
+        {
+            long created = System.Threading.Interlocked.Exchange(ref _freshTicks, 0);
+            return created != 0 && DateTime.UtcNow.Ticks - created < FreshFor.Ticks;
+        }
+
         public override string ToString() => Uri;
     }
 }

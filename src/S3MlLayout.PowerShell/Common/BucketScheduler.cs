@@ -263,20 +263,22 @@ namespace S3MlLayout.PowerShell.Common
         /// asked once per planned change on the pipeline thread, then the approved changes applied here, their
         /// output and progress queued as they happen.
         /// </summary>
-        public Task ExecuteAsync(ChangePlan plan, Func<IReadOnlyCollection<PlannedChange>, IOperationSink, CancellationToken, Task> apply, CancellationToken cancellation)
+        /// <param name="approved">The changes already approved on the pipeline thread (a plan made there); null: asked now.</param>
+        public Task ExecuteAsync(ChangePlan plan, Func<IReadOnlyCollection<PlannedChange>, IOperationSink, CancellationToken, Task> apply, CancellationToken cancellation,
+            IReadOnlyCollection<PlannedChange>? approved = null)
         {
             foreach (var note in plan.Notes) Post(() => _cmdlet.WriteVerbose(TerminalText.Of(note)));
             foreach (var warning in plan.Warnings) Post(() => _cmdlet.WritePlanWarning(warning));
             foreach (var problem in plan.Problems) Post(() => _cmdlet.Report(problem));
-            return ExecuteAsync(plan.Changes, $"Changing {plan.Context.Target.Bucket.Uri}", apply, cancellation);
+            return ExecuteAsync(plan.Changes, $"Changing {plan.Context.Target.Bucket.Uri}", apply, cancellation, approved);
         }
 
         public async Task ExecuteAsync(IReadOnlyList<PlannedChange> changes, string title, Func<IReadOnlyCollection<PlannedChange>, IOperationSink, CancellationToken, Task> apply,
-            CancellationToken cancellation)
+            CancellationToken cancellation, IReadOnlyCollection<PlannedChange>? approvedAlready = null)
         {
-            var approved = changes.Any(c => c.NeedsApproval)
+            var approved = approvedAlready ?? (changes.Any(c => c.NeedsApproval)
                 ? await AskAsync(() => changes.Where(c => !c.NeedsApproval || _cmdlet.ApproveChange(c)).ToList(), cancellation).ConfigureAwait(false)
-                : changes.ToList();
+                : changes.ToList());
             int activity = MlCmdlet.NewActivityId();
             bool progressShown = false;
             try

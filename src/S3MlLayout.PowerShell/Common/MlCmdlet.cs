@@ -54,11 +54,27 @@ namespace S3MlLayout.PowerShell.Common
         /// existence is checked (a plan only reads), then, the bucket found, its changes are approved on the pipeline
         /// thread and applied, in the bucket's turn.
         /// </summary>
+        /// <param name="justCreated">The bucket was created by this process moments ago (MlBucket.TakeFresh) and
+        /// <paramref name="createPlan"/> plans it without a request: the plan is made and approved here, on the
+        /// pipeline thread, and the bucket's writes start at once instead of waiting for this command's next turn.</param>
         internal void StartPlanned<TPlan>(IStorageTarget target, Func<OperationContext, CancellationToken, Task<TPlan>> createPlan,
-            Func<TPlan, Func<IReadOnlyCollection<PlannedChange>, IOperationSink, CancellationToken, Task>> apply, Action<MlLayoutException>? onFailure = null)
+            Func<TPlan, Func<IReadOnlyCollection<PlannedChange>, IOperationSink, CancellationToken, Task>> apply, Action<MlLayoutException>? onFailure = null,
+            bool justCreated = false)
             where TPlan : ChangePlan
         {
             var context = ContextFor(target);
+            if (justCreated)
+            {
+                var made = createPlan(context, Cancellation);
+                if (!made.IsCompleted) throw new InvalidOperationException("A plan of a bucket just created must not send a request.");
+                var plan = made.GetAwaiter().GetResult();
+                var approved = plan.Changes.Where(c => !c.NeedsApproval || ApproveChange(c)).ToList();
+                StartBucket(async (job, ct) =>
+                {
+                    using (target) await job.ExecuteAsync(plan, apply(plan), ct, approved).ConfigureAwait(false);
+                }, onFailure);
+                return;
+            }
             StartBucket(async (job, ct) =>
             {
                 using (target)
