@@ -88,7 +88,7 @@ public sealed class S3ConnectionPoolTests
             await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
                 connection.Client.PutObjectAsync(new PutObjectRequest { BucketName = "pool-test", Key = $"solutions/f{round}-{i}/", ContentBody = "" })));
 
-        Assert.Equal(99, endpoint.Connections);
+        Assert.InRange(endpoint.Connections, 1, 4);
         connection.Dispose();
     }
 }
