@@ -234,6 +234,37 @@ namespace S3MlLayout.Module.Tests
         }
 
         [Fact]
+        public void A_piped_bucket_writes_as_soon_as_its_plan_is_read_while_a_slow_upstream_holds_the_pipeline_thread()
+        {
+            NewBuckets();
+            string trace = Path.Combine(_directory, "trace.jsonl");
+            // The upstream keeps the pipeline thread 1.5 s after each bucket: approvals that waited for
+            // Add-MlSolution's next turn would hold the first bucket's writes until the second bucket arrived.
+            string slow = "'dev', 'staging' | ForEach-Object { Get-MlBucket -CompanyPrefix " + _company + " -Environment $_ -TenantId a001 -Region us-east-1 @conn; [System.Threading.Thread]::Sleep(1500) }";
+            using (var proxy = new S3Proxy(_moto, $"--delay-ms 100 --trace \"{trace}\""))
+                Run(slow + " | Add-MlSolution churn -Template simple-ml -Confirm:$false | Out-Null", proxy.Endpoint).AssertNoErrors();
+
+            var requests = S3Proxy.ReadTrace(trace);
+            double firstMarker = requests.Where(r => r.Bucket == BucketOf("dev") && r.IsObjectPut && r.Key.StartsWith("solutions/")).Min(r => r.Start);
+            double stagingArrives = requests.Where(r => r.Bucket == BucketOf("staging")).Min(r => r.Start);
+            Assert.True(firstMarker < stagingArrives, $"dev's first marker went {firstMarker - stagingArrives:0.000} s after the next bucket's first request");
+        }
+
+        [Fact]
+        public void With_Verbose_only_the_changes_a_bucket_needs_are_approved_and_shown()
+        {
+            NewBuckets();
+            Run($"Get-MlBucket -CompanyPrefix {_company} -Environment dev -TenantId a001 -Region us-east-1 @conn | Add-MlSolution churn -Template simple-ml -Confirm:$false | Out-Null").AssertNoErrors();
+
+            // -Verbose shows each approval ("Performing the operation ..."), so nothing is approved before the
+            // bucket is read: churn's folders, already there, are neither approved nor shown; fraud's are.
+            var result = Run($"Get-MlBucket -CompanyPrefix {_company} -Environment dev -TenantId a001 -Region us-east-1 @conn | Add-MlSolution churn, fraud -Template simple-ml -Confirm:$false -Verbose").AssertNoErrors();
+            var approvals = result.Verbose.Where(v => v.StartsWith("Performing the operation", StringComparison.Ordinal)).ToList();
+            Assert.Contains(approvals, v => v.Contains("solutions/fraud/"));
+            Assert.DoesNotContain(approvals, v => v.Contains("solutions/churn/"));
+        }
+
+        [Fact]
         public void A_bucket_New_MlBucket_just_made_upstream_is_provisioned_without_being_read_again()
         {
             string trace = Path.Combine(_directory, "trace.jsonl");

@@ -60,7 +60,8 @@ namespace S3MlLayout.PowerShell.Commands
                 // as the fleet plans a bucket it creates (markers, declarations and contracts are written conditionally).
                 bool justCreated = bucket.TakeFresh();
                 // Started, not awaited: the next piped bucket's reads begin while this one's are on their way.
-                StartPlanned(target, (context, ct) => AddSolutionPlan.CreateAsync(context, request, ct, bucketExists: !justCreated), plan => plan.ApplyAsync, justCreated: justCreated);
+                StartPlanned(target, (context, ct) => AddSolutionPlan.CreateAsync(context, request, ct, bucketExists: !justCreated), plan => plan.ApplyAsync, justCreated: justCreated,
+                    candidates: context => AddSolutionPlan.CreateAsync(context, request, Cancellation, bucketExists: false).GetAwaiter().GetResult());
             }
             catch (MlLayoutException e)
             {

@@ -54,15 +54,26 @@ namespace S3MlLayout.PowerShell.Common
         /// existence is checked (a plan only reads), then, the bucket found, its changes are approved on the pipeline
         /// thread and applied, in the bucket's turn.
         /// </summary>
+        /// <param name="candidates">Every change the bucket's plan may hold, planned without a request (the bucket
+        /// taken as empty): approved up front when approvals are silent (<see cref="ApprovesSilently"/>).</param>
         /// <param name="justCreated">The bucket was created by this process moments ago (MlBucket.TakeFresh) and
         /// <paramref name="createPlan"/> plans it without a request: the plan is made and approved here, on the
         /// pipeline thread, and the bucket's writes start at once instead of waiting for this command's next turn.</param>
         internal void StartPlanned<TPlan>(IStorageTarget target, Func<OperationContext, CancellationToken, Task<TPlan>> createPlan,
             Func<TPlan, Func<IReadOnlyCollection<PlannedChange>, IOperationSink, CancellationToken, Task>> apply, Action<MlLayoutException>? onFailure = null,
-            bool justCreated = false)
+            bool justCreated = false, Func<OperationContext, ChangePlan>? candidates = null)
             where TPlan : ChangePlan
         {
             var context = ContextFor(target);
+            // Silent approvals (no -WhatIf, no prompt, no -Verbose): every change the bucket may need is approved
+            // now, on the pipeline thread as it must be, so the bucket's writes start as soon as its plan is read
+            // instead of when this command next has the pipeline thread (the next bucket, or the end of the upstream).
+            ISet<string>? approvedEarly = null;
+            if (candidates != null && !justCreated && ApprovesSilently())
+            {
+                var possible = candidates(context);
+                approvedEarly = new HashSet<string>(possible.Changes.Where(c => !c.NeedsApproval || ApproveChange(c)).Select(IdentityOf), StringComparer.Ordinal);
+            }
             if (justCreated)
             {
                 var made = createPlan(context, Cancellation);
@@ -80,7 +91,9 @@ namespace S3MlLayout.PowerShell.Common
                 using (target)
                 {
                     var plan = await job.ReadAsync(() => BucketJob.ReadExistingAsync(target, reads => createPlan(context, reads), ct), ct).ConfigureAwait(false);
-                    await job.ExecuteAsync(plan, apply(plan), ct).ConfigureAwait(false);
+                    // A change the early approvals did not cover (one only the reads revealed) is asked for as usual.
+                    var approved = approvedEarly != null && plan.Changes.All(c => !c.NeedsApproval || approvedEarly.Contains(IdentityOf(c))) ? plan.Changes.ToList() : null;
+                    await job.ExecuteAsync(plan, apply(plan), ct, approved).ConfigureAwait(false);
                 }
             }, onFailure);
         }
@@ -95,6 +108,32 @@ namespace S3MlLayout.PowerShell.Common
         }
 
         internal bool ApproveChange(PlannedChange change) => Approve(change);
+
+        private static string IdentityOf(PlannedChange change) => $"{change.Kind}\n{change.Key ?? change.Target}";
+
+        /// <summary>
+        /// Whether ShouldProcess says yes here without a word to anyone: no -WhatIf (nor $WhatIfPreference), nothing to
+        /// confirm at this cmdlet's ConfirmImpact (-Confirm:$false, or below $ConfirmPreference), no -Verbose or -Debug
+        /// (nor their preferences), which would show each approval. Only then may a change be approved before the
+        /// reads show it is needed: asked early or late, the answer is yes and nothing is shown.
+        /// </summary>
+        internal bool ApprovesSilently()
+        {
+            var bound = MyInvocation.BoundParameters;
+            object? Preference(string name) => SessionState.PSVariable.GetValue(name);
+            bool Shows(string parameter, string preference)
+            {
+                if (bound.TryGetValue(parameter, out var given)) return LanguagePrimitives.IsTrue(given);
+                return !LanguagePrimitives.TryConvertTo<ActionPreference>(Preference(preference), out var action)
+                       || (action != ActionPreference.SilentlyContinue && action != ActionPreference.Ignore);
+            }
+            if (bound.TryGetValue("WhatIf", out var whatIf) ? LanguagePrimitives.IsTrue(whatIf) : LanguagePrimitives.IsTrue(Preference("WhatIfPreference"))) return false;
+            if (Shows("Verbose", "VerbosePreference") || Shows("Debug", "DebugPreference")) return false;
+            if (bound.TryGetValue("Confirm", out var confirm)) return !LanguagePrimitives.IsTrue(confirm);
+            var impact = ((CmdletAttribute)Attribute.GetCustomAttribute(GetType(), typeof(CmdletAttribute))!).ConfirmImpact;
+            if (!LanguagePrimitives.TryConvertTo<ConfirmImpact>(Preference("ConfirmPreference"), out var threshold)) return false;
+            return impact == ConfirmImpact.None || threshold == ConfirmImpact.None || impact < threshold;
+        }
 
         internal static int NewActivityId() => NextActivityId();
 
