@@ -4,7 +4,8 @@
     python3 bench/pipeline.py                           # +200 ms and +50 ms, 20 buckets; about 10 minutes
     python3 bench/pipeline.py --before /path/to/S3MlLayout.psd1   # today's pipeline from another build, for "before"
 
-Rows, each measured once in one run on one moto_server behind the loopback latency proxy (bench/s3_proxy.py):
+Rows, each side measured once in one run, each on a moto_server of its own (started for it, so no side meets a store
+another side filled) behind the loopback latency proxy (bench/s3_proxy.py):
   1. `Get-MlBucket x3 | Add-MlSolution` (3 environments x 6 solutions of master-solution) in a fresh pwsh that
      imports the module, against a fresh python that imports boto3 and puts the same marker keys with 64 threads;
      at +200 ms and at +50 ms per request.
@@ -154,67 +155,61 @@ def main():
 
     six_keys, two_keys = keys_of(SIX), keys_of(SIX[:2])
 
-    def with_proxy(delay_ms, body):
+    def measured(delay_ms, setup, run):
+        """One side of a row on a moto_server and proxy of its own, started for it: no side meets a store another
+        side has filled (moto slows as its store grows). setup(upstream) runs untimed, straight on moto; run() is
+        timed through the proxy. Returns (seconds with .cpu, the proxy's request counts)."""
         moto, proxy_process, upstream, proxy = start_moto_and_proxy(delay_ms)
         try:
             wait_for(f"{upstream}/moto-api/", moto, "moto_server")
             wait_for(f"{proxy}/__proxy/stats", proxy_process, "s3_proxy.py")
             env["BENCH_ENDPOINT"] = proxy
             warm_up(upstream)
-            return body(upstream, proxy)
+            setup(upstream)
+            proxy_reset(proxy)
+            timed = run(proxy)
+            return timed, proxy_stats(proxy)
         finally:
             # Reaped here, so their CPU is never counted in a later row's (RUSAGE_CHILDREN adds a child when it is waited for).
             for process in (proxy_process, moto):
                 process.terminate()
                 process.wait()
 
-    for delay in [float(d) for d in args.delays.split(",")]:
-        def row1(upstream, proxy, delay=delay):
-            # The buckets exist beforehand (made straight on moto, untimed): the row times the pipeline that provisions.
-            ours_company, boto_company = "pone", "ptwo"
-            for company in (ours_company, boto_company):
-                make = "; ".join(f"New-MlBucket -CompanyPrefix {company} -Environment {e} -TenantId a001 -Region us-east-1 -EndpointUrl '{upstream}' -ForcePathStyle -WarningAction SilentlyContinue | Out-Null"
-                                 for e in ENVIRONMENTS)
-                subprocess.run(["dotnet", "pwsh", "-NoProfile", "-NonInteractive", "-Command", f"Import-Module '{module}'; {make}"], check=True, env=env, cwd=ROOT, capture_output=True)
-            proxy_reset(proxy)
-            ours = pwsh_process(
-                "'dev', 'staging', 'prod' | ForEach-Object { Get-MlBucket -BucketName \"" + ours_company + "-$_-a001-us-east-1\" @conn } | "
-                f"Add-MlSolution {','.join(SIX)} -Template master-solution -Confirm:$false | Out-Null", env, module)
-            ours_stats = proxy_stats(proxy)
-            proxy_reset(proxy)
-            boto = boto3_process({"endpoint": proxy, "create": False, "buckets": [f"{boto_company}-{e}-a001-us-east-1" for e in ENVIRONMENTS],
-                                  "keys": six_keys, "solutions": SIX}, env, work)
-            boto_stats = proxy_stats(proxy)
-            return [(f"`Get-MlBucket` x3 `\\| Add-MlSolution` (3 x 6 solutions, {3 * len(six_keys)} markers), +{delay:.0f} ms",
-                     ours, ours_stats, boto, boto_stats)]
-        rows += with_proxy(delay, row1)
+    def existing_buckets(company):
+        """Row 1's buckets, made beforehand (untimed): the row times the pipeline that provisions them."""
+        def setup(upstream):
+            make = "; ".join(f"New-MlBucket -CompanyPrefix {company} -Environment {e} -TenantId a001 -Region us-east-1 -EndpointUrl '{upstream}' -ForcePathStyle -WarningAction SilentlyContinue | Out-Null"
+                             for e in ENVIRONMENTS)
+            subprocess.run(["dotnet", "pwsh", "-NoProfile", "-NonInteractive", "-Command", f"Import-Module '{module}'; {make}"], check=True, env=env, cwd=ROOT, capture_output=True)
+        return setup
 
-    def row2(upstream, proxy):
-        result = []
-        ours_dir, before_dir = os.path.join(work, "ours"), os.path.join(work, "before")
-        buckets = tenant_files(ours_dir, "fone", args.tenants, SIX[:2])
-        tenant_files(before_dir, "fbef", args.tenants, SIX[:2])
-        pipeline = "Import-MlTenant '{0}' | New-MlBucket @conn -WarningAction SilentlyContinue | Add-MlSolution -Confirm:$false | Out-Null"
-        proxy_reset(proxy)
-        ours = pwsh_process(pipeline.format(ours_dir), env, module)
-        ours_stats = proxy_stats(proxy)
-        # The issue's peer: boto3 sending the same requests as the pipeline, in its order (boto3_bucket.provision_like_the_pipeline).
-        proxy_reset(proxy)
-        boto = boto3_process({"endpoint": proxy, "create": True, "same_requests": True, "buckets": [b.replace("fone", "ftwo") for b in buckets],
-                              "keys": two_keys, "solutions": SIX[:2]}, env, work)
-        boto_stats = proxy_stats(proxy)
-        result.append((f"`Import-MlTenant \\| New-MlBucket \\| Add-MlSolution`, {len(buckets)} buckets x 2 solutions ({len(buckets) * len(two_keys)} markers), +{args.fleet_delay_ms:.0f} ms",
-                       ours, ours_stats, boto, boto_stats))
-        # For reference: boto3 sending only the writes (bucket, settings, declarations, markers; no reads, contracts or audit records).
-        proxy_reset(proxy)
-        writes = boto3_process({"endpoint": proxy, "create": True, "buckets": [b.replace("fone", "fthr") for b in buckets], "keys": two_keys, "solutions": SIX[:2]}, env, work)
-        result.append(("same, against boto3 sending only the writes", ours, ours_stats, writes, proxy_stats(proxy)))
-        if os.path.exists(args.before):
-            proxy_reset(proxy)
-            before = pwsh_process(pipeline.format(before_dir), env, args.before)
-            result.append(("same, today's pipeline (" + os.path.relpath(args.before, os.path.dirname(ROOT)) + ")", before, proxy_stats(proxy), boto, boto_stats))
-        return result
-    rows += with_proxy(args.fleet_delay_ms, row2)
+    for delay in [float(d) for d in args.delays.split(",")]:
+        ours, ours_stats = measured(delay, existing_buckets("pone"), lambda proxy: pwsh_process(
+            "'dev', 'staging', 'prod' | ForEach-Object { Get-MlBucket -BucketName \"pone-$_-a001-us-east-1\" @conn } | "
+            f"Add-MlSolution {','.join(SIX)} -Template master-solution -Confirm:$false | Out-Null", env, module))
+        boto, boto_stats = measured(delay, existing_buckets("ptwo"), lambda proxy: boto3_process(
+            {"endpoint": proxy, "create": False, "buckets": [f"ptwo-{e}-a001-us-east-1" for e in ENVIRONMENTS], "keys": six_keys, "solutions": SIX}, env, work))
+        rows.append((f"`Get-MlBucket` x3 `\\| Add-MlSolution` (3 x 6 solutions, {3 * len(six_keys)} markers), +{delay:.0f} ms", ours, ours_stats, boto, boto_stats))
+
+    ours_dir, before_dir = os.path.join(work, "ours"), os.path.join(work, "before")
+    buckets = tenant_files(ours_dir, "fone", args.tenants, SIX[:2])
+    tenant_files(before_dir, "fbef", args.tenants, SIX[:2])
+    pipeline = "Import-MlTenant '{0}' | New-MlBucket @conn -WarningAction SilentlyContinue | Add-MlSolution -Confirm:$false | Out-Null"
+    nothing = lambda upstream: None
+    delay = args.fleet_delay_ms
+    ours, ours_stats = measured(delay, nothing, lambda proxy: pwsh_process(pipeline.format(ours_dir), env, module))
+    # The issue's peer: boto3 sending the same requests as the pipeline, in its order (boto3_bucket.provision_like_the_pipeline).
+    boto, boto_stats = measured(delay, nothing, lambda proxy: boto3_process(
+        {"endpoint": proxy, "create": True, "same_requests": True, "buckets": [b.replace("fone", "ftwo") for b in buckets], "keys": two_keys, "solutions": SIX[:2]}, env, work))
+    rows.append((f"`Import-MlTenant \\| New-MlBucket \\| Add-MlSolution`, {len(buckets)} buckets x 2 solutions ({len(buckets) * len(two_keys)} markers), +{delay:.0f} ms",
+                 ours, ours_stats, boto, boto_stats))
+    # For reference: boto3 sending only the writes (bucket, settings, declarations, markers; no reads, contracts or audit records).
+    writes, writes_stats = measured(delay, nothing, lambda proxy: boto3_process(
+        {"endpoint": proxy, "create": True, "buckets": [b.replace("fone", "fthr") for b in buckets], "keys": two_keys, "solutions": SIX[:2]}, env, work))
+    rows.append(("same, against boto3 sending only the writes", ours, ours_stats, writes, writes_stats))
+    if os.path.exists(args.before):
+        before, before_stats = measured(delay, nothing, lambda proxy: pwsh_process(pipeline.format(before_dir), env, args.before))
+        rows.append(("same, today's pipeline (" + os.path.relpath(args.before, os.path.dirname(ROOT)) + ")", before, before_stats, boto, boto_stats))
 
     load = os.getloadavg()
     uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()

@@ -56,8 +56,9 @@ namespace S3MlLayout.PowerShell.Commands
                 if (origin != null) request.Documents = TenantDocuments.Render(Applied(origin.Spec, template, templateFromSpec), origin.Declared);
                 request.Check();
                 var target = OpenBucket(bucket);
-                // A bucket New-MlBucket created moments ago upstream holds no solution yet: planned without reading it,
-                // as the fleet plans a bucket it creates (markers, declarations and contracts are written conditionally).
+                // A bucket New-MlBucket created moments ago upstream holds no solution yet: planned without reading its
+                // folders and records, as the fleet plans a bucket it creates (markers, declarations and contracts are
+                // written conditionally); only its existence is checked.
                 bool justCreated = bucket.TakeFresh();
                 // Started, not awaited: the next piped bucket's reads begin while this one's are on their way.
                 StartPlanned(target, (context, ct) => AddSolutionPlan.CreateAsync(context, request, ct, bucketExists: !justCreated), plan => plan.ApplyAsync, justCreated: justCreated,

@@ -58,7 +58,7 @@ namespace S3MlLayout.PowerShell.Common
         /// taken as empty): approved up front when approvals are silent (<see cref="ApprovesSilently"/>).</param>
         /// <param name="justCreated">The bucket was created by this process moments ago (MlBucket.TakeFresh) and
         /// <paramref name="createPlan"/> plans it without a request: the plan is made and approved here, on the
-        /// pipeline thread, and the bucket's writes start at once instead of waiting for this command's next turn.</param>
+        /// pipeline thread, and the bucket's writes start once its existence is confirmed, not after its reads.</param>
         internal void StartPlanned<TPlan>(IStorageTarget target, Func<OperationContext, CancellationToken, Task<TPlan>> createPlan,
             Func<TPlan, Func<IReadOnlyCollection<PlannedChange>, IOperationSink, CancellationToken, Task>> apply, Action<MlLayoutException>? onFailure = null,
             bool justCreated = false, Func<OperationContext, ChangePlan>? candidates = null)
@@ -82,7 +82,12 @@ namespace S3MlLayout.PowerShell.Common
                 var approved = plan.Changes.Where(c => !c.NeedsApproval || ApproveChange(c)).ToList();
                 StartBucket(async (job, ct) =>
                 {
-                    using (target) await job.ExecuteAsync(plan, apply(plan), ct, approved).ConfigureAwait(false);
+                    using (target)
+                    {
+                        // Still there? (Deleted since, it gets BucketNotFound and nothing written, not a bucket made anew.)
+                        await job.CheckExistsAsync(target, ct).ConfigureAwait(false);
+                        await job.ExecuteAsync(plan, apply(plan), ct, approved).ConfigureAwait(false);
+                    }
                 }, onFailure);
                 return;
             }
