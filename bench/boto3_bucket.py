@@ -47,7 +47,10 @@ def provision_like_the_pipeline(client, bucket, keys, solutions, send):
     ])
     send([_absent(lambda name=name: getattr(client, name)(Bucket=bucket)) for name in SETTINGS_READ])
     audit = lambda name: lambda: client.put_object(Bucket=bucket, Key=f".s3mllayout/audit/{name}.json", Body=b"{}")
-    send([audit("new-mlbucket")] + [lambda s=s: client.put_object(Bucket=bucket, Key=f".s3mllayout/declared/solutions/{s}.json", Body=b"{}") for s in solutions])
+    # New-MlBucket's audit record goes while Add-MlSolution checks the bucket still exists (it reads nothing else of a
+    # bucket made moments ago upstream), then declares the solutions.
+    send([audit("new-mlbucket"), lambda: client.get_bucket_location(Bucket=bucket)])
+    send([lambda s=s: client.put_object(Bucket=bucket, Key=f".s3mllayout/declared/solutions/{s}.json", Body=b"{}") for s in solutions])
     send([lambda s=s: client.put_object(Bucket=bucket, Key=f".s3mllayout/contracts/{s}.md", Body=b"#") for s in solutions] +
          [lambda k=k: client.put_object(Bucket=bucket, Key=k, Body=b"") for k in keys])
     send([audit("add-mlsolution")])
