@@ -4,8 +4,9 @@
     python3 bench/pipeline.py                           # +200 ms and +50 ms, 20 buckets; about 10 minutes
     python3 bench/pipeline.py --before /path/to/S3MlLayout.psd1   # today's pipeline from another build, for "before"
 
-Rows, each side measured once in one run, each on a moto_server of its own (started for it, so no side meets a store
-another side filled) behind the loopback latency proxy (bench/s3_proxy.py):
+Rows, each side on a moto_server of its own (started for it, so no side meets a store another side filled) behind the
+loopback latency proxy (bench/s3_proxy.py); rows 1 and 2 run each side --repeat times (default 3), the sides
+alternating, and report each side's median run, since this host's speed drifts by half between minutes:
   1. `Get-MlBucket x3 | Add-MlSolution` (3 environments x 6 solutions of master-solution) in a fresh pwsh that
      imports the module, against a fresh python that imports boto3 and puts the same marker keys with 64 threads;
      at +200 ms and at +50 ms per request.
@@ -137,6 +138,7 @@ def main():
     parser.add_argument("--delays", default="200,50", help="milliseconds added per request, one run of row 1 each")
     parser.add_argument("--fleet-delay-ms", type=float, default=200, help="the delay of row 2")
     parser.add_argument("--tenants", type=int, default=10, help="row 2: tenants of two environments each")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each side of rows 1 and 2, the sides alternating; each side's median is reported")
     parser.add_argument("--before", default=os.path.join(os.path.dirname(ROOT), "main", "S3MlLayout.psd1"),
                         help="the module manifest of today's pipeline (a build of main)")
     args = parser.parse_args()
@@ -183,13 +185,27 @@ def main():
             subprocess.run(["dotnet", "pwsh", "-NoProfile", "-NonInteractive", "-Command", f"Import-Module '{module}'; {make}"], check=True, env=env, cwd=ROOT, capture_output=True)
         return setup
 
+    all_runs = {}
+
+    def median_of(name, ours_side, boto_side):
+        """Each side measured --repeat times, the sides alternating (a slow spell of the host falls on both); for
+        each side the median run (its seconds, CPU and requests), every run's seconds kept for the table."""
+        runs = ([], [])
+        for _ in range(args.repeat):
+            runs[0].append(ours_side())
+            runs[1].append(boto_side())
+        all_runs[name] = tuple([round(float(t), 2) for t, _ in r] for r in runs)
+        return [sorted(r, key=lambda run: float(run[0]))[len(r) // 2] for r in runs]
+
     for delay in [float(d) for d in args.delays.split(",")]:
-        ours, ours_stats = measured(delay, existing_buckets("pone"), lambda proxy: pwsh_process(
-            "'dev', 'staging', 'prod' | ForEach-Object { Get-MlBucket -BucketName \"pone-$_-a001-us-east-1\" @conn } | "
-            f"Add-MlSolution {','.join(SIX)} -Template master-solution -Confirm:$false | Out-Null", env, module))
-        boto, boto_stats = measured(delay, existing_buckets("ptwo"), lambda proxy: boto3_process(
-            {"endpoint": proxy, "create": False, "buckets": [f"ptwo-{e}-a001-us-east-1" for e in ENVIRONMENTS], "keys": six_keys, "solutions": SIX}, env, work))
-        rows.append((f"`Get-MlBucket` x3 `\\| Add-MlSolution` (3 x 6 solutions, {3 * len(six_keys)} markers), +{delay:.0f} ms", ours, ours_stats, boto, boto_stats))
+        name = f"`Get-MlBucket` x3 `\\| Add-MlSolution` (3 x 6 solutions, {3 * len(six_keys)} markers), +{delay:.0f} ms"
+        (ours, ours_stats), (boto, boto_stats) = median_of(name,
+            lambda: measured(delay, existing_buckets("pone"), lambda proxy: pwsh_process(
+                "'dev', 'staging', 'prod' | ForEach-Object { Get-MlBucket -BucketName \"pone-$_-a001-us-east-1\" @conn } | "
+                f"Add-MlSolution {','.join(SIX)} -Template master-solution -Confirm:$false | Out-Null", env, module)),
+            lambda: measured(delay, existing_buckets("ptwo"), lambda proxy: boto3_process(
+                {"endpoint": proxy, "create": False, "buckets": [f"ptwo-{e}-a001-us-east-1" for e in ENVIRONMENTS], "keys": six_keys, "solutions": SIX}, env, work)))
+        rows.append((name, ours, ours_stats, boto, boto_stats))
 
     ours_dir, before_dir = os.path.join(work, "ours"), os.path.join(work, "before")
     buckets = tenant_files(ours_dir, "fone", args.tenants, SIX[:2])
@@ -197,12 +213,13 @@ def main():
     pipeline = "Import-MlTenant '{0}' | New-MlBucket @conn -WarningAction SilentlyContinue | Add-MlSolution -Confirm:$false | Out-Null"
     nothing = lambda upstream: None
     delay = args.fleet_delay_ms
-    ours, ours_stats = measured(delay, nothing, lambda proxy: pwsh_process(pipeline.format(ours_dir), env, module))
+    name = f"`Import-MlTenant \\| New-MlBucket \\| Add-MlSolution`, {len(buckets)} buckets x 2 solutions ({len(buckets) * len(two_keys)} markers), +{delay:.0f} ms"
     # The issue's peer: boto3 sending the same requests as the pipeline, in its order (boto3_bucket.provision_like_the_pipeline).
-    boto, boto_stats = measured(delay, nothing, lambda proxy: boto3_process(
-        {"endpoint": proxy, "create": True, "same_requests": True, "buckets": [b.replace("fone", "ftwo") for b in buckets], "keys": two_keys, "solutions": SIX[:2]}, env, work))
-    rows.append((f"`Import-MlTenant \\| New-MlBucket \\| Add-MlSolution`, {len(buckets)} buckets x 2 solutions ({len(buckets) * len(two_keys)} markers), +{delay:.0f} ms",
-                 ours, ours_stats, boto, boto_stats))
+    (ours, ours_stats), (boto, boto_stats) = median_of(name,
+        lambda: measured(delay, nothing, lambda proxy: pwsh_process(pipeline.format(ours_dir), env, module)),
+        lambda: measured(delay, nothing, lambda proxy: boto3_process(
+            {"endpoint": proxy, "create": True, "same_requests": True, "buckets": [b.replace("fone", "ftwo") for b in buckets], "keys": two_keys, "solutions": SIX[:2]}, env, work)))
+    rows.append((name, ours, ours_stats, boto, boto_stats))
     # For reference: boto3 sending only the writes (bucket, settings, declarations, markers; no reads, contracts or audit records).
     writes, writes_stats = measured(delay, nothing, lambda proxy: boto3_process(
         {"endpoint": proxy, "create": True, "buckets": [b.replace("fone", "fthr") for b in buckets], "keys": two_keys, "solutions": SIX[:2]}, env, work))
@@ -217,11 +234,15 @@ def main():
         f"Pipeline benchmark, whole processes on both sides (a fresh `{'dotnet pwsh' if (PWSH or ['dotnet'])[0] == 'dotnet' else '$PSHOME/pwsh'}` importing the module; a fresh python importing boto3, 64 threads); "
         f"load average at the end {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} on {os.cpu_count()} cores (`{uptime}`).",
         "",
-        "| pipeline | S3MlLayout (s) | CPU (s) | requests | boto3, 64 threads (s) | CPU (s) | requests | ratio |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"Rows 1 and 2: the median of {args.repeat} runs of each side, the sides alternating, each on a moto of its own; every run's seconds in the last column.",
+        "",
+        "| pipeline | S3MlLayout (s) | CPU (s) | requests | boto3, 64 threads (s) | CPU (s) | requests | ratio | runs: S3MlLayout / boto3 (s) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for name, ours, ours_stats, boto, boto_stats in rows:
-        lines.append(f"| {name} | {ours:.2f} | {ours.cpu:.2f} | {ours_stats['total']} | {boto:.2f} | {boto.cpu:.2f} | {boto_stats['total']} | {ours / boto:.2f} |")
+        runs = all_runs.get(name)
+        shown = f"{', '.join(f'{t:.2f}' for t in runs[0])} / {', '.join(f'{t:.2f}' for t in runs[1])}" if runs else "one run each"
+        lines.append(f"| {name} | {ours:.2f} | {ours.cpu:.2f} | {ours_stats['total']} | {boto:.2f} | {boto.cpu:.2f} | {boto_stats['total']} | {ours / boto:.2f} | {shown} |")
     before = [r for r in rows if r[0].startswith("same, today's")]
     if before:
         now = [r for r in rows if r[0].startswith("`Import-MlTenant")][0][1]
