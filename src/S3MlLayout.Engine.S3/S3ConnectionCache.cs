@@ -69,12 +69,6 @@ namespace S3MlLayout.Engine.S3
             return connection;
         }
 
-        /// <summary>Forgets every connection (tests; Remove-Module): the next command resolves afresh.</summary>
-        public static void Clear()
-        {
-            lock (Gate) Entries.Clear();
-        }
-
         /// <summary>
         /// A digest of everything resolution reads, so that no secret is kept as a dictionary key in the clear and two
         /// different inputs never share a connection.
