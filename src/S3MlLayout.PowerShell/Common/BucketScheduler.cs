@@ -277,7 +277,7 @@ namespace S3MlLayout.PowerShell.Common
             CancellationToken cancellation, IReadOnlyCollection<PlannedChange>? approvedAlready = null)
         {
             var approved = approvedAlready ?? (changes.Any(c => c.NeedsApproval)
-                ? await AskAsync(() => changes.Where(c => !c.NeedsApproval || _cmdlet.ApproveChange(c)).ToList(), cancellation).ConfigureAwait(false)
+                ? await AskAsync(() => _cmdlet.ApprovedOf(changes), cancellation).ConfigureAwait(false)
                 : changes.ToList());
             int activity = MlCmdlet.NewActivityId();
             bool progressShown = false;

@@ -72,14 +72,14 @@ namespace S3MlLayout.PowerShell.Common
             if (candidates != null && !justCreated && ApprovesSilently())
             {
                 var possible = candidates(context);
-                approvedEarly = new HashSet<string>(possible.Changes.Where(c => !c.NeedsApproval || ApproveChange(c)).Select(IdentityOf), StringComparer.Ordinal);
+                approvedEarly = new HashSet<string>(ApprovedOf(possible.Changes).Select(IdentityOf), StringComparer.Ordinal);
             }
             if (justCreated)
             {
                 var made = createPlan(context, Cancellation);
                 if (!made.IsCompleted) throw new InvalidOperationException("A plan of a bucket just created must not send a request.");
                 var plan = made.GetAwaiter().GetResult();
-                var approved = plan.Changes.Where(c => !c.NeedsApproval || ApproveChange(c)).ToList();
+                var approved = ApprovedOf(plan.Changes);
                 StartBucket(async (job, ct) =>
                 {
                     using (target)
@@ -112,7 +112,8 @@ namespace S3MlLayout.PowerShell.Common
             if (_scheduler != null) _scheduler.StopAll();
         }
 
-        internal bool ApproveChange(PlannedChange change) => Approve(change);
+        /// <summary>The changes the user approves, each asked through ShouldProcess (pipeline thread only); those that need no approval pass.</summary>
+        internal List<PlannedChange> ApprovedOf(IEnumerable<PlannedChange> changes) => changes.Where(c => !c.NeedsApproval || Approve(c)).ToList();
 
         private static string IdentityOf(PlannedChange change) => $"{change.Kind}\n{change.Key ?? change.Target}";
 
@@ -250,10 +251,12 @@ namespace S3MlLayout.PowerShell.Common
             bucket.Region = connection.Region;
         }
 
-        /// <summary>The bucket object for a name on the target the connection settings name (nothing is sent yet).</summary>
+        private readonly Dictionary<string, S3Connection> _connections = new Dictionary<string, S3Connection>(StringComparer.Ordinal);
+
         /// <summary>The most requests this command keeps in flight on one connection (a fleet's -ThrottleLimit).</summary>
         protected virtual int RequestsInFlight => 0;
 
+        /// <summary>The bucket object for a name on the target the connection settings name (nothing is sent yet).</summary>
         internal MlBucket DescribeBucket(BucketLocation location)
         {
             var bucket = new MlBucket
@@ -282,8 +285,13 @@ namespace S3MlLayout.PowerShell.Common
             };
             WithSessionDefaults(settings);
             // One connection (one client, one caller lookup) per distinct setting, shared by every bucket of a run and
-            // by the commands after it in this session while the environment and profile files are unchanged.
-            var connection = S3ConnectionCache.Resolve(settings, RequestsInFlight, debug: WriteVerbose); // -Verbose, not -Debug: -Debug prompts per line in pwsh 7 and fails under -NonInteractive
+            // by the commands after it in this session while the environment and profile files are unchanged; looked
+            // up once per distinct setting in a command, not once per bucket of a fleet.
+            string key = string.Join("\n", settings.Region, settings.ProfileName, settings.ProfileLocation, settings.AccessKey, settings.SecretKey, settings.SessionToken,
+                settings.KeySource, settings.SessionRegion, settings.SessionProfileName, settings.SessionAccessKey, settings.SessionSecretKey, settings.SessionSessionToken,
+                settings.EndpointUrl, settings.ForcePathStyle, settings.ExpectedBucketOwner, settings.SkipCertificateCheck, settings.TimeoutSec);
+            if (!_connections.TryGetValue(key, out var connection))
+                _connections[key] = connection = S3ConnectionCache.Resolve(settings, RequestsInFlight, debug: WriteVerbose); // -Verbose, not -Debug: -Debug prompts per line in pwsh 7 and fails under -NonInteractive
             S3Buckets.Attach(bucket, connection);
             bucket.Region = connection.Region;
             return bucket;
@@ -366,7 +374,7 @@ namespace S3MlLayout.PowerShell.Common
         /// <summary>Approves each change (ShouldProcess) and hands the approved ones to the engine, streaming what it produces.</summary>
         protected void Execute(IReadOnlyList<PlannedChange> changes, string title, Func<IReadOnlyCollection<PlannedChange>, IOperationSink, CancellationToken, Task> apply)
         {
-            var approved = changes.Where(c => !c.NeedsApproval || Approve(c)).ToList();
+            var approved = ApprovedOf(changes);
             int activity = NextActivityId();
             bool progressShown = false;
             RunStreaming<Action>((emit, ct) => apply(approved, new PipelineSink(emit, this, activity, title, () => progressShown = true), ct), action => action());
