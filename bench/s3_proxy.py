@@ -63,7 +63,7 @@ def classify(method, path, query):
 
 def make_handler(upstream, stats, delay, fail_first_put, fail_key, forbid_bucket=None,
                  write_before_delete=False, ignore_delete_conditions=False, lose_first_put_reply=False, trace=None, abort_first_setting=False,
-                 lose_reply_matching=None, forbid_read=None, write_before_complete=False):
+                 lose_reply_matching=None, forbid_read=None, write_before_complete=False, slow_matching=None, slow=0.0):
     host, port = upstream
     # One kept-alive upstream connection per proxy thread, so the upstream spends its time on requests, not on
     # accepting connections (both sides of every comparison go through the same proxy).
@@ -124,6 +124,9 @@ def make_handler(upstream, stats, delay, fail_first_put, fail_key, forbid_bucket
                     stats.created.append({"path": url.path, "body": body.decode("utf-8", "replace")})
             if delay:
                 time.sleep(delay)
+            if slow and slow_matching and slow_matching in urllib.parse.unquote(url.path):
+                # Some requests far slower than the rest, so a test can tell order from timing without racing the host.
+                time.sleep(slow)
             if forbid_bucket and (url.path == f"/{forbid_bucket}" or url.path.startswith(f"/{forbid_bucket}/")):
                 # What Amazon S3 answers for a bucket of another account (or one failing ExpectedBucketOwner).
                 return self._reply(403, ACCESS_DENIED, [("Content-Type", "application/xml")])
@@ -253,6 +256,8 @@ def main():
     parser.add_argument("--trace", default=None, help="append one JSON line per forwarded request (arrival, reply, method, path, status) to this file")
     parser.add_argument("--forbid-read", default=None, help="answer GET and HEAD of every object whose path ends with this text (e.g. mybucket/.s3mllayout/declared/bucket.json) with 403 AccessDenied")
     parser.add_argument("--forbid-bucket", default=None, help="answer every request to this bucket with 403 AccessDenied, as S3 does for another account's bucket")
+    parser.add_argument("--slow-matching", default=None, help="add --slow-ms to every request whose path contains this text (e.g. .s3mllayout/audit/)")
+    parser.add_argument("--slow-ms", type=float, default=0.0, help="the extra delay of the requests --slow-matching names")
     args = parser.parse_args()
     upstream = urllib.parse.urlsplit(args.upstream)
     if upstream.hostname not in ("127.0.0.1", "localhost", "::1"):
@@ -261,7 +266,7 @@ def main():
         (upstream.hostname, upstream.port or 80), Stats(), args.delay_ms / 1000.0, args.fail_first_put, args.fail_key, args.forbid_bucket,
         "always" if args.write_before_any_delete else args.write_before_delete, args.ignore_delete_conditions, args.lose_first_put_reply,
         open(args.trace, "a") if args.trace else None, args.abort_first_setting, args.lose_put_reply_matching, args.forbid_read,
-        args.write_before_complete))
+        args.write_before_complete, args.slow_matching, args.slow_ms / 1000.0))
     server.daemon_threads = True
     print(f"listening on 127.0.0.1:{args.port}", flush=True)
     server.serve_forever()

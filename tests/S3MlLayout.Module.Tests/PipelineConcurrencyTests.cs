@@ -92,7 +92,9 @@ namespace S3MlLayout.Module.Tests
             // New-MlBucket makes the next one.
             string specs = "& { foreach ($e in 'dev', 'staging', 'prod') { [pscustomobject]@{ CompanyPrefix = '" + _company + "'; Environment = $e; TenantId = 'a001'; Region = 'us-east-1' }; [System.Threading.Thread]::Sleep(1200) } }";
             ScriptResult result;
-            using (var proxy = new S3Proxy(_moto, $"--delay-ms 100 --trace \"{trace}\""))
+            // Add-MlSolution's requests (all under solutions/) take a second more than the rest, so its work in one
+            // bucket outlasts the gap between specs by a margin a busy runner cannot eat.
+            using (var proxy = new S3Proxy(_moto, $"--delay-ms 100 --slow-matching solutions/ --slow-ms 1000 --trace \"{trace}\""))
                 result = Run(specs + " | New-MlBucket @conn -WarningAction SilentlyContinue | Add-MlSolution churn -Template simple-ml -Confirm:$false", proxy.Endpoint).AssertNoErrors();
             Assert.Equal(Environments.Select(BucketOf).ToArray(), result.Output.Select(o => (string)Prop(o, "Bucket")!).ToArray());
 
@@ -112,7 +114,9 @@ namespace S3MlLayout.Module.Tests
             string trace = Path.Combine(_directory, "trace.jsonl");
             string specs = "'dev', 'staging', 'prod' | ForEach-Object { [pscustomobject]@{ CompanyPrefix = '" + _company + "'; Environment = $_; TenantId = 'a001'; Region = 'us-east-1' } }";
             ScriptResult result;
-            using (var proxy = new S3Proxy(_moto, $"--delay-ms 150 --trace \"{trace}\""))
+            // Audit PUTs take 1.5 s more than the rest: the bucket must be handed on while its record is on its way,
+            // with a margin no busy runner eats (at 150 ms for every request, a loaded CI host missed it by 68 ms).
+            using (var proxy = new S3Proxy(_moto, $"--delay-ms 100 --slow-matching .s3mllayout/audit/ --slow-ms 1500 --trace \"{trace}\""))
                 result = Run(specs + " | New-MlBucket @conn -WarningAction SilentlyContinue | Add-MlSolution churn -Template simple-ml -Confirm:$false", proxy.Endpoint).AssertNoErrors();
             // Output order per bucket kept: one result per bucket, in arrival order.
             Assert.Equal(Environments.Select(BucketOf).ToArray(), result.Output.Select(o => (string)Prop(o, "Bucket")!).ToArray());
