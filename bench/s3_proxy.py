@@ -9,6 +9,7 @@ Only loopback addresses are accepted, for listening and upstream.
 import argparse
 import http.client
 import json
+import re
 import sys
 import threading
 import time
@@ -124,7 +125,7 @@ def make_handler(upstream, stats, delay, fail_first_put, fail_key, forbid_bucket
                     stats.created.append({"path": url.path, "body": body.decode("utf-8", "replace")})
             if delay:
                 time.sleep(delay)
-            if slow and slow_matching and slow_matching in urllib.parse.unquote(url.path):
+            if slow and slow_matching and slow_matching.search(f"{self.command} {urllib.parse.unquote(url.path)}?{url.query}"):
                 # Some requests far slower than the rest, so a test can tell order from timing without racing the host.
                 time.sleep(slow)
             if forbid_bucket and (url.path == f"/{forbid_bucket}" or url.path.startswith(f"/{forbid_bucket}/")):
@@ -256,7 +257,7 @@ def main():
     parser.add_argument("--trace", default=None, help="append one JSON line per forwarded request (arrival, reply, method, path, status) to this file")
     parser.add_argument("--forbid-read", default=None, help="answer GET and HEAD of every object whose path ends with this text (e.g. mybucket/.s3mllayout/declared/bucket.json) with 403 AccessDenied")
     parser.add_argument("--forbid-bucket", default=None, help="answer every request to this bucket with 403 AccessDenied, as S3 does for another account's bucket")
-    parser.add_argument("--slow-matching", default=None, help="add --slow-ms to every request whose path contains this text (e.g. .s3mllayout/audit/)")
+    parser.add_argument("--slow-matching", type=re.compile, default=None, help="add --slow-ms to every request this regular expression finds in 'METHOD /bucket/key?query' (e.g. '^PUT /[^?]*/\\.s3mllayout/audit/')")
     parser.add_argument("--slow-ms", type=float, default=0.0, help="the extra delay of the requests --slow-matching names")
     args = parser.parse_args()
     upstream = urllib.parse.urlsplit(args.upstream)

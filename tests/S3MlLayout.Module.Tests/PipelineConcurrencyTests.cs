@@ -116,7 +116,7 @@ namespace S3MlLayout.Module.Tests
             ScriptResult result;
             // Audit PUTs take 1.5 s more than the rest: the bucket must be handed on while its record is on its way,
             // with a margin no busy runner eats (at 150 ms for every request, a loaded CI host missed it by 68 ms).
-            using (var proxy = new S3Proxy(_moto, $"--delay-ms 100 --slow-matching .s3mllayout/audit/ --slow-ms 1500 --trace \"{trace}\""))
+            using (var proxy = new S3Proxy(_moto, $"--delay-ms 100 --slow-matching /\\.s3mllayout/audit/ --slow-ms 1500 --trace \"{trace}\""))
                 result = Run(specs + " | New-MlBucket @conn -WarningAction SilentlyContinue | Add-MlSolution churn -Template simple-ml -Confirm:$false", proxy.Endpoint).AssertNoErrors();
             // Output order per bucket kept: one result per bucket, in arrival order.
             Assert.Equal(Environments.Select(BucketOf).ToArray(), result.Output.Select(o => (string)Prop(o, "Bucket")!).ToArray());
