@@ -53,7 +53,7 @@ namespace S3MlLayout.Engine.S3
             {
                 string from = settings.ProfileName != null ? "-ProfileName" : settings.SessionProfileName != null ? "$StoredAWSCredentials" : "AWS_PROFILE";
                 string name = settings.ProfileName ?? settings.SessionProfileName ?? Env("AWS_PROFILE")!;
-                if (!profiles.TryGetProfile(name, out profile) || !profiles.TryGetAWSCredentials(name, out credentials))
+                if (!TryProfile(profiles, name, settings.ProfileLocation, out profile, out credentials))
                     throw new MlLayoutException("ProfileNotFound", ErrorKind.ObjectNotFound, name,
                         $"The AWS profile '{name}' (named by {from}) was not found{(settings.ProfileLocation != null ? $" in '{settings.ProfileLocation}'" : " in the shared credentials and config files")}. " +
                         "Check the name with 'aws configure list-profiles', or pass -ProfileLocation.");
@@ -66,7 +66,7 @@ namespace S3MlLayout.Engine.S3
                     : (AWSCredentials)new BasicAWSCredentials(Env("AWS_ACCESS_KEY_ID"), Env("AWS_SECRET_ACCESS_KEY"));
                 credentialSource = "environment variables (AWS_ACCESS_KEY_ID)";
             }
-            else if (profiles.TryGetProfile("default", out profile) && profiles.TryGetAWSCredentials("default", out credentials))
+            else if (TryProfile(profiles, "default", settings.ProfileLocation, out profile, out credentials))
             {
                 credentialSource = "profile 'default'";
             }
@@ -113,6 +113,12 @@ namespace S3MlLayout.Engine.S3
             if (region == null)
                 throw new MlLayoutException("RegionNotSet", ErrorKind.InvalidArgument, "Region",
                     "No AWS region was given: pass -Region, set it in the profile, or set AWS_REGION.");
+            // A region goes into every request's host name and signature: one that is not a host label (a typo'd or
+            // hostile AWS_REGION, a profile file from someone else) is refused here, naming where it came from, not by
+            // the SDK at the first request.
+            if (!IsHostLabel(region))
+                throw new MlLayoutException("RegionInvalid", ErrorKind.InvalidArgument, regionSource,
+                    $"The region '{region}' (from {regionSource}) is not a region code{Naming.BucketNaming.DidYouMeanRegion(region)}: give letters, digits and hyphens only, e.g. us-west-2.");
             debug($"Region: {region} ({regionSource}).");
 
             if (settings.SkipCertificateCheck && endpoint == null)
@@ -123,6 +129,35 @@ namespace S3MlLayout.Engine.S3
                     $"-TimeoutSec {t} is out of range: give the seconds one request may take, retries included, from 1 to 3600 (default {S3Connection.DefaultTimeoutSec}).");
             return new S3Connection(region, regionSource, endpoint?.TrimEnd('/'), endpointSource, settings.ForcePathStyle, credentials, credentialSource,
                 settings.ExpectedBucketOwner, settings.SkipCertificateCheck, settings.TimeoutSec ?? S3Connection.DefaultTimeoutSec) { ProfileName = profile?.Name };
+        }
+
+        /// <summary>
+        /// A profile and its credentials, or false when there is none of that name. A profile the SDK cannot read (a
+        /// region that is not a host name, a broken SSO or role entry: a file from someone else) is ProfileUnreadable,
+        /// naming the profile, not an AmazonClientException from inside the SDK.
+        /// </summary>
+        private static bool TryProfile(CredentialProfileStoreChain profiles, string name, string? location, out CredentialProfile? profile, out AWSCredentials credentials)
+        {
+            credentials = null!;
+            try
+            {
+                return profiles.TryGetProfile(name, out profile) && profiles.TryGetAWSCredentials(name, out credentials);
+            }
+            catch (AmazonClientException e)
+            {
+                throw new MlLayoutException("ProfileUnreadable", ErrorKind.InvalidArgument, location ?? name,
+                    $"The AWS profile '{name}'{(location != null ? $" in '{location}'" : " in the shared credentials and config files")} cannot be used: {e.Message} " +
+                    "Correct that profile's entry (see 'aws configure list'), or name another one with -ProfileName.");
+            }
+        }
+
+        /// <summary>1 to 63 ASCII letters, digits and hyphens, not starting or ending with a hyphen: what a region must be to sit in a host name.</summary>
+        private static bool IsHostLabel(string text)
+        {
+            if (text.Length == 0 || text.Length > 63 || text[0] == '-' || text[text.Length - 1] == '-') return false;
+            foreach (char c in text)
+                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) return false;
+            return true;
         }
     }
 }

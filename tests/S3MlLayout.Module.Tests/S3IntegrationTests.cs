@@ -365,6 +365,49 @@ namespace S3MlLayout.Module.Tests
         }
 
         [Fact]
+        public void A_profile_file_from_someone_else_reaches_the_console_escaped_and_a_profile_or_region_the_SDK_cannot_use_is_refused_before_any_request()
+        {
+            string file = Path.GetTempFileName();
+            File.WriteAllText(file, "[evil\x1b[2Jx]\naws_access_key_id = AKIAPROFILEKEY000002\naws_secret_access_key = profile-secret\nregion = us-east-1\n\n" +
+                                    "[bad-region]\naws_access_key_id = AKIAPROFILEKEY000003\naws_secret_access_key = profile-secret\nregion = us-east-1\x1b[31m\n");
+            try
+            {
+                using var proxy = new S3Proxy(_moto);
+                var variables = _moto.Variables(new Dictionary<string, object?> { ["file"] = file, ["endpoint"] = proxy.Endpoint, ["profile"] = "evil\x1b[2Jx" });
+                var named = ModuleSession.Run($"Get-MlBucket {_company}-nowhere -ProfileName $profile -ProfileLocation $file -EndpointUrl $endpoint -ForcePathStyle -Verbose", variables);
+                Assert.Equal(new[] { "BucketNotFound" }, named.ErrorIds);
+                // The resolver's lines name the profile as the file spells it, its escape shown, never sent to the terminal.
+                Assert.Contains(named.Verbose, d => d == "Credentials: profile 'evil\\x1b[2Jx' (-ProfileName).");
+                Assert.Contains(named.Verbose, d => d == "Region: us-east-1 (profile 'evil\\x1b[2Jx').");
+                Assert.DoesNotContain(named.Verbose, d => d.Contains('\x1b'));
+
+                int sent = proxy.Count("total");
+                // A profile the SDK cannot read (its region is no host name) is the module's error, naming the profile.
+                var unreadable = ModuleSession.Run($"Get-MlBucket {_company}-nowhere -ProfileName bad-region -ProfileLocation $file -EndpointUrl $endpoint -ForcePathStyle", variables);
+                var error = Assert.Single(unreadable.Errors);
+                Assert.Equal("ProfileUnreadable", error.FullyQualifiedErrorId.Split(',')[0]);
+                Assert.Equal(System.Management.Automation.ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+                Assert.Equal(file, error.TargetObject);
+                Assert.Contains("The AWS profile 'bad-region' in '" + file + "' cannot be used: ", error.Exception.Message);
+                Assert.Contains("us-east-1\\x1b[31m", error.Exception.Message);
+                Assert.DoesNotContain('\x1b', error.Exception.Message);
+                Assert.Null(error.Exception.InnerException);
+                // A session region that is no host name is refused naming its source, before any line carries it.
+                var refused = ModuleSession.Run("$StoredAWSRegion = \"us-east-1`e[31m\"\n" +
+                    $"Get-MlBucket {_company}-nowhere -AccessKey $ak -SecretKey $sk -EndpointUrl $endpoint -ForcePathStyle -Verbose", variables);
+                error = Assert.Single(refused.Errors);
+                Assert.Equal("RegionInvalid", error.FullyQualifiedErrorId.Split(',')[0]);
+                Assert.Equal(System.Management.Automation.ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+                Assert.Equal("$StoredAWSRegion (Set-DefaultAWSRegion)", error.TargetObject);
+                Assert.StartsWith("The region 'us-east-1\\x1b[31m' (from $StoredAWSRegion (Set-DefaultAWSRegion)) is not a region code", error.Exception.Message);
+                Assert.DoesNotContain('\x1b', error.Exception.Message);
+                Assert.DoesNotContain(refused.Verbose, d => d.StartsWith("Region:"));
+                Assert.Equal(sent, proxy.Count("total"));
+            }
+            finally { File.Delete(file); }
+        }
+
+        [Fact]
         public void Add_MlDatePartition_and_Show_MlLayout_work_on_S3()
         {
             var result = Run(NewBucket() + " | Add-MlSolution churn > $null; $b = Get-MlBucket " + Bucket() + " @conn; $b | Add-MlDatePartition churn -Date 2024-01-01; $b | Show-MlLayout -Prefix solutions/churn/data/raw/").AssertNoErrors();

@@ -246,10 +246,16 @@ namespace S3MlLayout.PowerShell.Common
                 EndpointUrl = described.EndpointUrl, ForcePathStyle = described.ForcePathStyle, ExpectedBucketOwner = described.ExpectedBucketOwner,
                 SkipCertificateCheck = described.SkipCertificateCheck,
                 TimeoutSec = described.Timeout > TimeSpan.Zero ? (int)Math.Ceiling(described.Timeout.TotalSeconds) : (int?)null,
-            }), RequestsInFlight, debug: WriteVerbose); // -Verbose, not -Debug: -Debug prompts per line in pwsh 7 and fails under -NonInteractive
+            }), RequestsInFlight, debug: WriteConnectionLine);
             S3Buckets.Attach(bucket, connection);
             bucket.Region = connection.Region;
         }
+
+        /// <summary>
+        /// A line of how the connection was resolved, to -Verbose (not -Debug: -Debug prompts per line in pwsh 7 and
+        /// fails under -NonInteractive). Escaped: it carries profile names and sources from other people's files.
+        /// </summary>
+        private void WriteConnectionLine(string line) => WriteVerbose(TerminalText.Of(line));
 
         private readonly Dictionary<string, S3Connection> _connections = new Dictionary<string, S3Connection>(StringComparer.Ordinal);
 
@@ -291,7 +297,7 @@ namespace S3MlLayout.PowerShell.Common
                 settings.KeySource, settings.SessionRegion, settings.SessionProfileName, settings.SessionAccessKey, settings.SessionSecretKey, settings.SessionSessionToken,
                 settings.EndpointUrl, settings.ForcePathStyle, settings.ExpectedBucketOwner, settings.SkipCertificateCheck, settings.TimeoutSec);
             if (!_connections.TryGetValue(key, out var connection))
-                _connections[key] = connection = S3ConnectionCache.Resolve(settings, RequestsInFlight, debug: WriteVerbose); // -Verbose, not -Debug: -Debug prompts per line in pwsh 7 and fails under -NonInteractive
+                _connections[key] = connection = S3ConnectionCache.Resolve(settings, RequestsInFlight, debug: WriteConnectionLine);
             S3Buckets.Attach(bucket, connection);
             bucket.Region = connection.Region;
             return bucket;

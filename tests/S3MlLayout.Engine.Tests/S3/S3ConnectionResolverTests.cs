@@ -142,6 +142,46 @@ public sealed class S3ConnectionResolverTests : IDisposable
         Assert.Equal("RegionNotSet", error.ErrorId);
     }
 
+    [Theory]
+    [InlineData("us east 1")]
+    [InlineData("us-east-1\u001b[31m")]
+    [InlineData("-us-east-1")]
+    [InlineData("")]
+    public void A_region_that_is_no_host_label_is_refused_naming_its_source_before_any_line_carries_it(string region)
+    {
+        var debug = new List<string>();
+        var error = Assert.Throws<MlLayoutException>(() => Resolve(new S3ConnectionSettings { AccessKey = "a", SecretKey = "b" },
+            new Dictionary<string, string> { ["AWS_REGION"] = region }, debug));
+        // An empty variable counts as unset, as the SDK and the AWS CLI take it.
+        Assert.Equal(region.Length == 0 ? "RegionNotSet" : "RegionInvalid", error.ErrorId);
+        if (region.Length > 0) Assert.Equal("AWS_REGION", error.Target);
+        Assert.DoesNotContain(debug, d => d.StartsWith("Region:", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("us-west-2")]
+    [InlineData("default")]
+    [InlineData("Garage-1")]
+    public void A_custom_endpoint_region_that_is_a_host_label_is_taken_as_given(string region)
+    {
+        var connection = Resolve(new S3ConnectionSettings { AccessKey = "a", SecretKey = "b", EndpointUrl = "http://127.0.0.1:9000" },
+            new Dictionary<string, string> { ["AWS_REGION"] = region });
+        Assert.Equal(region, connection.Region);
+    }
+
+    [Fact]
+    public void A_profile_the_SDK_cannot_read_is_ProfileUnreadable_naming_the_profile_and_its_file()
+    {
+        string file = _temp.WriteFile("broken", "[broken]\naws_access_key_id = a\naws_secret_access_key = b\nregion = us east 1\n");
+        var error = Assert.Throws<MlLayoutException>(() => Resolve(new S3ConnectionSettings { ProfileName = "broken", ProfileLocation = file }));
+        Assert.Equal("ProfileUnreadable", error.ErrorId);
+        Assert.Equal(file, error.Target);
+        Assert.StartsWith($"The AWS profile 'broken' in '{file}' cannot be used: ", error.Message);
+        // The default profile, read when nothing else names credentials, is refused the same way: never a crash from the SDK.
+        string defaults = _temp.WriteFile("broken-default", "[default]\naws_access_key_id = a\naws_secret_access_key = b\nregion = us east 1\n");
+        Assert.Equal("ProfileUnreadable", Assert.Throws<MlLayoutException>(() => Resolve(new S3ConnectionSettings { ProfileLocation = defaults })).ErrorId);
+    }
+
     [Fact]
     public void The_debug_lines_and_the_text_never_carry_a_secret()
     {
