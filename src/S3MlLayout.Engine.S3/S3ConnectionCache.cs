@@ -75,15 +75,9 @@ namespace S3MlLayout.Engine.S3
         /// </summary>
         internal static string KeyOf(S3ConnectionSettings s, int connections, Func<string, string?> environment, Func<IDictionary> environmentVariables)
         {
-            var text = new StringBuilder();
-            void Add(object? value) => text.Append(value?.ToString()?.Length ?? -1).Append(':').Append(value).Append('\n');
-            foreach (var value in new object?[]
-                     {
-                         s.Region, s.ProfileName, s.ProfileLocation, s.AccessKey, s.SecretKey, s.SessionToken, s.KeySource, s.EndpointUrl, s.ForcePathStyle,
-                         s.ExpectedBucketOwner, s.SkipCertificateCheck, s.TimeoutSec, s.SessionRegion, s.SessionProfileName, s.SessionAccessKey,
-                         s.SessionSecretKey, s.SessionSessionToken, connections,
-                     })
-                Add(value);
+            var text = new StringBuilder(s.Identity());
+            void Add(object? value) => S3ConnectionSettings.Append(text, value);
+            Add(connections);
             var variables = environmentVariables();
             foreach (var name in variables.Keys.Cast<object>().Select(k => k.ToString() ?? "")
                          .Where(n => n.StartsWith("AWS_", StringComparison.OrdinalIgnoreCase)).OrderBy(n => n, StringComparer.Ordinal))

@@ -28,5 +28,27 @@ namespace S3MlLayout.Engine.S3
         public string? SessionAccessKey { get; set; }
         public string? SessionSecretKey { get; set; }
         public string? SessionSessionToken { get; set; }
+
+        /// <summary>
+        /// Every setting, each written as its length and value, so that two different settings never give the same
+        /// text: what a command's memo and the session's connection cache tell connections apart by. Holds secrets:
+        /// kept in memory only, and digested before the cache keeps it.
+        /// </summary>
+        internal string Identity()
+        {
+            var text = new System.Text.StringBuilder();
+            foreach (var value in new object?[]
+                     {
+                         Region, ProfileName, ProfileLocation, AccessKey, SecretKey, SessionToken, KeySource, EndpointUrl, ForcePathStyle,
+                         ExpectedBucketOwner, SkipCertificateCheck, TimeoutSec, SessionRegion, SessionProfileName, SessionAccessKey,
+                         SessionSecretKey, SessionSessionToken,
+                     })
+                Append(text, value);
+            return text.ToString();
+        }
+
+        /// <summary>One value of an identity: its length (-1 for null), a colon, the value and a line break.</summary>
+        internal static void Append(System.Text.StringBuilder text, object? value) =>
+            text.Append(value?.ToString()?.Length ?? -1).Append(':').Append(value).Append('\n');
     }
 }

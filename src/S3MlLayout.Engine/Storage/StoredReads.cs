@@ -34,7 +34,7 @@ namespace S3MlLayout.Engine.Storage
             return byKey;
         }
 
-        private static async Task<IReadOnlyList<KeyValuePair<string, StoredContent?>>> ReadFolderAsync(IStorageTarget target, string folder, IReadOnlyList<string> keys, CancellationToken cancellation)
+        private static async Task<Dictionary<string, StoredContent?>> ReadFolderAsync(IStorageTarget target, string folder, IReadOnlyList<string> keys, CancellationToken cancellation)
         {
             IEnumerable<string> toRead = keys;
             if (keys.Count >= ListFrom && folder.Length > 0)
@@ -51,7 +51,7 @@ namespace S3MlLayout.Engine.Storage
             var contents = await Task.WhenAll(wanted.Select(k => target.ReadObjectWithETagAsync(k, cancellation))).ConfigureAwait(false);
             var result = keys.ToDictionary(k => k, _ => (StoredContent?)null, StringComparer.Ordinal);
             for (int i = 0; i < wanted.Count; i++) result[wanted[i]] = contents[i];
-            return result.ToList();
+            return result;
         }
 
         private static string FolderOf(string key)

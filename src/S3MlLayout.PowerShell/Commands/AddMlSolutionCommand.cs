@@ -61,8 +61,8 @@ namespace S3MlLayout.PowerShell.Commands
                 // written conditionally); only its existence is checked.
                 bool justCreated = bucket.TakeFresh();
                 // Started, not awaited: the next piped bucket's reads begin while this one's are on their way.
-                StartPlanned(target, (context, ct) => AddSolutionPlan.CreateAsync(context, request, ct, bucketExists: !justCreated), plan => plan.ApplyAsync, justCreated: justCreated,
-                    candidates: context => AddSolutionPlan.CreateAsync(context, request, Cancellation, bucketExists: false).GetAwaiter().GetResult());
+                StartPlanned(target, (context, ct) => AddSolutionPlan.CreateAsync(context, request, ct), plan => plan.ApplyAsync,
+                    planUnread: (context, ct) => AddSolutionPlan.CreateAsync(context, request, ct, bucketExists: false), justCreated: justCreated);
             }
             catch (MlLayoutException e)
             {

@@ -54,43 +54,43 @@ namespace S3MlLayout.PowerShell.Common
         /// existence is checked (a plan only reads), then, the bucket found, its changes are approved on the pipeline
         /// thread and applied, in the bucket's turn.
         /// </summary>
-        /// <param name="candidates">Every change the bucket's plan may hold, planned without a request (the bucket
-        /// taken as empty): approved up front when approvals are silent (<see cref="ApprovesSilently"/>).</param>
-        /// <param name="justCreated">The bucket was created by this process moments ago (MlBucket.TakeFresh) and
-        /// <paramref name="createPlan"/> plans it without a request: the plan is made and approved here, on the
-        /// pipeline thread, and the bucket's writes start once its existence is confirmed, not after its reads.</param>
+        /// <param name="planUnread">The bucket's plan with the bucket taken as empty, made without a request: every
+        /// change the plan may hold. Approved up front when approvals are silent (<see cref="ApprovesSilently"/>).</param>
+        /// <param name="justCreated">The bucket was created by this process moments ago (MlBucket.TakeFresh): the plan
+        /// without reads is its plan, made and approved here, on the pipeline thread, and the bucket's writes start
+        /// once its existence is confirmed.</param>
         internal void StartPlanned<TPlan>(IStorageTarget target, Func<OperationContext, CancellationToken, Task<TPlan>> createPlan,
             Func<TPlan, Func<IReadOnlyCollection<PlannedChange>, IOperationSink, CancellationToken, Task>> apply, Action<MlLayoutException>? onFailure = null,
-            bool justCreated = false, Func<OperationContext, ChangePlan>? candidates = null)
+            Func<OperationContext, CancellationToken, Task<TPlan>>? planUnread = null, bool justCreated = false)
             where TPlan : ChangePlan
         {
+            if (justCreated && planUnread == null) throw new ArgumentNullException(nameof(planUnread), "A bucket just created is planned without reads.");
             var context = ContextFor(target);
-            // Silent approvals (no -WhatIf, no prompt, no -Verbose): every change the bucket may need is approved
-            // now, on the pipeline thread as it must be, so the bucket's writes start as soon as its plan is read
-            // instead of when this command next has the pipeline thread (the next bucket, or the end of the upstream).
-            ISet<string>? approvedEarly = null;
-            if (candidates != null && !justCreated && ApprovesSilently())
+            // Planned here, on the pipeline thread, where ShouldProcess must be asked: for a bucket just created (its
+            // plan), or when approvals are silent (no -WhatIf, no prompt, no -Verbose), so that the bucket's writes start
+            // as soon as its plan is read, not when this command next has the pipeline thread.
+            TPlan? unread = null;
+            if (planUnread != null && (justCreated || ApprovesSilently()))
             {
-                var possible = candidates(context);
-                approvedEarly = new HashSet<string>(ApprovedOf(possible.Changes).Select(IdentityOf), StringComparer.Ordinal);
+                var planning = planUnread(context, Cancellation);
+                if (!planning.IsCompleted) throw new InvalidOperationException("A plan of a bucket taken as empty must not send a request.");
+                unread = planning.GetAwaiter().GetResult();
             }
+            var approvedUnread = unread == null ? null : ApprovedOf(unread.Changes);
             if (justCreated)
             {
-                var made = createPlan(context, Cancellation);
-                if (!made.IsCompleted) throw new InvalidOperationException("A plan of a bucket just created must not send a request.");
-                var plan = made.GetAwaiter().GetResult();
-                var approved = ApprovedOf(plan.Changes);
                 StartBucket(async (job, ct) =>
                 {
                     using (target)
                     {
                         // Still there? (Deleted since, it gets BucketNotFound and nothing written, not a bucket made anew.)
                         await job.CheckExistsAsync(target, ct).ConfigureAwait(false);
-                        await job.ExecuteAsync(plan, apply(plan), ct, approved).ConfigureAwait(false);
+                        await job.ExecuteAsync(unread!, apply(unread!), ct, approvedUnread).ConfigureAwait(false);
                     }
                 }, onFailure);
                 return;
             }
+            var approvedEarly = approvedUnread == null ? null : new HashSet<string>(approvedUnread.Select(IdentityOf), StringComparer.Ordinal);
             StartBucket(async (job, ct) =>
             {
                 using (target)
@@ -293,9 +293,7 @@ namespace S3MlLayout.PowerShell.Common
             // One connection (one client, one caller lookup) per distinct setting, shared by every bucket of a run and
             // by the commands after it in this session while the environment and profile files are unchanged; looked
             // up once per distinct setting in a command, not once per bucket of a fleet.
-            string key = string.Join("\n", settings.Region, settings.ProfileName, settings.ProfileLocation, settings.AccessKey, settings.SecretKey, settings.SessionToken,
-                settings.KeySource, settings.SessionRegion, settings.SessionProfileName, settings.SessionAccessKey, settings.SessionSecretKey, settings.SessionSessionToken,
-                settings.EndpointUrl, settings.ForcePathStyle, settings.ExpectedBucketOwner, settings.SkipCertificateCheck, settings.TimeoutSec);
+            string key = settings.Identity();
             if (!_connections.TryGetValue(key, out var connection))
                 _connections[key] = connection = S3ConnectionCache.Resolve(settings, RequestsInFlight, debug: WriteConnectionLine);
             S3Buckets.Attach(bucket, connection);
