@@ -376,9 +376,7 @@ namespace S3MlLayout.Engine.S3
         private async Task<string?> SourceAccountAsync(bool required = false)
         {
             if (Owner != null) return Owner;
-            Task<string> lookup;
-            lookup = _connection.LookUpCaller();
-            string arn = await lookup.ConfigureAwait(false);
+            string arn = await _connection.LookUpCaller().ConfigureAwait(false);
             var parts = arn.Split(':');
             string? account = arn.StartsWith("arn:", StringComparison.Ordinal) && parts.Length > 4 && parts[4].Length > 0 ? parts[4] : null;
             if (account == null && required)
